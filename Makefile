@@ -1,0 +1,77 @@
+# OpenLeDeR. `make demo` and `make test` do all the set-up on a fresh machine with Python 3.12.
+PYTHON ?= python3.12
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NHSUK_FRONTEND_VERSION := 10.6.1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install migrate demo demo-data serve worker test test-fast test-system lint format bench frontend clean
+
+help:
+	@echo "make demo      set up, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test      run the whole test suite (unit, view and browser tests)"
+	@echo "make lint      ruff and djlint"
+	@echo "make worker    run the background task worker"
+	@echo "make frontend  refresh the vendored NHS.UK frontend ($(NHSUK_FRONTEND_VERSION))"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+demo-data: migrate
+	$(BIN)/python manage.py demo_load
+
+demo: demo-data
+	$(BIN)/python manage.py demo_logins
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: migrate
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: migrate
+	$(BIN)/python manage.py db_worker
+
+# pytest exits 5 when it collects no tests: that is a failure here, never a pass.
+test: install
+	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Missing migrations: run manage.py makemigrations" && exit 1)
+	$(BIN)/pytest -n 2 --dist loadfile -q; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "No tests were collected"; exit 1; fi; exit $$status
+
+test-fast: install
+	$(BIN)/pytest -q -m "not system"
+
+test-system: install
+	$(BIN)/pytest -q -m system
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint leder --lint
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b; done || echo "No benchmarks yet"
+
+# Refresh the vendored NHS.UK frontend from the npm registry (Node is needed only for this).
+frontend:
+	rm -rf /tmp/nhsuk-frontend && mkdir -p /tmp/nhsuk-frontend
+	cd /tmp/nhsuk-frontend && npm pack nhsuk-frontend@$(NHSUK_FRONTEND_VERSION) && tar xzf nhsuk-frontend-$(NHSUK_FRONTEND_VERSION).tgz
+	rm -rf leder/core/static/nhsuk && mkdir -p leder/core/static/nhsuk
+	cp /tmp/nhsuk-frontend/package/dist/nhsuk/nhsuk-frontend.min.css /tmp/nhsuk-frontend/package/dist/nhsuk/nhsuk-frontend.min.js leder/core/static/nhsuk/
+	cp -r /tmp/nhsuk-frontend/package/dist/nhsuk/assets leder/core/static/nhsuk/assets
+	echo $(NHSUK_FRONTEND_VERSION) > leder/core/static/nhsuk/VERSION
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,18 @@
+"""Settings for a deployed service. Everything still comes from the environment; this file only
+turns on what must never be off in production."""
+
+from leder.config.env import env
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+if SECRET_KEY.startswith("insecure"):  # noqa: F405
+    raise RuntimeError("Set DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) in production.")
+SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", "true").lower() == "true"
+SECURE_HSTS_SECONDS = 31536000
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+}

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from leder.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accessibility", core_views.accessibility, name="accessibility"),
+    path("privacy", core_views.privacy, name="privacy"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("account/", include("leder.accounts.urls")),
+    path("", include("leder.notifications.urls")),
+    path("admin/", admin.site.urls),
+    # The NHS.UK stylesheet refers to /assets/images/…; serve the vendored assets there.
+    re_path(r"^assets/(?P<path>.*)$", serve, {"document_root": settings.NHSUK_ASSETS_DIR}),
+]

@@ -1,0 +1,192 @@
+"""Record who did what to which record, and who looked at identifiable data.
+
+Services call `record(...)` inside their own `transaction.atomic()`, so the audit row and the
+change it describes are committed together or not at all. Views that show identifiable data call
+`record_view(...)`. Rows are hash-chained; `verify_chain()` finds the first broken link.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, models, transaction
+
+from leder.core.models import AuditAction, AuditEvent
+from leder.core.time import now
+
+GENESIS_HASH = "0" * 64
+# Serialises writers on PostgreSQL so that two transactions cannot both extend the chain from
+# the same row. SQLite already has one writer at a time (transaction_mode IMMEDIATE).
+_CHAIN_LOCK_KEY = 0x1EDE2
+
+
+def _canonical(
+    *,
+    sequence: int,
+    occurred_at: datetime,
+    actor_id,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    summary: str,
+    details: dict,
+    ip_address,
+    previous_hash: str,
+) -> bytes:
+    payload = {
+        "sequence": sequence,
+        "occurred_at": occurred_at.isoformat(timespec="microseconds"),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "summary": summary,
+        "details": details,
+        "ip_address": ip_address,
+        "previous_hash": previous_hash,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(
+        _canonical(
+            sequence=event.sequence,
+            occurred_at=event.occurred_at,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            summary=event.summary,
+            details=event.details,
+            ip_address=event.ip_address,
+            previous_hash=event.previous_hash,
+        )
+    ).hexdigest()
+
+
+def _normalise_details(details: dict | None) -> dict:
+    # Round-trip through JSON so the hash is computed over exactly what the database stores.
+    return json.loads(json.dumps(details or {}, default=str, sort_keys=True))
+
+
+def _object_identity(obj) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    if isinstance(obj, models.Model):
+        return obj._meta.label, str(obj.pk)
+    if isinstance(obj, tuple):
+        return str(obj[0]), str(obj[1])
+    raise TypeError(f"Cannot audit {obj!r}: pass a model instance or a (type, id) pair")
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "public"
+    if isinstance(actor, str):
+        return actor
+    return getattr(actor, "email", None) or str(actor)
+
+
+@transaction.atomic
+def record(
+    *,
+    actor,
+    action: AuditAction | str,
+    obj=None,
+    summary: str = "",
+    details: dict | None = None,
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """Append one audit row. `actor` is a user, None for a member of the public, or a string
+    naming a system process (for example "system:restructure"). Call inside the service's
+    transaction so the row commits with the change."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    last = AuditEvent.objects.order_by("-sequence").only("sequence", "row_hash").first()
+    object_type, object_id = _object_identity(obj)
+    event = AuditEvent(
+        sequence=(last.sequence + 1) if last else 1,
+        occurred_at=now(),
+        actor=actor if hasattr(actor, "pk") and actor.pk else None,
+        actor_label=_actor_label(actor),
+        action=str(action),
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary[:300],
+        details=_normalise_details(details),
+        ip_address=ip_address,
+        previous_hash=last.row_hash if last else GENESIS_HASH,
+    )
+    event.row_hash = compute_hash(event)
+    event.save(force_insert=True)
+    return event
+
+
+def record_view(*, actor, obj, summary: str = "", details: dict | None = None, request=None):
+    """Record that `actor` looked at identifiable data held in `obj`."""
+    return record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=obj,
+        summary=summary,
+        details=details,
+        ip_address=client_ip(request) if request is not None else None,
+    )
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    sequence: int
+    row_id: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        return f"Audit row sequence {self.sequence} (id {self.row_id}): {self.problem}"
+
+
+def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
+    """Walk the chain in sequence order. Returns (rows checked, first break or None).
+
+    - an edited row no longer matches its own hash;
+    - a deleted row leaves a gap in `sequence` and the next row's `previous_hash` unmatched;
+    - an inserted row either duplicates a place in the sequence or does not follow its
+      predecessor's hash.
+    """
+    expected_sequence = 1
+    previous_hash = GENESIS_HASH
+    checked = 0
+    rows = AuditEvent.objects.order_by("sequence", "id").iterator(chunk_size=batch_size)
+    for event in rows:
+        checked += 1
+        if event.sequence != expected_sequence:
+            if event.sequence < expected_sequence:
+                problem = "inserted: its sequence number repeats an earlier row's"
+            else:
+                missing = f"{expected_sequence}" + (
+                    f"–{event.sequence - 1}" if event.sequence - 1 > expected_sequence else ""
+                )
+                problem = f"the row(s) before it were deleted (sequence {missing} missing)"
+            return checked, ChainBreak(event.sequence, event.pk, problem)
+        if event.previous_hash != previous_hash:
+            return checked, ChainBreak(
+                event.sequence,
+                event.pk,
+                "does not follow the row before it: that row was edited, or this row was inserted",
+            )
+        if compute_hash(event) != event.row_hash:
+            return checked, ChainBreak(
+                event.sequence, event.pk, "edited: its content no longer matches its hash"
+            )
+        previous_hash = event.row_hash
+        expected_sequence += 1
+    return checked, None

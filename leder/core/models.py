@@ -1,0 +1,78 @@
+"""The audit log: append-only and hash-chained.
+
+Each row carries `sequence` (1, 2, 3, … with no gaps), the hash of the row before it and its own
+hash over its content and that previous hash. Editing, deleting or inserting a row anywhere
+breaks the chain from that row on, which `manage.py audit_verify` reports. The application has
+no update or delete path for these rows (see `save` and `delete`), and database triggers
+(migration 0002) refuse UPDATE and DELETE from anyone else.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    VIEW = "view", "Viewed"
+    DELETE = "delete", "Deleted"
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_OUT = "sign_out", "Signed out"
+    TWO_FACTOR = "two_factor", "Two-factor authentication"
+    RESTRUCTURE = "restructure", "Organisation restructure"
+    OVERRIDE = "override", "Decision overridden"
+    MERGE = "merge", "Merged"
+    EXPORT = "export", "Exported"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    sequence = models.PositiveBigIntegerField(unique=True)
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Kept as text too, so the row still says who acted if an account is renamed.
+    actor_label = models.CharField(max_length=254)
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"#{self.sequence} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+        )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def about_easy_read(request):
+    return render(request, "notifications/about_easy_read.jinja")

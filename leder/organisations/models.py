@@ -1,0 +1,132 @@
+"""NHS organisations: England, its 7 regions, the ICBs (and the CCGs before them) and the
+providers involved in people's care, identified by ODS codes.
+
+One table holds every kind, so that a role membership, a case's responsible ICB and a
+reviewer's employer all point at the same thing. Organisations are never deleted: they close
+(`closed_on`) and a `Succession` says where their work went.
+"""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+
+class OrganisationKind(models.TextChoices):
+    NATIONAL = "national", "NHS England (national)"
+    REGION = "region", "NHS England region"
+    ICB = "icb", "Integrated care board"
+    CCG = "ccg", "Clinical commissioning group"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    TRUST = "trust", "NHS trust"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    CARE_PROVIDER = "care_provider", "Care provider"
+    OTHER = "other", "Other organisation"
+
+
+PROVIDER_KINDS = (
+    OrganisationKind.GP_PRACTICE,
+    OrganisationKind.TRUST,
+    OrganisationKind.LOCAL_AUTHORITY,
+    OrganisationKind.CARE_PROVIDER,
+    OrganisationKind.OTHER,
+)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def open_on(self, day: date):
+        return self.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day)).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+        )
+
+    def icbs(self):
+        return self.filter(kind=OrganisationKind.ICB)
+
+    def regions(self):
+        return self.filter(kind=OrganisationKind.REGION)
+
+
+class Organisation(models.Model):
+    ods_code = models.CharField("ODS code", max_length=12, unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=120, blank=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    # An ICB's region; a provider's or CCG's ICB is `icb`.
+    region = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="region_members",
+        limit_choices_to={"kind": OrganisationKind.REGION},
+    )
+    icb = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="icb_members",
+        limit_choices_to={"kind": OrganisationKind.ICB},
+        verbose_name="ICB",
+    )
+    postcode = models.CharField(max_length=10, blank=True)
+    gss_code = models.CharField("ONS GSS code", max_length=9, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="The first day on which the organisation no longer exists."
+    )
+    # Population with a learning disability, for expected deaths (ICBs only).
+    ld_population = models.PositiveIntegerField(
+        "population with a learning disability", null=True, blank=True
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def is_open_on(self, day: date) -> bool:
+        return (self.opened_on is None or self.opened_on <= day) and (
+            self.closed_on is None or self.closed_on > day
+        )
+
+
+class SuccessionKind(models.TextChoices):
+    MERGER = "merger", "Merger"
+    SPLIT = "split", "Split"
+    ACQUISITION = "acquisition", "Acquisition"
+    CCG_TO_ICB = "ccg_to_icb", "CCG replaced by ICB"
+
+
+class Succession(models.Model):
+    """One predecessor → successor link of a restructure. A restructure is the set of successions
+    with the same date; `manage.py restructure_apply --date` applies them."""
+
+    predecessor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="successions_out"
+    )
+    successor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="successions_in"
+    )
+    effective_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=SuccessionKind.choices)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["effective_on", "predecessor__ods_code", "successor__ods_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor", "effective_on"], name="unique_succession"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor.ods_code} → {self.successor.ods_code} ({self.kind}, {self.effective_on})"
