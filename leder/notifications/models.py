@@ -68,6 +68,9 @@ class ReferenceCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
 
 class Notification(models.Model):
     reference = models.CharField(max_length=16, unique=True)
@@ -246,3 +249,6 @@ class DuplicateFlag(models.Model):
                 fields=["notification", "candidate"], name="unique_duplicate_pair"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.notification} may duplicate {self.candidate} ({self.match})"

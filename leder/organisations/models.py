@@ -129,4 +129,5 @@ class Succession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.predecessor.ods_code} → {self.successor.ods_code} ({self.kind}, {self.effective_on})"
+        p, s = self.predecessor.ods_code, self.successor.ods_code
+        return f"{p} → {s} ({self.kind}, {self.effective_on})"

@@ -4,7 +4,10 @@ from leder.core.audit import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Verify the audit log's hash chain and name the first row that was edited, inserted or deleted."
+    help = (
+        "Verify the audit log's hash chain and name the first row that was edited, "
+        "inserted or deleted."
+    )
 
     def handle(self, *args, **options):
         checked, broken = verify_chain()
