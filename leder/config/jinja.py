@@ -16,7 +16,8 @@ def url(name: str, *args, **kwargs) -> str:
 
 def environment(**options) -> Environment:
     options.setdefault("undefined", ChainableUndefined)
-    options.setdefault("autoescape", True)
+    # Plain-text e-mail templates (.txt) must not be HTML-escaped: "O'Brien" stays "O'Brien".
+    options.setdefault("autoescape", lambda name: not (name or "").endswith(".txt"))
     env = Environment(**options)
     env.globals.update(
         {

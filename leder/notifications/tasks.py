@@ -1,0 +1,32 @@
+"""Background work for notifications, run by the task worker (`manage.py db_worker`)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+
+from leder.notifications.eligibility import explanation_for
+
+
+@task
+def send_acknowledgement(*, notification_id: int) -> None:
+    """E-mail the notifier their reference and what happens next. Sent to the first notifier
+    only: a merged duplicate's notifier had their own acknowledgement when they notified."""
+    from leder.notifications.models import Notification
+
+    notification = Notification.objects.get(pk=notification_id)
+    source = notification.sources.order_by("received_at").first()
+    if source is None or not source.email:
+        return
+    context = {
+        "reference": notification.reference,
+        "notifier_name": source.name,
+        "explanation": explanation_for(notification.eligibility_reason),
+        "service_name": settings.LEDER_SERVICE_NAME,
+    }
+    send_mail(
+        subject=f"We have received your notification: {notification.reference}",
+        message=render_to_string("notifications/email/acknowledgement.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[source.email],
+    )
