@@ -7,7 +7,7 @@ Matches are flags for a local area contact to confirm or dismiss, never automati
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
@@ -39,28 +39,26 @@ def _normalise(name: str) -> str:
     return " ".join(name.lower().replace("-", " ").replace("'", "").split())
 
 
+def _replaced(value: date, **parts) -> date | None:
+    try:
+        return value.replace(**parts)
+    except ValueError:  # 30 February and the like
+        return None
+
+
 def date_variants(value: date) -> set[date]:
     """Every date that `dates_match` would accept as `value` mistyped: used to find candidates in
     the database with an indexed IN query, so the query and the comparison cannot disagree."""
     variants = {value}
-    if value.day <= 12 and value.month <= 31:
-        try:
-            variants.add(date(value.year, value.day, value.month))
-        except ValueError:
-            pass
+    if value.day <= 12:
+        variants.add(_replaced(value, month=value.day, day=value.month))
     for day in range(1, 32):
         if DamerauLevenshtein.distance(f"{value.day:02d}", f"{day:02d}") <= 1:
-            try:
-                variants.add(value.replace(day=day))
-            except ValueError:
-                pass
-    text = str(value.year)
+            variants.add(_replaced(value, day=day))
     for year in range(value.year - 100, value.year + 101):
-        if DamerauLevenshtein.distance(text, str(year)) <= 1:
-            try:
-                variants.add(value.replace(year=year))
-            except ValueError:
-                pass
+        if DamerauLevenshtein.distance(str(value.year), str(year)) <= 1:
+            variants.add(_replaced(value, year=year))
+    variants.discard(None)
     return variants
 
 
@@ -70,13 +68,13 @@ def dates_match(a: date, b: date) -> str | None:
         return "same"
     if a.year == b.year and a.day == b.month and a.month == b.day:
         return "day and month swapped"
-    if a.year == b.year and a.month == b.month:
-        # One digit mistyped in the day: 12 for 13, 21 for 12.
-        if DamerauLevenshtein.distance(f"{a.day:02d}", f"{b.day:02d}") <= 1:
-            return "day differs by one keystroke"
-    if a.month == b.month and a.day == b.day and abs(a.year - b.year) <= 100:
-        if DamerauLevenshtein.distance(str(a.year), str(b.year)) <= 1:
-            return "year differs by one keystroke"
+    same_month = a.year == b.year and a.month == b.month
+    # One digit mistyped in the day: 12 for 13, 21 for 12.
+    if same_month and DamerauLevenshtein.distance(f"{a.day:02d}", f"{b.day:02d}") <= 1:
+        return "day differs by one keystroke"
+    same_day = a.month == b.month and a.day == b.day and abs(a.year - b.year) <= 100
+    if same_day and DamerauLevenshtein.distance(str(a.year), str(b.year)) <= 1:
+        return "year differs by one keystroke"
     return None
 
 

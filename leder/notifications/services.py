@@ -281,7 +281,8 @@ def duplicate_dismiss(*, actor, flag: DuplicateFlag, note: str = "") -> Duplicat
             actor=actor,
             action=AuditAction.UPDATE,
             obj=flag.notification,
-            summary=f"{flag.notification.reference} is not a duplicate of {flag.candidate.reference}",
+            summary=f"{flag.notification.reference} is not a duplicate of "
+            f"{flag.candidate.reference}",
             details={"candidate": flag.candidate.reference, "note": note.strip()},
         )
     return flag
