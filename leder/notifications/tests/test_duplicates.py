@@ -83,7 +83,7 @@ def test_different_deaths_are_not_flagged(other):
     b=st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)),
 )
 def test_database_candidates_and_comparison_agree(a, b):
-    """`date_variants` (used for the indexed query) contains exactly the dates `dates_match` accepts,
+    """`date_variants` (for the indexed query) holds exactly the dates `dates_match` accepts,
     so the query can never hide a match the comparison would make."""
     assert (b in date_variants(a)) == (dates_match(a, b) is not None)
 

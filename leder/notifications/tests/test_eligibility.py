@@ -1,4 +1,4 @@
-"""Eligibility (DOMAIN.md "Eligibility"), judged by the rule version in force on the date of death."""
+"""Eligibility (DOMAIN.md "Eligibility"), judged by the rules in force on the date of death."""
 
 from datetime import date, timedelta
 
