@@ -15,7 +15,8 @@ def url(name: str, *args, **kwargs) -> str:
 
 
 def environment(**options) -> Environment:
-    options.setdefault("undefined", ChainableUndefined)
+    # Django pre-sets `undefined`; the NHS.UK macros need ChainableUndefined, so override it.
+    options["undefined"] = ChainableUndefined
     # Plain-text e-mail templates (.txt) must not be HTML-escaped: "O'Brien" stays "O'Brien".
     options.setdefault("autoescape", lambda name: not (name or "").endswith(".txt"))
     env = Environment(**options)

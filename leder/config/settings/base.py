@@ -142,6 +142,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start without it
 # The NHS.UK stylesheet refers to /assets/images/...; see leder.config.urls.
 NHSUK_ASSETS_DIR = PACKAGE_DIR / "core" / "static" / "nhsuk" / "assets"
 STORAGES = {
