@@ -1,0 +1,272 @@
+"""Load the demo: organisations and providers, one user per role in two ICBs, and a reproducible
+set of synthetic notifications. Safe to run twice: it loads once."""
+
+import hashlib
+import random
+import uuid
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from leder.accounts import services as accounts
+from leder.accounts.models import Role, User
+from leder.demo import synthetic
+from leder.notifications import services as notifications
+from leder.notifications.models import (
+    Answer,
+    Channel,
+    CovidStatus,
+    PlaceOfDeath,
+    Relationship,
+    Sex,
+)
+from leder.organisations.models import Organisation, OrganisationKind
+from leder.reference.models import EthnicCategory
+
+CIRCUMSTANCES = "Admitted to hospital with a chest infection and died a few days later."
+CONCERNS = "The family felt their concerns about eating and drinking were not listened to."
+DEMO_PASSWORD = "demo-leder-2026"
+DEMO_DOMAIN = "demo.leder.invalid"
+SEED = 20261122
+PROVIDERS_CSV = Path(settings.PACKAGE_DIR) / "organisations" / "data" / "demo_providers.csv"
+
+# The two demo ICBs, a short label for their e-mail addresses, and a postcode area.
+DEMO_ICBS = [("QK1", "llr", "LE"), ("QHL", "bsol", "B")]
+ICB_ROLE_NAMES = [
+    (Role.LAC, "lac", "Local area contact"),
+    (Role.REVIEWER, "reviewer", "Reviewer"),
+    (Role.SENIOR_REVIEWER, "senior", "Senior reviewer"),
+    (Role.PANEL_MEMBER, "panel", "Panel member"),
+    (Role.PANEL_CHAIR, "chair", "Panel chair"),
+    (Role.ICB_LEAD, "lead", "ICB executive lead"),
+]
+# Ethnic categories weighted roughly as LeDeR notifications are (most White British).
+ETHNICITY_WEIGHTS = {
+    "A": 80,
+    "B": 2,
+    "C": 3,
+    "H": 3,
+    "J": 3,
+    "K": 1,
+    "M": 2,
+    "N": 2,
+    "D": 1,
+    "S": 1,
+    "Z": 2,
+}
+
+
+def demo_email(label: str, icb_label: str | None = None) -> str:
+    return f"{label}.{icb_label}@{DEMO_DOMAIN}" if icb_label else f"{label}@{DEMO_DOMAIN}"
+
+
+def demo_totp_key(email: str) -> str:
+    """A stable TOTP key per demo user, so `totp_code` and authenticator apps agree across runs."""
+    return hashlib.sha256(f"leder-demo:{email}".encode()).hexdigest()[:40]
+
+
+class Command(BaseCommand):
+    help = "Load demo organisations, users (one per role in two ICBs) and synthetic notifications."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--notifications", type=int, default=30, help="per demo ICB")
+
+    def handle(self, *args, notifications_per_icb: int = 30, **options):
+        if not accounts.demo_mode_enabled():
+            raise CommandError("demo_load runs only with DEBUG or LEDER_DEMO_MODE on.")
+        if User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").exists():
+            self.stdout.write("Demo data is already loaded.")
+            return
+        count = options.get("notifications") or notifications_per_icb
+        self._apply_due_restructures()
+        if PROVIDERS_CSV.exists():
+            call_command("providers_load", str(PROVIDERS_CSV), stdout=self.stdout)
+        with transaction.atomic():
+            users = self._users()
+            made = self._notifications(count, users)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo loaded: {len(users)} users, {made} notifications.")
+        )
+
+    def _apply_due_restructures(self) -> None:
+        """The NHS reorganised on 1 April 2026; a new installation applies what is already due."""
+        from leder.organisations.models import Succession
+
+        due = (
+            Succession.objects.filter(
+                applied_at__isnull=True, effective_on__lte=timezone.localdate()
+            )
+            .values_list("effective_on", flat=True)
+            .distinct()
+        )
+        for effective_on in sorted(set(due)):
+            call_command(
+                "restructure_apply", "--date", effective_on.isoformat(), stdout=self.stdout
+            )
+
+    def _user(self, *, email: str, name: str, title: str, staff: bool = False) -> User:
+        user = accounts.user_create(
+            actor="system:demo",
+            email=email,
+            full_name=name,
+            password=DEMO_PASSWORD,
+            job_title=title,
+        )
+        if staff:
+            User.objects.filter(pk=user.pk).update(is_staff=True)
+            user.refresh_from_db()
+        accounts.user_enrol_totp_for_demo(user=user, key_hex=demo_totp_key(email))
+        return user
+
+    def _users(self) -> dict[str, User]:
+        rng = random.Random(SEED)
+        users: dict[str, User] = {}
+        for ods_code, label, _ in DEMO_ICBS:
+            icb = Organisation.objects.get(ods_code=ods_code)
+            for role, role_label, title in ICB_ROLE_NAMES:
+                gender = rng.choice(["female", "male"])
+                name = synthetic.synthetic_name(rng, gender)
+                email = demo_email(role_label, label)
+                user = self._user(email=email, name=name, title=f"{title}, {icb.display_name}")
+                accounts.membership_grant(
+                    actor="system:demo", user=user, role=role, organisation=icb
+                )
+                users[email] = user
+        midlands = Organisation.objects.get(kind=OrganisationKind.REGION, ods_code="Y60")
+        england = Organisation.objects.get(kind=OrganisationKind.NATIONAL)
+        for role, label, name, org, staff in [
+            (Role.REGIONAL_COORDINATOR, "regional.midlands", "Rowan Regional", midlands, False),
+            (Role.NATIONAL_ANALYST, "analyst", "Nadia Analyst", england, False),
+            (Role.ADMINISTRATOR, "admin", "Alex Administrator", england, True),
+        ]:
+            email = demo_email(label)
+            user = self._user(email=email, name=name, title=Role(role).label, staff=staff)
+            accounts.membership_grant(actor="system:demo", user=user, role=role, organisation=org)
+            users[email] = user
+        return users
+
+    def _notifications(self, per_icb: int, users: dict[str, User]) -> int:
+        rng = random.Random(SEED)
+        categories = {c.code: c for c in EthnicCategory.objects.all()}
+        codes = [c for c in ETHNICITY_WEIGHTS if c in categories]
+        weights = [ETHNICITY_WEIGHTS[c] for c in codes]
+        today = timezone.localdate()
+        made = 0
+        for ods_code, label, postcode_area in DEMO_ICBS:
+            icb = Organisation.objects.get(ods_code=ods_code)
+            practices = list(
+                Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE, icb=icb)
+            )
+            lac = users[demo_email("lac", label)]
+            people = []
+            for _ in range(per_icb):
+                sex = rng.choice([Sex.MALE, Sex.MALE, Sex.MALE, Sex.FEMALE, Sex.FEMALE])
+                given = rng.choice(synthetic.GIVEN_NAMES["male" if sex == Sex.MALE else "female"])
+                family = rng.choice(synthetic.FAMILY_NAMES)
+                died = synthetic.random_date(
+                    rng, today - timedelta(days=540), today - timedelta(days=3)
+                )
+                age = max(2, min(95, int(rng.gauss(61, 16))))
+                born = synthetic.random_date(
+                    rng,
+                    died - timedelta(days=365 * (age + 1) - 1),
+                    died - timedelta(days=365 * age),
+                )
+                received = datetime.combine(
+                    died + timedelta(days=rng.randrange(1, 21)),
+                    time(rng.randrange(8, 19), rng.randrange(60)),
+                )
+                received = min(timezone.make_aware(received), timezone.now() - timedelta(hours=1))
+                address, postcode = synthetic.synthetic_address(rng, postcode_area)
+                practice = rng.choice(practices) if practices and rng.random() < 0.8 else None
+                ld = rng.choices([Answer.YES, Answer.NOT_SURE, Answer.NO], [88, 6, 6])[0]
+                autistic = rng.choices([Answer.YES, Answer.NO, Answer.NOT_SURE], [25, 65, 10])[0]
+                place = rng.choices(
+                    [
+                        PlaceOfDeath.HOSPITAL,
+                        PlaceOfDeath.HOME,
+                        PlaceOfDeath.CARE_HOME,
+                        PlaceOfDeath.HOSPICE,
+                    ],
+                    [60, 15, 20, 5],
+                )[0]
+                person = notifications.PersonInput(
+                    given_name=given,
+                    family_name=family,
+                    date_of_birth=born,
+                    date_of_death=died,
+                    icb_id=icb.pk,
+                    has_learning_disability=ld,
+                    is_autistic=autistic,
+                    place_of_death=place,
+                    covid=rng.choices(
+                        [CovidStatus.NO, CovidStatus.CONFIRMED, CovidStatus.NOT_KNOWN], [85, 5, 10]
+                    )[0],
+                    has_care_concerns=rng.choices([Answer.NO, Answer.YES], [75, 25])[0],
+                    nhs_number=synthetic.synthetic_nhs_number(rng) if rng.random() < 0.7 else "",
+                    sex=sex,
+                    ethnic_category_id=rng.choices(codes, weights)[0] if codes else None,
+                    address=address,
+                    postcode=postcode,
+                    gp_practice_id=practice.pk if practice else None,
+                    circumstances=CIRCUMSTANCES,
+                )
+                if person.has_care_concerns == Answer.YES:
+                    person.care_concerns = CONCERNS
+                phoned = rng.random() < 0.2
+                relationship = rng.choice(list(Relationship))
+                notifier = notifications.NotifierInput(
+                    relationship=relationship,
+                    name=synthetic.synthetic_name(rng, "female"),
+                    email=f"notifier{made + 1}@example.invalid" if rng.random() < 0.7 else "",
+                    phone="" if rng.random() < 0.5 else f"0113 496 0{rng.randrange(100, 999)}",
+                    organisation_name=""
+                    if relationship in (Relationship.FAMILY, Relationship.FRIEND)
+                    else "Synthetic Health Trust",
+                )
+                notifications.notification_submit(
+                    person=person,
+                    notifier=notifier,
+                    channel=Channel.TELEPHONE if phoned else Channel.ONLINE,
+                    recorded_by=lac if phoned else None,
+                    submission_key=uuid.UUID(int=rng.getrandbits(128)),
+                    received_at=received,
+                )
+                people.append((person, received))
+                made += 1
+            made += self._duplicates(rng, people[:3], lac)
+        return made
+
+    def _duplicates(self, rng, people, lac) -> int:
+        """A second notifier for some deaths, with the mistakes real duplicates carry: a hospital
+        after a family member, a name typed differently, day and month swapped."""
+        made = 0
+        for person, received in people:
+            second = notifications.PersonInput(**vars(person))
+            second.given_name = (
+                person.given_name[:-1] if len(person.given_name) > 4 else person.given_name
+            )
+            if person.date_of_birth.day <= 12:
+                second.date_of_birth = date(
+                    person.date_of_birth.year, person.date_of_birth.day, person.date_of_birth.month
+                )
+            second.nhs_number = ""
+            notifications.notification_submit(
+                person=second,
+                notifier=notifications.NotifierInput(
+                    relationship=Relationship.HOSPITAL,
+                    name="Ward manager",
+                    organisation_name="Synthetic General Hospital",
+                    email="ward.manager@example.invalid",
+                ),
+                channel=Channel.ONLINE,
+                submission_key=uuid.UUID(int=rng.getrandbits(128)),
+                received_at=received + timedelta(days=2),
+            )
+            made += 1
+        return made
