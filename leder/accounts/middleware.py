@@ -2,16 +2,22 @@
 sign-in without a verified second factor."""
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from leder.accounts.services import user_sign_out
 
 LAST_SEEN_KEY = "leder_last_seen"
 
 
 class IdleTimeoutMiddleware:
+    """After SESSION_IDLE_TIMEOUT_SECONDS without a request, the next request signs the user out
+    (audited) and goes to the sign-in page, which explains why. A GET comes back to the same page
+    after signing in again; a POST's data is lost, which is the point of the timeout."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -20,8 +26,11 @@ class IdleTimeoutMiddleware:
             now = time.time()
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
-                logout(request)
-                return redirect(f"{reverse('accounts:sign_in')}?timed_out=1")
+                user_sign_out(request=request, reason="idle")
+                query = {"timed_out": "1"}
+                if request.method == "GET":
+                    query["next"] = request.get_full_path()
+                return redirect(f"{reverse('accounts:sign_in')}?{urlencode(query)}")
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
@@ -32,7 +41,9 @@ TWO_FACTOR_EXEMPT_PREFIXES = ("/account/", "/static/", "/assets/")
 
 class RequireTwoFactorMiddleware:
     """Staff pages need `request.user.is_verified()` (django-otp). Public pages (the notification
-    form, easy read, accessibility) do not need an account at all, so they are not checked."""
+    form, easy read, accessibility) do not need an account at all, so they are not checked.
+    `/account/` is exempt because the second factor is entered there; staff views under it (and
+    everywhere else) use `leder.accounts.decorators.verified_staff_required` as well."""
 
     PUBLIC_PREFIXES = ("/notify", "/about", "/accessibility", "/privacy", "/healthz")
 
@@ -48,5 +59,7 @@ class RequireTwoFactorMiddleware:
             and path != "/"
             and not path.startswith(TWO_FACTOR_EXEMPT_PREFIXES + self.PUBLIC_PREFIXES)
         ):
-            return redirect("accounts:two_factor")
+            query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+            url = reverse("accounts:two_factor")
+            return redirect(f"{url}?{query}" if query else url)
         return self.get_response(request)

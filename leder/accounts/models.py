@@ -7,10 +7,12 @@ national analyst). Administrators manage the installation and hold no case acces
 """
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from leder.core.time import today
+from leder.organisations.models import OrganisationKind
 
 
 class Role(models.TextChoices):
@@ -34,6 +36,26 @@ ICB_ROLES = (
     Role.PANEL_CHAIR,
     Role.ICB_LEAD,
 )
+ROLE_ORGANISATION_KIND: dict[str, str] = {
+    **{role: OrganisationKind.ICB for role in ICB_ROLES},
+    Role.REGIONAL_COORDINATOR: OrganisationKind.REGION,
+    Role.NATIONAL_ANALYST: OrganisationKind.NATIONAL,
+    # The installation is national; administrators are not tied to a local area.
+    Role.ADMINISTRATOR: OrganisationKind.NATIONAL,
+}
+
+# How error messages name each kind of organisation ("a role at …", "… is …").
+KIND_PHRASES = {
+    OrganisationKind.NATIONAL: "NHS England (national)",
+    OrganisationKind.REGION: "an NHS England region",
+    OrganisationKind.ICB: "an integrated care board (ICB)",
+    OrganisationKind.CCG: "a clinical commissioning group (CCG)",
+    OrganisationKind.GP_PRACTICE: "a GP practice",
+    OrganisationKind.TRUST: "an NHS trust",
+    OrganisationKind.LOCAL_AUTHORITY: "a local authority",
+    OrganisationKind.CARE_PROVIDER: "a care provider",
+    OrganisationKind.OTHER: "another kind of organisation",
+}
 
 
 class UserManager(BaseUserManager):
@@ -108,3 +130,24 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} at {self.organisation}"
+
+    def clean(self):
+        """The invariants every membership keeps, wherever it is saved from: the role is held at
+        the kind of organisation it belongs to, and it does not end before it starts."""
+        errors = {}
+        if self.role and self.organisation_id:
+            expected = ROLE_ORGANISATION_KIND.get(self.role)
+            if expected and self.organisation.kind != expected:
+                errors["organisation"] = (
+                    f"{Role(self.role).label} is a role at {KIND_PHRASES[expected]}; "
+                    f"{self.organisation} is {KIND_PHRASES[self.organisation.kind]}"
+                )
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The end date must be the same as or after the start date"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_current(self) -> bool:
+        day = today()
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on > day)

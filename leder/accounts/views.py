@@ -1,23 +1,362 @@
-"""PLACEHOLDER until the accounts work lands: replaced by the real sign-in and TOTP views."""
+"""Signing in (password, then a security code), setting up two-factor authentication, signing
+out, the lockout page and the staff home page.
 
-from django.http import HttpResponse
+Every change goes through `leder.accounts.services`; these views only read forms, call services
+and choose what to show.
+"""
+
+import math
+from urllib.parse import urlencode
+
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from leder.accounts import presenters, rules, selectors, services
+from leder.accounts.decorators import verified_staff_required
+from leder.accounts.forms import (
+    SIGN_IN_FAILED,
+    PasswordChangeForm,
+    RecoveryCodeForm,
+    SecurityCodeForm,
+    SignInForm,
+)
+from leder.core.presenters import count, datetime_long
+from leder.core.time import now
+
+# Below this many recovery codes the user is told to make new ones.
+RECOVERY_CODES_LOW = 3
 
 
-def sign_in(request):
-    return HttpResponse("sign in")
+def _next_url(request: HttpRequest) -> str | None:
+    """The page to return to after signing in, if it is a safe one on this site."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
-def two_factor(request):
-    return HttpResponse("two factor")
+def _with_next(url_name: str, request: HttpRequest) -> str:
+    target = _next_url(request)
+    url = reverse(url_name)
+    return f"{url}?{urlencode({'next': target})}" if target else url
 
 
-def sign_out(request):
-    return HttpResponse("sign out")
+def _after_verified(request: HttpRequest) -> HttpResponse:
+    return redirect(_next_url(request) or reverse("accounts:home"))
 
 
-def staff_home(request):
-    return HttpResponse("home")
+def _idle_minutes() -> int:
+    return max(1, settings.SESSION_IDLE_TIMEOUT_SECONDS // 60)
 
 
-def locked_out(request, credentials, *args, **kwargs):
-    return HttpResponse("locked", status=429)
+# --- password -----------------------------------------------------------------------------------
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """E-mail address and password. django-axes sees every attempt (through `authenticate`) and
+    locks out an address from an IP address after AXES_FAILURE_LIMIT failures. The error never
+    says whether the address has an account."""
+    user = request.user
+    if user.is_authenticated:
+        if user.is_verified():
+            return _after_verified(request)
+        return redirect(_with_next("accounts:two_factor", request))
+
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        # `request=` lets django-axes count this attempt and refuse it when locked out.
+        authenticated = authenticate(
+            request=request, email=email, password=form.cleaned_data["password"]
+        )
+        if authenticated is None:
+            locked = bool(getattr(request, "axes_locked_out", False))
+            services.sign_in_failure_record(request=request, email=email, locked_out=locked)
+            if locked:
+                return locked_out(request, None, {"email": email})
+            form.add_error(None, SIGN_IN_FAILED)
+        else:
+            services.user_sign_in(request=request, user=authenticated)
+            if selectors.totp_device_for(user=authenticated) is None:
+                return redirect(_with_next("accounts:two_factor_setup", request))
+            return redirect(_with_next("accounts:two_factor", request))
+
+    return render(
+        request,
+        "accounts/sign_in.jinja",
+        {
+            "form": form,
+            "has_errors": bool(form.errors),
+            "timed_out": request.GET.get("timed_out") == "1",
+            "idle_minutes": _idle_minutes(),
+        },
+    )
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): HTTP 429, when to try again and
+    who can help sooner. It does not say whether the e-mail address has an account."""
+    cool_off = get_cool_off(request)
+    retry_at = now() + cool_off if cool_off else None
+    response = render(
+        request,
+        "accounts/locked_out.jinja",
+        {
+            "retry_at": datetime_long(retry_at) if retry_at else None,
+            "cool_off_minutes": count(math.ceil(cool_off.total_seconds() / 60), "minute")
+            if cool_off
+            else None,
+            "support_contact": getattr(settings, "LEDER_SUPPORT_CONTACT", ""),
+        },
+        status=429,
+    )
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
+
+
+# --- second factor ------------------------------------------------------------------------------
+
+
+def _password_session_or_redirect(request: HttpRequest) -> HttpResponse | None:
+    """The second-factor pages are for someone who has just given their password."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(reverse("accounts:sign_in"))
+    if user.is_verified():
+        return _after_verified(request)
+    return None
+
+
+def _code_refused_message(check: services.CodeCheck, wrong: str) -> str:
+    if check.locked_until:
+        return (
+            f"You have entered too many wrong codes. {presenters.wait_phrase(check.locked_until)}"
+        )
+    return wrong
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """The 6-digit code from the authenticator app, after the password."""
+    if (response := _password_session_or_redirect(request)) is not None:
+        return response
+    if selectors.totp_device_for(user=request.user) is None:
+        return redirect(_with_next("accounts:two_factor_setup", request))
+
+    form = SecurityCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = services.two_factor_verify(request=request, token=form.cleaned_data["code"])
+        if check.accepted:
+            return _after_verified(request)
+        form.add_error(
+            "code",
+            _code_refused_message(
+                check, "The security code is not right: enter the latest code from your app"
+            ),
+        )
+    return render(
+        request,
+        "accounts/two_factor.jinja",
+        {
+            "form": form,
+            "has_errors": bool(form.errors),
+            "recovery_url": _with_next("accounts:two_factor_recovery", request),
+        },
+    )
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def two_factor_recovery(request: HttpRequest) -> HttpResponse:
+    """A recovery code instead of the app's code, for someone without their phone."""
+    if (response := _password_session_or_redirect(request)) is not None:
+        return response
+    if selectors.totp_device_for(user=request.user) is None:
+        return redirect(_with_next("accounts:two_factor_setup", request))
+
+    form = RecoveryCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = services.recovery_code_use(request=request, code=form.cleaned_data["code"])
+        if check.accepted:
+            left = check.recovery_codes_left or 0
+            text = f"You have {count(left, 'recovery code')} left."
+            if left <= RECOVERY_CODES_LOW:
+                text += " Get new recovery codes from your account page."
+            messages.warning(request, text)
+            return _after_verified(request)
+        form.add_error(
+            "code",
+            _code_refused_message(
+                check, "The recovery code is not right, or it has been used already"
+            ),
+        )
+    return render(
+        request,
+        "accounts/two_factor_recovery.jinja",
+        {
+            "form": form,
+            "has_errors": bool(form.errors),
+            "code_url": _with_next("accounts:two_factor", request),
+        },
+    )
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in: scan the QR code (or type the key) into an authenticator app, then confirm
+    with a code. The recovery codes are shown once, in the response to that confirmation."""
+    if (response := _password_session_or_redirect(request)) is not None:
+        return response
+    user = request.user
+    if selectors.totp_device_for(user=user) is not None:
+        # Already set up: replacing the app takes an administrator's reset (see services).
+        return redirect(_with_next("accounts:two_factor", request))
+
+    form = SecurityCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check = services.totp_device_confirm(request=request, token=form.cleaned_data["code"])
+        except PermissionDenied:
+            # The page was opened before a reset, or in another tab that finished the set-up.
+            return redirect(_with_next("accounts:two_factor_setup", request))
+        if check.accepted:
+            return render(
+                request,
+                "accounts/recovery_codes.jinja",
+                {
+                    "codes": check.recovery_codes,
+                    "continue_url": _next_url(request) or reverse("accounts:home"),
+                    "first_time": True,
+                },
+            )
+        form.add_error(
+            "code",
+            _code_refused_message(
+                check,
+                "The security code is not right: check the app shows LeDeR and enter its "
+                "latest code",
+            ),
+        )
+
+    device = services.totp_device_start(user=user)
+    return render(
+        request,
+        "accounts/two_factor_setup.jinja",
+        {
+            "form": form,
+            "has_errors": bool(form.errors),
+            "qr_code": presenters.qr_code_svg(
+                device.config_url,
+                title="QR code to add LeDeR to your authenticator app. "
+                "The same key is written out below it.",
+            ),
+            "key_groups": presenters.secret_key_groups(device.bin_key),
+        },
+    )
+
+
+@never_cache
+@verified_staff_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    """Replace the recovery codes: a page that explains, then the new codes shown once."""
+    if request.method == "POST":
+        codes = services.recovery_codes_replace(request=request)
+        return render(
+            request,
+            "accounts/recovery_codes.jinja",
+            {"codes": codes, "continue_url": reverse("accounts:home"), "first_time": False},
+        )
+    return render(
+        request,
+        "accounts/recovery_codes_new.jinja",
+        {"remaining": selectors.recovery_codes_remaining(user=request.user)},
+    )
+
+
+@never_cache
+@sensitive_post_parameters("current_password", "new_password", "new_password_again")
+@verified_staff_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change your own password: the current one, then the new one twice."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_own_password(
+                request=request,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as error:
+            for field_name, field_errors in error.message_dict.items():
+                for message in field_errors:
+                    form.add_error(field_name, message)
+        else:
+            messages.success(request, "Your password has been changed")
+            return redirect("accounts:home")
+    return render(
+        request,
+        "accounts/password_change.jinja",
+        {"form": form, "has_errors": bool(form.errors)},
+    )
+
+
+# --- signing out and home -----------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """Signing out changes state, so it takes a POST; a GET (the header link) shows a page with
+    the button."""
+    if request.method == "POST":
+        if request.user.is_authenticated:
+            services.user_sign_out(request=request)
+            messages.success(request, "You have signed out")
+        return redirect("accounts:sign_in")
+    if not request.user.is_authenticated:
+        return redirect("accounts:sign_in")
+    return render(request, "accounts/sign_out.jinja")
+
+
+@verified_staff_required
+@require_http_methods(["GET"])
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """The staff home page: the user's roles, the pages those roles use, and their recovery
+    codes."""
+    user = request.user
+    memberships = list(selectors.memberships_current_for(user=user))
+    remaining = selectors.recovery_codes_remaining(user=user)
+    return render(
+        request,
+        "accounts/home.jinja",
+        {
+            "role_rows": presenters.role_rows(memberships),
+            "links": presenters.staff_links(user),
+            "is_administrator": rules.is_administrator(user),
+            "recovery_codes_remaining": remaining,
+            "recovery_codes_low": remaining <= RECOVERY_CODES_LOW,
+        },
+    )

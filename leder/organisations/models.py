@@ -8,6 +8,7 @@ reviewer's employer all point at the same thing. Organisations are never deleted
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -119,15 +120,88 @@ class Succession(models.Model):
     effective_on = models.DateField()
     kind = models.CharField(max_length=20, choices=SuccessionKind.choices)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # When the predecessor is split, records that cannot be placed by GP practice or by the
+    # placements file go to this successor (and are listed as `UnplacedRecord`s) so that nothing
+    # is left pointing at a closed organisation. One per split predecessor.
+    takes_unplaced = models.BooleanField(
+        "takes unplaced records",
+        default=False,
+        help_text="For a split: the successor that holds records that could not be placed.",
+    )
 
     class Meta:
         ordering = ["effective_on", "predecessor__ods_code", "successor__ods_code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["predecessor", "successor", "effective_on"], name="unique_succession"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor", "effective_on"],
+                condition=Q(takes_unplaced=True),
+                name="one_default_successor_per_split",
+            ),
         ]
 
     def __str__(self) -> str:
         p, s = self.predecessor.ods_code, self.successor.ods_code
         return f"{p} → {s} ({self.kind}, {self.effective_on})"
+
+
+class UnplacedStatus(models.TextChoices):
+    OPEN = "open", "To decide"
+    RESOLVED = "resolved", "Decided"
+
+
+class UnplacedRecord(models.Model):
+    """A record that a restructure could not place, listed for someone to decide.
+
+    When a predecessor is split, each record that followed it (see `followers`) is placed by its
+    GP practice or the placements file. One that cannot be placed is still moved off the closed
+    predecessor, to the split's default successor (`held_by`), or ended if its kind is never
+    moved without a decision (role memberships: `held_by` is empty), and listed here. The local
+    area contact of `held_by` (notifications) or the administrator (memberships, providers)
+    re-places it with `unplaced_record_resolve`.
+    """
+
+    effective_on = models.DateField()
+    predecessor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    held_by = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="unplaced_records",
+        help_text="Where the record was put meanwhile; empty if it was ended.",
+    )
+    # The follower's registry name ("notification", "membership", "provider") and the record's
+    # primary key. Not a generic foreign key: the follower knows how to load and re-place it.
+    follower = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=64)
+    # What a person recognises: a notification reference, "e-mail (role)", "ODS code name".
+    reference = models.CharField(max_length=200)
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=UnplacedStatus.choices, default=UnplacedStatus.OPEN
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_to = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["effective_on", "follower", "reference"]
+        indexes = [models.Index(fields=["status", "held_by"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follower", "record_id", "effective_on"], name="unique_unplaced_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        predecessor = self.predecessor.ods_code
+        return f"{self.follower} {self.reference} ({predecessor}, {self.effective_on})"

@@ -1,0 +1,191 @@
+"""Formatting for the account pages: role rows, the staff home links, the QR code and the key."""
+
+import math
+import xml.etree.ElementTree as ET
+from base64 import b32encode
+from dataclasses import dataclass
+from datetime import datetime
+
+import qrcode
+import qrcode.image.svg
+from django.urls import NoReverseMatch, reverse
+from markupsafe import Markup
+
+from leder.accounts import rules
+from leder.accounts.models import Membership, Role
+from leder.core.presenters import count, date_long, datetime_long
+from leder.core.time import now
+
+
+def role_rows(memberships: list[Membership]) -> list[dict]:
+    """Rows of the NHS.UK summary list "Your roles": the role, then where and since when."""
+    rows = []
+    for membership in memberships:
+        where = membership.organisation.display_name
+        since = f"since {date_long(membership.starts_on)}"
+        if membership.ends_on:
+            since += f", until {date_long(membership.ends_on)}"
+        rows.append(
+            {"key": {"text": membership.get_role_display()}, "value": {"text": f"{where}, {since}"}}
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class StaffLink:
+    text: str
+    url_name: str
+    roles: frozenset[str]
+    description: str = ""
+
+
+ICB_CASE_ROLES = frozenset({Role.LAC, Role.SENIOR_REVIEWER, Role.ICB_LEAD})
+
+# What each role is offered on the staff home page. Pages that other apps have not added yet are
+# skipped (their URL names do not resolve), so this table can name them before they exist.
+STAFF_LINKS: tuple[StaffLink, ...] = (
+    StaffLink(
+        "Notifications",
+        "notifications:inbox",
+        frozenset({Role.LAC}),
+        "Check new notifications of deaths and confirm whether they are eligible for review",
+    ),
+    StaffLink(
+        "Record a notification taken by telephone",
+        "notifications:telephone_entry",
+        frozenset({Role.LAC}),
+    ),
+    StaffLink(
+        "Cases in your area",
+        "casework:case_list",
+        ICB_CASE_ROLES,
+        "Allocate reviewers and watch deadlines",
+    ),
+    StaffLink(
+        "Your reviews",
+        "casework:my_cases",
+        frozenset({Role.REVIEWER}),
+        "Reviews allocated to you",
+    ),
+    StaffLink(
+        "Reviews waiting for quality assurance",
+        "governance:qa_queue",
+        frozenset({Role.SENIOR_REVIEWER}),
+    ),
+    StaffLink(
+        "Governance panels",
+        "governance:panel_list",
+        frozenset({Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
+        "Focused reviews to sign off and actions to agree",
+    ),
+    StaffLink(
+        "Dashboard",
+        "reports:dashboard",
+        frozenset({Role.ICB_LEAD, Role.REGIONAL_COORDINATOR}),
+        "Figures for your area",
+    ),
+    StaffLink(
+        "Reports",
+        "reports:report_list",
+        frozenset({Role.ICB_LEAD, Role.REGIONAL_COORDINATOR, Role.NATIONAL_ANALYST}),
+    ),
+    StaffLink(
+        "National dataset",
+        "exports:dataset",
+        frozenset({Role.NATIONAL_ANALYST}),
+        "De-identified data for analysis",
+    ),
+)
+
+# Administrators see these and nothing else: they manage the installation, not cases.
+ADMIN_LINKS: tuple[StaffLink, ...] = (
+    StaffLink(
+        "Users",
+        "admin:accounts_user_changelist",
+        frozenset({Role.ADMINISTRATOR}),
+        "Create accounts, reset two-factor authentication, deactivate accounts",
+    ),
+    StaffLink(
+        "Roles",
+        "admin:accounts_membership_changelist",
+        frozenset({Role.ADMINISTRATOR}),
+        "Give and end people's roles at organisations",
+    ),
+    StaffLink(
+        "Organisations",
+        "admin:organisations_organisation_changelist",
+        frozenset({Role.ADMINISTRATOR}),
+        "Regions, ICBs and providers",
+    ),
+    StaffLink(
+        "Restructures",
+        "admin:organisations_succession_changelist",
+        frozenset({Role.ADMINISTRATOR}),
+        "Mergers and splits of organisations",
+    ),
+    StaffLink(
+        "Records a restructure could not place",
+        "admin:organisations_unplacedrecord_changelist",
+        frozenset({Role.ADMINISTRATOR}),
+        "Roles and providers waiting for a decision",
+    ),
+)
+
+
+def _resolved(links) -> list[dict]:
+    items = []
+    for link in links:
+        try:
+            href = reverse(link.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"text": link.text, "href": href, "description": link.description})
+    return items
+
+
+def staff_links(user) -> list[dict]:
+    """The links `user`'s roles make sense of, as `{"text", "href", "description"}`; only those
+    whose pages exist. Administrators get the admin links only."""
+    if rules.is_administrator(user):
+        return _resolved(ADMIN_LINKS) if rules.can_use_admin(user) else []
+    held = {role for role, _organisation in rules.current_roles(user)}
+    return _resolved(link for link in STAFF_LINKS if link.roles & held)
+
+
+def wait_phrase(until: datetime) -> str:
+    """How long until another code can be tried: "8 seconds", "5 minutes" or "after 3:05pm"."""
+    seconds = max(1, math.ceil((until - now()).total_seconds()))
+    if seconds < 60:
+        return f"Wait {count(seconds, 'second')} and try again"
+    if seconds < 60 * 60:
+        return f"Wait {count(math.ceil(seconds / 60), 'minute')} and try again"
+    return f"Try again after {datetime_long(until)}"
+
+
+def secret_key_groups(bin_key: bytes) -> list[str]:
+    """The TOTP key as apps ask for it when typed in (base32), in groups of 4 for reading."""
+    text = b32encode(bin_key).decode().rstrip("=")
+    return [text[i : i + 4] for i in range(0, len(text), 4)]
+
+
+SVG_NS = "http://www.w3.org/2000/svg"
+
+
+def qr_code_svg(data: str, *, title: str, size_px: int = 200) -> Markup:
+    """`data` as a QR code in inline SVG markup: no image request, no inline style or script
+    (the CSP forbids those), a white quiet zone so phones read it on the grey page, and a title
+    for screen readers (who use the key written out beside it)."""
+    image = qrcode.make(
+        data, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=4
+    )
+    ET.register_namespace("", SVG_NS)
+    root = ET.fromstring(image.to_string(encoding="unicode"))
+    root.set("width", str(size_px))
+    root.set("height", str(size_px))
+    root.set("role", "img")
+    root.set("aria-labelledby", "qr-code-title")
+    title_element = ET.Element(f"{{{SVG_NS}}}title", {"id": "qr-code-title"})
+    title_element.text = title
+    root.insert(0, title_element)
+    # ElementTree escapes the title, and the rest is generated from the QR matrix.
+    return Markup(ET.tostring(root, encoding="unicode"))
