@@ -4,11 +4,12 @@ the API and the bulk importer all call `notification_submit`."""
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from leder.accounts import rules as account_rules
 from leder.core import audit
@@ -28,6 +29,7 @@ from leder.notifications.models import (
     ReferenceCounter,
 )
 from leder.notifications.tasks import send_acknowledgement
+from leder.organisations.selectors import icbs_open
 
 
 @dataclass
@@ -90,6 +92,9 @@ def _validate(person: PersonInput) -> None:
         errors["date_of_death"] = "Date of death must be today or in the past"
     if person.date_of_birth > today():
         errors["date_of_birth"] = "Date of birth must be in the past"
+    # A restructure may have closed the ICB since the form was opened.
+    if not icbs_open().filter(pk=person.icb_id).exists():
+        errors["icb_id"] = "Select the area where the person lived"
     if errors:
         raise ValidationError(errors)
 
@@ -102,6 +107,7 @@ def notification_submit(
     submission_key: uuid.UUID,
     recorded_by=None,
     ip_address: str | None = None,
+    received_at: datetime | None = None,
 ) -> SubmissionResult:
     """Record a notification of a death, decide eligibility and flag possible duplicates.
 
@@ -110,6 +116,7 @@ def notification_submit(
     on the date of death and stored with their version; duplicates flagged, never merged; the
     acknowledgement e-mail is queued only after the transaction commits; one audit row.
     Telephone notifications need a local area contact of the chosen ICB (`recorded_by`).
+    `received_at` is for historic imports and demo data only: it defaults to now.
     """
     existing = Notification.objects.filter(submission_key=submission_key).first()
     if existing:
@@ -130,6 +137,7 @@ def notification_submit(
                 submission_key=submission_key,
                 recorded_by=recorded_by,
                 ip_address=ip_address,
+                received_at=received_at or now(),
             )
     except IntegrityError:
         # A concurrent request with the same key won the race: it is the same notification.
@@ -155,9 +163,8 @@ def _existing_result(notification: Notification) -> SubmissionResult:
 
 
 def _create(
-    *, person, notifier, channel, submission_key, recorded_by, ip_address
+    *, person, notifier, channel, submission_key, recorded_by, ip_address, received_at
 ) -> SubmissionResult:
-    received_at = now()
     rules = eligibility.rules_for(person.date_of_death)
     assessment = eligibility.assess(
         eligibility.Facts(
@@ -170,7 +177,7 @@ def _create(
         rules,
     )
     notification = Notification.objects.create(
-        reference=_next_reference(received_at.year),
+        reference=_next_reference(timezone.localtime(received_at).year),
         submission_key=submission_key,
         received_at=received_at,
         channel=channel,

@@ -34,6 +34,7 @@ DEMO_PASSWORD = "demo-leder-2026"
 DEMO_DOMAIN = "demo.leder.invalid"
 SEED = 20261122
 PROVIDERS_CSV = Path(settings.PACKAGE_DIR) / "organisations" / "data" / "demo_providers.csv"
+PLACEMENTS_CSV = PROVIDERS_CSV.with_name("demo_placements.csv")
 
 # The two demo ICBs, a short label for their e-mail addresses, and a postcode area.
 DEMO_ICBS = [("QK1", "llr", "LE"), ("QHL", "bsol", "B")]
@@ -83,9 +84,9 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already loaded.")
             return
         count = options.get("notifications") or notifications_per_icb
+        # Providers first: a split ICB's practices are placed by the restructure.
+        call_command("providers_load", str(PROVIDERS_CSV), stdout=self.stdout)
         self._apply_due_restructures()
-        if PROVIDERS_CSV.exists():
-            call_command("providers_load", str(PROVIDERS_CSV), stdout=self.stdout)
         with transaction.atomic():
             users = self._users()
             made = self._notifications(count, users)
