@@ -19,6 +19,7 @@ def environment(**options) -> Environment:
     options["undefined"] = ChainableUndefined
     # Plain-text e-mail templates (.txt) must not be HTML-escaped: "O'Brien" stays "O'Brien".
     options.setdefault("autoescape", lambda name: not (name or "").endswith(".txt"))
+    options.setdefault("extensions", ["jinja2.ext.do"])
     env = Environment(**options)
     env.globals.update(
         {

@@ -7,3 +7,4 @@ DEBUG = True
 # Serve static files straight from the apps while developing (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+LEDER_DEMO_MODE = True
