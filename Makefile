@@ -55,7 +55,7 @@ test-system: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/djlint leder --lint
+	$(BIN)/djlint leder --lint --extension jinja
 
 format: install
 	$(BIN)/ruff check --fix .

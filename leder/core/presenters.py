@@ -4,7 +4,7 @@ filters (see `leder.config.jinja`); models and templates never format."""
 from datetime import date, datetime
 
 from django.utils import timezone
-from nhs_number import normalise_number
+from nhs_number import standardise_format
 
 EMPTY = "Not given"
 
@@ -52,7 +52,7 @@ def nhs_number(value: str | None) -> str:
     """`999 123 4560`: NHS numbers are shown in groups of 3, 3 and 4."""
     if not value:
         return EMPTY
-    digits = normalise_number(value)
+    digits = standardise_format(value)
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
 
 
