@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("account/", include("leder.accounts.urls")),
     path("", include("leder.notifications.urls")),
+    path("staff/", include("leder.casework.urls")),
     path("admin/", admin.site.urls),
     # The NHS.UK stylesheet refers to /assets/images/…; serve the vendored assets there.
     re_path(r"^assets/(?P<path>.*)$", serve, {"document_root": settings.NHSUK_ASSETS_DIR}),

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from nhs_number import is_valid as nhs_number_is_valid
 
 from leder.accounts import rules as account_rules
 from leder.core import audit
@@ -92,6 +93,8 @@ def _validate(person: PersonInput) -> None:
         errors["date_of_death"] = "Date of death must be today or in the past"
     if person.date_of_birth > today():
         errors["date_of_birth"] = "Date of birth must be in the past"
+    if person.nhs_number and not nhs_number_is_valid(person.nhs_number):
+        errors["nhs_number"] = "Enter a valid NHS number, or leave it out if you do not know it"
     # A restructure may have closed the ICB since the form was opened.
     if not icbs_open().filter(pk=person.icb_id).exists():
         errors["icb_id"] = "Select the area where the person lived"

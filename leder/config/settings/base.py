@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "leder.organisations",
     "leder.accounts",
     "leder.notifications",
+    "leder.casework",
     "leder.demo",
 ]
 
@@ -204,3 +205,11 @@ LEDER_SERVICE_NAME = "LeDeR"
 LEDER_AUTISM_IN_SCOPE_FROM = date.fromisoformat(env("LEDER_AUTISM_IN_SCOPE_FROM", "2022-01-01"))
 # Public form: submissions allowed per client address per hour.
 LEDER_NOTIFY_RATE_LIMIT_PER_HOUR = env_int("LEDER_NOTIFY_RATE_LIMIT_PER_HOUR", 20)
+# Reviews are due this many months after notification; "due soon" this many days before;
+# a case this many days overdue is escalated to the regional coordinator.
+LEDER_REVIEW_DUE_MONTHS = env_int("LEDER_REVIEW_DUE_MONTHS", 6)
+LEDER_DUE_SOON_DAYS = env_int("LEDER_DUE_SOON_DAYS", 28)
+LEDER_ESCALATE_AFTER_OVERDUE_DAYS = env_int("LEDER_ESCALATE_AFTER_OVERDUE_DAYS", 90)
+# Expected deaths a year = an ICB's population with a learning disability × this rate. The
+# default (0.32%) reproduces the ~50 a year expected among ~15,500 people in one area (2018).
+LEDER_LD_ANNUAL_MORTALITY_RATE = float(env("LEDER_LD_ANNUAL_MORTALITY_RATE", "0.0032"))

@@ -192,3 +192,11 @@ def test_only_the_icbs_lac_resolves_duplicates(icb):
         services.duplicate_dismiss(actor=user_with_role(Role.LAC, make_icb()), flag=flag)
     flag.refresh_from_db()
     assert flag.status == DuplicateStatus.OPEN
+
+
+def test_an_nhs_number_failing_its_check_digit_is_refused(icb):
+    valid = nhs_number()
+    wrong = valid[:-1] + str((int(valid[-1]) + 1) % 10)
+    with pytest.raises(ValidationError, match="valid NHS number"):
+        notify(icb, nhs_number=wrong)
+    assert Notification.objects.count() == 0

@@ -1,0 +1,3 @@
+"""Routes: cases. (Filled in by the cases work.)"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes: dashboard. (Filled in by the dashboard work.)"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes: register. (Filled in by the register work.)"""
+
+urlpatterns: list = []

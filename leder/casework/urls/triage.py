@@ -1,0 +1,3 @@
+"""Routes: triage. (Filled in by the triage work.)"""
+
+urlpatterns: list = []
