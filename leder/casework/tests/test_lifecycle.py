@@ -165,7 +165,7 @@ def test_triage_needs_duplicates_decided_first(cases, lac, icb):
 
 def test_opt_out_erases_personal_data_but_keeps_the_death_counted(cases, lac):
     notification = cases.notification(
-        nhs_number="9990000018", address="1 Park Road", postcode="LE1 1AA"
+        nhs_number=nhs_number(), address="1 Park Road", postcode="LE1 1AA"
     )
     case_triage(
         actor=lac, notification=notification, decision="opted_out", reason="NDOP registered"
