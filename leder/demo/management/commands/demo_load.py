@@ -106,9 +106,11 @@ class Command(BaseCommand):
             .distinct()
         )
         for effective_on in sorted(set(due)):
-            call_command(
-                "restructure_apply", "--date", effective_on.isoformat(), stdout=self.stdout
-            )
+            args = ["--date", effective_on.isoformat()]
+            placements = PLACEMENTS_CSV.with_name(f"demo_placements_{effective_on.year}.csv")
+            if placements.exists():
+                args += ["--placements", str(placements)]
+            call_command("restructure_apply", *args, stdout=self.stdout)
 
     def _user(self, *, email: str, name: str, title: str, staff: bool = False) -> User:
         user = accounts.user_create(
