@@ -66,7 +66,9 @@ def case_transition(
         raise TransitionRefused(f"There is no “{transition}” step in the case lifecycle.")
     with transaction.atomic():
         locked = (
-            Case.objects.select_for_update()
+            # Lock the case row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+            # outer join to the reviewer.
+            Case.objects.select_for_update(of=("self",))
             .select_related("notification__icb", "reviewer")
             .get(pk=case.pk)
         )
