@@ -39,16 +39,28 @@ class StaffLink:
     description: str = ""
 
 
-ICB_CASE_ROLES = frozenset({Role.LAC, Role.SENIOR_REVIEWER, Role.ICB_LEAD})
+# Who may open the case list: those who see case content (see casework.selectors).
+CASE_LIST_ROLES = frozenset(
+    {Role.LAC, Role.SENIOR_REVIEWER, Role.REVIEWER, Role.PANEL_MEMBER, Role.PANEL_CHAIR}
+)
+ICB_DASHBOARD_ROLES = frozenset(
+    {Role.LAC, Role.SENIOR_REVIEWER, Role.ICB_LEAD, Role.PANEL_MEMBER, Role.PANEL_CHAIR}
+)
 
 # What each role is offered on the staff home page. Pages that other apps have not added yet are
 # skipped (their URL names do not resolve), so this table can name them before they exist.
 STAFF_LINKS: tuple[StaffLink, ...] = (
     StaffLink(
+        "Triage",
+        "casework:triage_queue",
+        frozenset({Role.LAC}),
+        "Decide whether new notifications are eligible for review, oldest first",
+    ),
+    StaffLink(
         "Notifications",
         "notifications:inbox",
         frozenset({Role.LAC}),
-        "Check new notifications of deaths and confirm whether they are eligible for review",
+        "Every notification, with possible duplicates to check",
     ),
     StaffLink(
         "Record a notification taken by telephone",
@@ -56,16 +68,46 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         frozenset({Role.LAC}),
     ),
     StaffLink(
-        "Cases in your area",
+        "Cases",
         "casework:case_list",
-        ICB_CASE_ROLES,
-        "Allocate reviewers and watch deadlines",
+        CASE_LIST_ROLES,
+        "Find cases, allocate reviewers and watch deadlines",
     ),
     StaffLink(
         "Your reviews",
         "casework:my_cases",
-        frozenset({Role.REVIEWER}),
+        frozenset({Role.REVIEWER, Role.SENIOR_REVIEWER}),
         "Reviews allocated to you",
+    ),
+    StaffLink(
+        "Reviewer register",
+        "casework:register",
+        frozenset({Role.LAC, Role.SENIOR_REVIEWER}),
+        "Reviewers, their training, capacity and declared conflicts",
+    ),
+    StaffLink(
+        "Dashboard",
+        "casework:dashboard",
+        ICB_DASHBOARD_ROLES,
+        "Where every notified death in your area stands",
+    ),
+    StaffLink(
+        "Regional dashboard",
+        "casework:dashboard_region",
+        frozenset({Role.REGIONAL_COORDINATOR}),
+        "Figures for each ICB in your region",
+    ),
+    StaffLink(
+        "Long-overdue reviews",
+        "casework:escalations",
+        frozenset({Role.REGIONAL_COORDINATOR}),
+        "Reviews escalated to the region",
+    ),
+    StaffLink(
+        "National dashboard",
+        "casework:dashboard_national",
+        frozenset({Role.NATIONAL_ANALYST}),
+        "Counts for each region and England",
     ),
     StaffLink(
         "Reviews waiting for quality assurance",
@@ -77,12 +119,6 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "governance:panel_list",
         frozenset({Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
         "Focused reviews to sign off and actions to agree",
-    ),
-    StaffLink(
-        "Dashboard",
-        "reports:dashboard",
-        frozenset({Role.ICB_LEAD, Role.REGIONAL_COORDINATOR}),
-        "Figures for your area",
     ),
     StaffLink(
         "Reports",

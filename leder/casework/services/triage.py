@@ -11,7 +11,7 @@ from leder.casework.services.lifecycle import TransitionRefused, case_transition
 from leder.core import audit
 from leder.core.models import AuditAction
 from leder.core.time import now
-from leder.notifications.models import NotificationState
+from leder.notifications.models import DuplicateStatus, NotificationState
 
 TRIAGE_DECISIONS = {
     "eligible": "triage_eligible",
@@ -67,10 +67,29 @@ def case_triage(*, actor, notification, decision: str, reason: str = "") -> Case
     if decision == "opted_out":
         with transaction.atomic():
             case = case_open(actor=actor, notification=notification)
+            # The opt-out step has no duplicate guard (it may come at any time in a review), but
+            # at triage the possible duplicates must be decided first: once the details are
+            # erased nobody could tell whether this was the same death as another notification.
+            if case.state == CaseState.NOTIFIED and _has_open_duplicates(notification):
+                raise TransitionRefused(OPEN_DUPLICATES_MESSAGE)
             return case_record_opt_out(actor=actor, case=case, reason=reason)
     with transaction.atomic():
         case = case_open(actor=actor, notification=notification)
         return case_transition(actor=actor, case=case, transition=transition, reason=reason)
+
+
+def case_reconsider(*, actor, case: Case, reason: str) -> CaseEvent:
+    """Reconsider a case recorded as not eligible or routed to the child death review: it goes
+    back to awaiting allocation. Needs a reason; a local area contact of the case's ICB only.
+    One CaseEvent and audit row (through `case_transition`), or nothing."""
+    return case_transition(actor=actor, case=case, transition="reconsider", reason=reason)
+
+
+OPEN_DUPLICATES_MESSAGE = "Decide about the possible duplicates of this notification first."
+
+
+def _has_open_duplicates(notification) -> bool:
+    return notification.duplicate_flags.filter(status=DuplicateStatus.OPEN).exists()
 
 
 # What is kept of a person who opted out: the fact of the death and the opt-out, never who.

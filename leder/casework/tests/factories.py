@@ -8,7 +8,7 @@ from leder.casework.models import Case, CaseState, Profession, RecruitmentStatus
 from leder.casework.services.lifecycle import case_transition
 from leder.casework.services.triage import case_open, case_triage
 from leder.core.time import today
-from leder.notifications.tests.factories import notify
+from leder.notifications.tests.factories import nhs_number, notify
 
 # The transitions that take a fresh case to each state (after triage as eligible).
 PATH_TO = {
@@ -49,6 +49,9 @@ class CaseMaker:
         fields.setdefault("given_name", f"Person{self._count}")
         fields.setdefault("family_name", f"Family{self._count}")
         fields.setdefault("date_of_birth", date(1950, 1, 1 + self._count % 28))
+        # Each its own NHS number: generated names a keystroke apart are otherwise (rightly)
+        # flagged as possible duplicates, which blocks triage.
+        fields.setdefault("nhs_number", nhs_number())
         return notify(self.icb, **fields).notification
 
     def make(

@@ -153,7 +153,7 @@ def test_due_status_thresholds(settings):
 
 
 def test_triage_needs_duplicates_decided_first(cases, lac, icb):
-    first = cases.notification(given_name="Amara", family_name="Mensah")
+    first = cases.notification(given_name="Amara", family_name="Mensah", nhs_number="")
     second = cases.notification(
         given_name="Amara", family_name="Mensah", date_of_birth=first.date_of_birth
     )

@@ -7,6 +7,7 @@ app_name = "casework"
 urlpatterns = [
     path("", include("leder.casework.urls.triage")),
     path("", include("leder.casework.urls.register")),
+    path("", include("leder.casework.urls.case_list")),
     path("", include("leder.casework.urls.cases")),
     path("", include("leder.casework.urls.dashboard")),
 ]

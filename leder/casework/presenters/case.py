@@ -1,0 +1,314 @@
+"""How one case reads: its state, deadline, reviewer, history and the actions the user may take.
+
+Tag colours and the due status are the case list's (`presenters.case_list`), so that a case
+looks the same in the list and on its own page.
+"""
+
+from datetime import date
+
+from django.urls import reverse
+
+from leder.accounts.models import Role
+from leder.accounts.rules import has_role
+from leder.casework import deadlines
+from leder.casework.deadlines import DueStatus
+from leder.casework.lifecycle import TRANSITIONS
+from leder.casework.models import AllocationStatus, Case, CaseState
+from leder.casework.presenters.case_list import (
+    DUE_TAG_CLASSES,
+    STATE_TAG_CLASSES,
+    case_due_status,
+)
+from leder.casework.selectors.register import conflicts_for
+from leder.casework.services.lifecycle import check_transition
+from leder.core import presenters
+from leder.notifications.inbox_presenters import NotificationPresenter
+
+ALLOCATION_TAG_CLASSES = {
+    AllocationStatus.OFFERED: "nhsuk-tag--yellow",
+    AllocationStatus.ACCEPTED: "nhsuk-tag--green",
+    AllocationStatus.DECLINED: "nhsuk-tag--red",
+    AllocationStatus.WITHDRAWN: "nhsuk-tag--grey",
+}
+
+# A reason is needed by these transitions; a placeholder lets `check_transition` say whether the
+# user could make the move at all (the form asks for the real reason).
+_ANY_REASON = "(to be given)"
+
+
+def state_label(state: str) -> str:
+    return CaseState(state).label
+
+
+def refusal_for(user, case: Case, transition: str):
+    """Why `user` may not make `transition` on `case` now (a `Refusal`), or None if they may,
+    given a reason if the move needs one: the form asks for the real reason."""
+    return check_transition(
+        actor=user, case=case, transition=TRANSITIONS[transition], reason=_ANY_REASON
+    )
+
+
+def may(user, case: Case, transition: str) -> bool:
+    """True if `user` may make `transition` on `case` now (given a reason, if one is needed)."""
+    return refusal_for(user, case, transition) is None
+
+
+def days_phrase(days: int) -> str:
+    return presenters.count(days, "day")
+
+
+def due_summary(case: Case, *, today: date) -> dict:
+    """The due date, its status as an NHS.UK tag, and a sentence about the time left."""
+    status = case_due_status(case, today=today)
+    days_left = (case.due_on - today).days
+    if status == DueStatus.NOT_APPLICABLE:
+        sentence = "There is no deadline: the review is not in progress."
+    elif status == DueStatus.ON_HOLD:
+        sentence = "The clock is stopped while the review is on hold."
+    elif days_left < 0:
+        sentence = f"Overdue by {days_phrase(-days_left)}."
+    elif days_left == 0:
+        sentence = "Due today."
+    else:
+        sentence = f"{days_phrase(days_left)} left."
+    return {
+        "date": presenters.date_long(case.due_on),
+        "date_short": presenters.date_short(case.due_on),
+        "status": status,
+        "tag": {"text": DueStatus.LABELS[status], "classes": DUE_TAG_CLASSES[status]},
+        "sentence": sentence,
+    }
+
+
+class CasePresenter:
+    """One case for its page. Expects the case from `selectors.case.case_for` (everything the
+    page reads is loaded there), and the user looking at it, for the actions offered."""
+
+    def __init__(self, case: Case, *, user, today: date):
+        self.case = case
+        self.user = user
+        self.today = today
+        self.person = NotificationPresenter(case.notification)
+
+    @property
+    def reference(self) -> str:
+        return self.case.reference
+
+    @property
+    def href(self) -> str:
+        return reverse("casework:case", kwargs={"reference": self.reference})
+
+    @property
+    def state_tag(self) -> dict:
+        return {"text": state_label(self.case.state), "classes": STATE_TAG_CLASSES[self.case.state]}
+
+    @property
+    def due(self) -> dict:
+        return due_summary(self.case, today=self.today)
+
+    @property
+    def back_href(self) -> str:
+        """The reviewer's own list for a reviewer of this case, the case list for others."""
+        if self.case.reviewer is not None and self.case.reviewer.user_id == self.user.pk:
+            return reverse("casework:my_cases")
+        return reverse("casework:case_list")
+
+    @property
+    def days_on_hold(self) -> int:
+        return deadlines.days_on_hold(self.case.holds.all())
+
+    @property
+    def on_hold_text(self) -> str:
+        days = self.days_on_hold
+        if not self.case.holds.all():
+            return "Never on hold"
+        text = days_phrase(days) + " in all"
+        if self.case.state == CaseState.ON_HOLD:
+            text += " (on hold now; the due date moves later by each day on hold)"
+        return text
+
+    @property
+    def current_allocation(self):
+        reviewer_id = self.case.reviewer_id
+        if reviewer_id is None:
+            return None
+        held = [
+            a
+            for a in self.case.allocations.all()
+            if a.reviewer_id == reviewer_id
+            and a.status in (AllocationStatus.OFFERED, AllocationStatus.ACCEPTED)
+        ]
+        return held[-1] if held else None
+
+    @property
+    def reviewer_text(self) -> str:
+        reviewer = self.case.reviewer
+        if reviewer is None:
+            return "Not allocated"
+        text = f"{reviewer.user.full_name}, {reviewer.get_profession_display().lower()}"
+        allocation = self.current_allocation
+        if allocation is not None and allocation.status == AllocationStatus.OFFERED:
+            text += (
+                f". Offered {presenters.date_long(allocation.allocated_at)}, "
+                "waiting for them to accept"
+            )
+        elif allocation is not None:
+            text += f". Accepted {presenters.date_long(allocation.responded_at)}"
+        return text
+
+    @property
+    def summary_rows(self) -> list[dict]:
+        due = self.due
+        rows = [
+            ("State", "", self.state_tag),
+            ("Notified", presenters.date_long(self.case.notified_on), None),
+            ("Due", f"{due['date']}. {due['sentence']}", due["tag"]),
+            ("Time on hold", self.on_hold_text, None),
+            ("Reviewer", self.reviewer_text, None),
+        ]
+        return [
+            {"key": {"text": key}, "value": {"text": text}, "tag": tag} for key, text, tag in rows
+        ]
+
+    @property
+    def involved_organisations(self) -> list[str]:
+        return [
+            f"{o.name} ({o.ods_code})"
+            for o in sorted(self.case.involved_organisations.all(), key=lambda o: o.name)
+        ]
+
+    @property
+    def reviewer_conflicts(self) -> list[str]:
+        """Conflicts the current reviewer has with the case now, for the LAC: an organisation
+        recorded after allocation can create one."""
+        if self.case.reviewer is None or not self.is_lac:
+            return []
+        return conflicts_for(reviewer=self.case.reviewer, case=self.case)
+
+    @property
+    def allocation_rows(self) -> list[dict]:
+        rows = []
+        for a in reversed(self.case.allocations.all()):
+            response = ""
+            if a.responded_at:
+                response = f"{a.get_status_display()} {presenters.datetime_long(a.responded_at)}"
+                if a.response_reason:
+                    response += f": {a.response_reason}"
+            rows.append(
+                {
+                    "reviewer": a.reviewer.user.full_name,
+                    "offered": presenters.datetime_long(a.allocated_at),
+                    "by": a.allocated_by.full_name,
+                    "tag": {
+                        "text": a.get_status_display(),
+                        "classes": ALLOCATION_TAG_CLASSES[a.status],
+                    },
+                    "response": response or "Not answered yet",
+                }
+            )
+        return rows
+
+    @property
+    def hold_rows(self) -> list[dict]:
+        return [
+            {
+                "from": presenters.date_long(h.started_at),
+                "until": presenters.date_long(h.ended_at) if h.ended_at else "On hold now",
+                "days": days_phrase(deadlines.days_on_hold([h])),
+                "reason": h.reason,
+                "by": h.started_by.full_name,
+                "end_reason": h.end_reason,
+            }
+            for h in reversed(self.case.holds.all())
+        ]
+
+    @property
+    def event_rows(self) -> list[dict]:
+        """The case's history, newest first: what happened, who, when, and why."""
+        rows = []
+        for event in reversed(self.case.events.all()):
+            transition = TRANSITIONS.get(event.transition)
+            rows.append(
+                {
+                    "what": transition.label if transition else event.transition,
+                    "when": presenters.datetime_long(event.occurred_at),
+                    "who": event.actor.full_name if event.actor else "The system",
+                    "change": f"{state_label(event.from_state)} to {state_label(event.to_state)}",
+                    "reason": event.reason or presenters.EMPTY,
+                    "reviewer": event.details.get("reviewer_name", ""),
+                }
+            )
+        return rows
+
+    # -- What the user may do ---------------------------------------------------------------
+
+    @property
+    def is_lac(self) -> bool:
+        return has_role(self.user, Role.LAC, organisation=self.case.notification.icb)
+
+    def _url(self, name: str, **extra) -> str:
+        return reverse(f"casework:{name}", kwargs={"reference": self.reference, **extra})
+
+    @property
+    def actions(self) -> list[dict]:
+        """The actions `user` may take now, each `{"text", "href", "primary"}`: only those the
+        lifecycle allows them (so a reviewer never sees "Put on hold", nor a LAC "Accept")."""
+        offered = [
+            ("accept", "Accept the review", "accept", True),
+            ("decline", "Decline the review", "decline", False),
+            ("allocate", "Allocate a reviewer", "allocate", True),
+            ("reallocate", "Reallocate to another reviewer", "allocate", False),
+            ("hold", "Put on hold", "hold", False),
+            ("resume", "Resume the review", "resume", True),
+        ]
+        actions = [
+            {"text": text, "href": self._url(page), "primary": primary}
+            for transition, text, page, primary in offered
+            if may(self.user, self.case, transition)
+        ]
+        return actions
+
+    @property
+    def can_add_organisation(self) -> bool:
+        return self.is_lac and self.case.state not in (CaseState.OPTED_OUT,)
+
+
+class MyCaseRow:
+    """One case in the reviewer's own list."""
+
+    def __init__(self, case: Case, *, today: date):
+        self.case = case
+        self.today = today
+
+    @property
+    def reference(self) -> str:
+        return self.case.reference
+
+    @property
+    def href(self) -> str:
+        return reverse("casework:case", kwargs={"reference": self.reference})
+
+    @property
+    def person_name(self) -> str:
+        n = self.case.notification
+        return presenters.person_name(given=n.given_name, family=n.family_name)
+
+    @property
+    def state_tag(self) -> dict:
+        return {"text": state_label(self.case.state), "classes": STATE_TAG_CLASSES[self.case.state]}
+
+    @property
+    def is_offered(self) -> bool:
+        return self.case.state == CaseState.ALLOCATED
+
+    @property
+    def due(self) -> dict:
+        return due_summary(self.case, today=self.today)
+
+    @property
+    def accept_href(self) -> str:
+        return reverse("casework:accept", kwargs={"reference": self.reference})
+
+    @property
+    def decline_href(self) -> str:
+        return reverse("casework:decline", kwargs={"reference": self.reference})

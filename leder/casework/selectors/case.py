@@ -1,0 +1,113 @@
+"""Reads of one case and of a reviewer's own cases. Everything starts from
+`cases_visible_to(user)`, so a case of another ICB, or a case allocated to someone else, is
+simply not found (a 404, never a 403 that would confirm it exists)."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from leder.accounts.models import Role
+from leder.accounts.rules import has_any_role, organisations_where
+from leder.casework.models import Allocation, Case, CaseEvent, CaseHold
+from leder.casework.selectors import cases_visible_to
+from leder.casework.selectors.register import OPEN_REVIEW_STATES
+from leder.core.time import today
+from leder.organisations.models import PROVIDER_KINDS, Organisation
+
+# Roles that can see some case content. Anyone else gets a 403 from case pages: their role never
+# shows identities (ICB leads, regional, national, administrators see counts only).
+CASE_ROLES = (
+    Role.LAC,
+    Role.REVIEWER,
+    Role.SENIOR_REVIEWER,
+    Role.PANEL_MEMBER,
+    Role.PANEL_CHAIR,
+)
+# Roles whose holders can be allocated cases (the lifecycle's "accept" and "decline").
+REVIEWING_ROLES = (Role.REVIEWER, Role.SENIOR_REVIEWER)
+
+
+def can_see_cases(user) -> bool:
+    """True if `user` holds a role that shows case content somewhere."""
+    return has_any_role(user, *CASE_ROLES)
+
+
+def can_review(user) -> bool:
+    """True if `user` holds a reviewing role somewhere (the "my cases" list)."""
+    return has_any_role(user, *REVIEWING_ROLES)
+
+
+def can_allocate(user) -> bool:
+    """True if `user` is a local area contact somewhere."""
+    return has_any_role(user, Role.LAC)
+
+
+def _with_case_page_relations(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    return queryset.select_related(
+        "notification__icb",
+        "notification__gp_practice",
+        "notification__ethnic_category",
+        "reviewer__user",
+        "reviewer__employer",
+    ).prefetch_related(
+        "involved_organisations",
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        Prefetch("holds", queryset=CaseHold.objects.select_related("started_by", "ended_by")),
+        Prefetch(
+            "allocations",
+            queryset=Allocation.objects.select_related("reviewer__user", "allocated_by"),
+        ),
+        "reviewer__conflicts",
+    )
+
+
+def case_for(*, user, reference: str) -> Case:
+    """One case `user` may see, with everything the case page shows loaded in a fixed number of
+    queries; 404 if it does not exist or the user may not see it (the same 404 either way)."""
+    try:
+        return _with_case_page_relations(cases_visible_to(user)).get(
+            notification__reference=reference
+        )
+    except Case.DoesNotExist:
+        raise Http404("No case with that reference") from None
+
+
+def case_for_lac(*, user, reference: str) -> Case:
+    """One case of an ICB where `user` is a local area contact (for allocation, holds and the
+    organisations involved); 404 otherwise, including for a case they see in another role."""
+    queryset = cases_visible_to(user).filter(
+        notification__icb__in=organisations_where(user, Role.LAC)
+    )
+    try:
+        return _with_case_page_relations(queryset).get(notification__reference=reference)
+    except Case.DoesNotExist:
+        raise Http404("No case with that reference") from None
+
+
+def cases_allocated_to(*, user) -> QuerySet[Case]:
+    """The cases `user` holds as reviewer now (offered, in review, in QA, at panel or on hold),
+    soonest due first, with the notification loaded: one query however many."""
+    return (
+        cases_visible_to(user)
+        .filter(reviewer__user=user, state__in=OPEN_REVIEW_STATES)
+        .select_related("notification")
+        .order_by("due_on", "notification__reference")
+    )
+
+
+PROVIDER_RESULTS_LIMIT = 25
+
+
+def providers_matching(*, query: str, limit: int = PROVIDER_RESULTS_LIMIT) -> list[Organisation]:
+    """Open providers (GP practices, trusts, local authorities, care providers) whose name or ODS
+    code contains `query`, by name, at most `limit`. Organisations are not personal data."""
+    query = query.strip()
+    if not query:
+        return []
+    return list(
+        Organisation.objects.open_on(today())
+        .filter(kind__in=PROVIDER_KINDS)
+        .filter(
+            Q(name__icontains=query) | Q(short_name__icontains=query) | Q(ods_code__iexact=query)
+        )
+        .order_by("name")[:limit]
+    )

@@ -1,0 +1,44 @@
+"""Background work for casework, run by the task worker (`manage.py db_worker`)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+
+from leder.casework.services.reminders import deadline_reminders_send
+from leder.core import presenters
+
+
+@task
+def send_deadline_reminders() -> dict:
+    """The same run as `manage.py send_deadline_reminders`, for installations that schedule work
+    through the task worker (enqueue it once a day). Returns the run's counts."""
+    return deadline_reminders_send().summary()
+
+
+@task
+def send_allocation_offer(*, allocation_id: int) -> None:
+    """E-mail a reviewer that a case has been offered to them (enqueued by `case_allocate` and
+    `case_reallocate` after commit). The e-mail names the case by its reference only: e-mail is
+    not a safe place for who the person was."""
+    from leder.casework.models import Allocation, AllocationStatus
+
+    allocation = Allocation.objects.select_related("case__notification__icb", "reviewer__user").get(
+        pk=allocation_id
+    )
+    if allocation.status != AllocationStatus.OFFERED or not allocation.reviewer.user.email:
+        return
+    case = allocation.case
+    context = {
+        "reviewer_name": allocation.reviewer.user.full_name,
+        "reference": case.reference,
+        "icb": case.notification.icb.display_name,
+        "due": presenters.date_long(case.due_on),
+        "service_name": settings.LEDER_SERVICE_NAME,
+    }
+    send_mail(
+        subject=f"A review has been offered to you: {case.reference}",
+        message=render_to_string("casework/allocation/offer_email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[allocation.reviewer.user.email],
+    )

@@ -1,0 +1,156 @@
+"""The case page, holds, the organisations involved in the person's care, and the reviewer's
+own list. Reads go through `selectors.case`, writes through services.
+
+Who gets what: a role that never shows case content (ICB lead, regional, national,
+administrator) gets 403 from every page here; anyone else gets 404 for a case they may not see,
+whether it belongs to another ICB or is allocated to someone else, so nothing leaks.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from leder.accounts.decorators import verified_staff_required
+from leder.casework.forms.case import (
+    HoldForm,
+    InvolvedOrganisationForm,
+    ProviderSearchForm,
+    ResumeForm,
+)
+from leder.casework.presenters.case import CasePresenter, MyCaseRow, refusal_for
+from leder.casework.selectors import case as selectors
+from leder.casework.services.allocation import case_involved_organisation_add
+from leder.casework.services.lifecycle import TransitionRefused, case_transition
+from leder.core import audit
+from leder.core.time import today
+
+
+def require_lac(request: HttpRequest) -> None:
+    if not selectors.can_allocate(request.user):
+        raise PermissionDenied("This page is for local area contacts.")
+
+
+def refused(request: HttpRequest, case, transition: str):
+    """A redirect back to the case page, with the reason, if the user cannot make `transition`
+    on `case` now; 403 if their role never could; None if they may go on."""
+    refusal = refusal_for(request.user, case, transition)
+    if refusal is None:
+        return None
+    if refusal.permission:
+        raise PermissionDenied(refusal.message)
+    messages.info(request, refusal.message)
+    return redirect("casework:case", reference=case.reference)
+
+
+@verified_staff_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    if not selectors.can_see_cases(request.user):
+        raise PermissionDenied("Your role does not show case details.")
+    case = selectors.case_for(user=request.user, reference=reference)
+    audit.record_view(
+        actor=request.user, obj=case, summary=f"Viewed case {case.reference}", request=request
+    )
+    return render(
+        request,
+        "casework/case/detail.jinja",
+        {"c": CasePresenter(case, user=request.user, today=today())},
+    )
+
+
+def _reason_page(request: HttpRequest, reference: str, *, transition: str, form_class, done: str):
+    require_lac(request)
+    case = selectors.case_for_lac(user=request.user, reference=reference)
+    stop = refused(request, case, transition)
+    if stop:
+        return stop
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_transition(
+                actor=request.user,
+                case=case,
+                transition=transition,
+                reason=form.cleaned_data["reason"],
+            )
+        except TransitionRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("casework:case", reference=case.reference)
+    return render(
+        request,
+        f"casework/case/{transition}.jinja",
+        {
+            "c": CasePresenter(case, user=request.user, today=today()),
+            "form": form,
+            "has_errors": bool(form.errors),
+        },
+    )
+
+
+@verified_staff_required
+def hold(request: HttpRequest, reference: str) -> HttpResponse:
+    return _reason_page(
+        request, reference, transition="hold", form_class=HoldForm, done="Review put on hold"
+    )
+
+
+@verified_staff_required
+def resume(request: HttpRequest, reference: str) -> HttpResponse:
+    return _reason_page(
+        request, reference, transition="resume", form_class=ResumeForm, done="Review resumed"
+    )
+
+
+@verified_staff_required
+def organisation_add(request: HttpRequest, reference: str) -> HttpResponse:
+    """Search open providers by name or ODS code (GET), then choose one (POST). Without
+    JavaScript: the search is an ordinary form, the results are radios."""
+    require_lac(request)
+    case = selectors.case_for_lac(user=request.user, reference=reference)
+    data = request.POST if request.method == "POST" else request.GET
+    search = ProviderSearchForm(data)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    found = selectors.providers_matching(query=query)
+    choose = InvolvedOrganisationForm(
+        request.POST if request.method == "POST" else None, organisations=found
+    )
+    if request.method == "POST" and choose.is_valid():
+        organisation = choose.organisations[choose.cleaned_data["organisation"]]
+        try:
+            case_involved_organisation_add(actor=request.user, case=case, organisation=organisation)
+        except ValidationError as error:
+            choose.add_error("organisation", error.messages[0])
+        else:
+            messages.success(request, f"{organisation.name} added")
+            return redirect("casework:case", reference=case.reference)
+    return render(
+        request,
+        "casework/case/organisation_add.jinja",
+        {
+            "c": CasePresenter(case, user=request.user, today=today()),
+            "search": search,
+            "query": query,
+            "found": found,
+            "form": choose,
+            "limit_reached": len(found) >= selectors.PROVIDER_RESULTS_LIMIT,
+            "has_errors": bool(choose.errors),
+        },
+    )
+
+
+@verified_staff_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_review(request.user):
+        raise PermissionDenied("This page is for reviewers.")
+    cases = selectors.cases_allocated_to(user=request.user)
+    rows = [MyCaseRow(case, today=today()) for case in cases]
+    return render(
+        request,
+        "casework/case/my_cases.jinja",
+        {
+            "offered": [r for r in rows if r.is_offered],
+            "in_review": [r for r in rows if not r.is_offered],
+        },
+    )

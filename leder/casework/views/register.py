@@ -1,0 +1,272 @@
+"""The reviewer register of an ICB: the list, a reviewer's page, adding a reviewer, changing their
+details, recording training and declaring conflicts of interest.
+
+Local area contacts manage their ICB's register; senior reviewers may read it; every other role
+gets a 403. Another ICB's reviewer is a 404. Reads go through `selectors.register`, writes
+through `services.register`, whose `ValidationError`s are shown on the form.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from leder.accounts.decorators import verified_staff_required
+from leder.accounts.rules import organisations_where
+from leder.casework.forms.register import (
+    OrganisationConflictForm,
+    PersonConflictForm,
+    ReviewerAddForm,
+    ReviewerEditForm,
+    TrainingForm,
+)
+from leder.casework.models import ConflictKind, RecruitmentStatus
+from leder.casework.presenters.register import ReviewerPresenter
+from leder.casework.selectors import register as selectors
+from leder.casework.services import register as services
+from leder.core import audit
+from leder.core.presenters import count
+
+
+def _readers_only(request: HttpRequest) -> None:
+    if not selectors.register_icbs(request.user).exists():
+        raise PermissionDenied(
+            "The reviewer register is for local area contacts and senior reviewers."
+        )
+
+
+def _managed_icbs(request: HttpRequest) -> list:
+    return list(organisations_where(request.user, *selectors.REGISTER_MANAGERS).order_by("name"))
+
+
+def _reviewer_to_change(request: HttpRequest, pk: int):
+    """The reviewer, if the user may read them (404 otherwise) and may change them (403)."""
+    _readers_only(request)
+    reviewer = selectors.reviewer_for(user=request.user, pk=pk)
+    if not services.can_manage_register(request.user, icb=reviewer.icb):
+        raise PermissionDenied("Only a local area contact for this ICB can change its register.")
+    return reviewer
+
+
+def _show_errors(form, error: ValidationError, *, rename: dict | None = None) -> None:
+    """Put a service's refusal on the form, beside the answer it is about."""
+    rename = rename or {}
+    for name, errors in error.message_dict.items():
+        name = rename.get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _posted(request: HttpRequest):
+    # An empty POST is still a submission (so that "required" errors show).
+    return request.POST if request.method == "POST" else None
+
+
+@verified_staff_required
+def register(request: HttpRequest) -> HttpResponse:
+    _readers_only(request)
+    icbs = list(selectors.register_icbs(request.user).order_by("name"))
+    show = request.GET.get("show", "active")
+    if show not in dict(selectors.SHOW_CHOICES):
+        show = "active"
+    raw = request.GET.get("icb", "")
+    icb_id = int(raw) if raw.isdigit() and any(i.pk == int(raw) for i in icbs) else None
+    reviewers = selectors.register_for(user=request.user, show=show, icb_id=icb_id)
+    rows = [ReviewerPresenter(r) for r in reviewers]
+    return render(
+        request,
+        "casework/register/list.jinja",
+        {
+            "rows": rows,
+            "total": count(len(rows), "reviewer"),
+            "show": show,
+            "show_choices": selectors.SHOW_CHOICES,
+            "icbs": icbs,
+            "icb_id": icb_id,
+            "can_add": bool(_managed_icbs(request)),
+        },
+    )
+
+
+@verified_staff_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _readers_only(request)
+    reviewer = selectors.reviewer_for(user=request.user, pk=pk)
+    # The page lists people the reviewer declared they knew: a view of personal data.
+    audit.record_view(
+        actor=request.user,
+        obj=reviewer,
+        summary=f"Viewed the register entry of {reviewer.user.full_name}",
+        request=request,
+    )
+    return render(
+        request,
+        "casework/register/detail.jinja",
+        {
+            "r": ReviewerPresenter(reviewer),
+            "can_manage": services.can_manage_register(request.user, icb=reviewer.icb),
+        },
+    )
+
+
+@verified_staff_required
+def add(request: HttpRequest) -> HttpResponse:
+    _readers_only(request)
+    icbs = _managed_icbs(request)
+    if not icbs:
+        raise PermissionDenied("Only a local area contact can add a reviewer to the register.")
+    candidates = [(icb, user) for icb in icbs for user in selectors.users_who_can_join(icb=icb)]
+    form = ReviewerAddForm(
+        _posted(request),
+        candidates=candidates,
+        show_icb=len(icbs) > 1,
+        employers=selectors.provider_choices(),
+        initial={"capacity": 2, "recruitment_status": RecruitmentStatus.IN_TRAINING},
+    )
+    if request.method == "POST" and form.is_valid():
+        icb, user = form.cleaned_data["person"]
+        try:
+            reviewer = services.reviewer_add(
+                actor=request.user,
+                icb=icb,
+                user=user,
+                profession=form.cleaned_data["profession"],
+                employer=form.cleaned_data["employer"],
+                employer_name=form.cleaned_data["employer_name"],
+                capacity=form.cleaned_data["capacity"],
+                recruitment_status=form.cleaned_data["recruitment_status"],
+            )
+        except ValidationError as error:
+            _show_errors(form, error, rename={"user": "person"})
+        else:
+            messages.success(request, f"{user.full_name} added to the register")
+            return redirect("casework:register_detail", pk=reviewer.pk)
+    return render(
+        request,
+        "casework/register/add.jinja",
+        {"form": form, "has_candidates": bool(candidates), "has_errors": bool(form.errors)},
+    )
+
+
+@verified_staff_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    reviewer = _reviewer_to_change(request, pk)
+    form = ReviewerEditForm(
+        _posted(request),
+        employers=selectors.provider_choices(),
+        initial={
+            "profession": reviewer.profession,
+            "employer": reviewer.employer_id,
+            "employer_name": reviewer.employer_name,
+            "capacity": reviewer.capacity,
+            "recruitment_status": reviewer.recruitment_status,
+            "is_active": "yes" if reviewer.is_active else "no",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.reviewer_update(
+                actor=request.user,
+                reviewer=reviewer,
+                profession=form.cleaned_data["profession"],
+                employer=form.cleaned_data["employer"],
+                employer_name=form.cleaned_data["employer_name"],
+                capacity=form.cleaned_data["capacity"],
+                is_active=form.cleaned_data["is_active"],
+                recruitment_status=form.cleaned_data["recruitment_status"],
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            text = "Changes saved" if changed else "Nothing was changed"
+            if (
+                "is_active" in changed
+                and not form.cleaned_data["is_active"]
+                and (reviewer.open_cases)
+            ):
+                text += (
+                    f". {reviewer.user.full_name} still holds "
+                    f"{count(reviewer.open_cases, 'open review')}: reallocate them if needed"
+                )
+            messages.success(request, text)
+            return redirect("casework:register_detail", pk=reviewer.pk)
+    return render(
+        request,
+        "casework/register/edit.jinja",
+        {"form": form, "r": ReviewerPresenter(reviewer), "has_errors": bool(form.errors)},
+    )
+
+
+@verified_staff_required
+def training_add(request: HttpRequest, pk: int) -> HttpResponse:
+    reviewer = _reviewer_to_change(request, pk)
+    form = TrainingForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reviewer_training_add(
+                actor=request.user,
+                reviewer=reviewer,
+                course=form.cleaned_data["course"],
+                completed_on=form.cleaned_data["completed_on"],
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Training recorded")
+            return redirect("casework:register_detail", pk=reviewer.pk)
+    return render(
+        request,
+        "casework/register/training.jinja",
+        {"form": form, "r": ReviewerPresenter(reviewer), "has_errors": bool(form.errors)},
+    )
+
+
+@verified_staff_required
+def conflict_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    reviewer = _reviewer_to_change(request, pk)
+    form = OrganisationConflictForm(_posted(request), organisations=selectors.provider_choices())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reviewer_conflict_declare(
+                actor=request.user,
+                reviewer=reviewer,
+                kind=ConflictKind.ORGANISATION,
+                organisation=form.cleaned_data["organisation"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Conflict of interest recorded")
+            return redirect("casework:register_detail", pk=reviewer.pk)
+    return render(
+        request,
+        "casework/register/conflict_organisation.jinja",
+        {"form": form, "r": ReviewerPresenter(reviewer), "has_errors": bool(form.errors)},
+    )
+
+
+@verified_staff_required
+def conflict_person(request: HttpRequest, pk: int) -> HttpResponse:
+    reviewer = _reviewer_to_change(request, pk)
+    form = PersonConflictForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reviewer_conflict_declare(
+                actor=request.user,
+                reviewer=reviewer,
+                kind=ConflictKind.PERSON,
+                person_name=form.cleaned_data["person_name"],
+                person_date_of_birth=form.cleaned_data["person_date_of_birth"],
+                person_nhs_number=form.cleaned_data["person_nhs_number"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Conflict of interest recorded")
+            return redirect("casework:register_detail", pk=reviewer.pk)
+    return render(
+        request,
+        "casework/register/conflict_person.jinja",
+        {"form": form, "r": ReviewerPresenter(reviewer), "has_errors": bool(form.errors)},
+    )

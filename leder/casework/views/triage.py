@@ -1,0 +1,203 @@
+"""Triage: the local area contact's queue of notifications waiting for a decision, the decision
+page, the national data opt-out (with its confirmation) and reconsidering a closed decision.
+
+Reads go through `selectors.triage` and the notification selectors (the ICBs where the user is
+a local area contact), writes through `services.triage`. Another ICB's notification is a 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from leder.accounts.decorators import verified_staff_required
+from leder.accounts.models import Role
+from leder.accounts.rules import organisations_where
+from leder.casework.forms.triage import OptOutForm, ReconsiderForm, TriageForm
+from leder.casework.lifecycle import TRANSITIONS
+from leder.casework.models import CaseState
+from leder.casework.presenters.triage import QueueRow, TriagePresenter, days_waiting
+from leder.casework.selectors import triage as selectors
+from leder.casework.services.lifecycle import TransitionRefused, check_transition
+from leder.casework.services.triage import case_reconsider, case_triage
+from leder.core import audit
+from leder.core.presenters import count
+from leder.notifications.selectors import notification_for
+
+PAGE_SIZE = 50
+
+DONE_MESSAGES = {
+    "eligible": "{reference}: eligible, waiting for a reviewer",
+    "child_death_review": "{reference}: routed to the child death review",
+    "not_eligible": "{reference}: recorded as not eligible",
+}
+
+
+def _lac_only(request: HttpRequest) -> None:
+    if not organisations_where(request.user, Role.LAC).exists():
+        raise PermissionDenied("Triage is for local area contacts.")
+
+
+def _load(request: HttpRequest, reference: str) -> TriagePresenter:
+    notification = notification_for(user=request.user, reference=reference)
+    case = selectors.case_of(user=request.user, notification=notification)
+    return TriagePresenter(notification, case=case)
+
+
+def _audited_render(request, template: str, n: TriagePresenter, context: dict) -> HttpResponse:
+    """Every page here shows the person's details: record that they were seen."""
+    audit.record_view(
+        actor=request.user,
+        obj=n.notification,
+        summary=f"Viewed notification {n.reference} for triage",
+        request=request,
+    )
+    return render(request, template, {"n": n, **context})
+
+
+@verified_staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _lac_only(request)
+    icbs = list(organisations_where(request.user, Role.LAC).order_by("name"))
+    raw = request.GET.get("icb", "")
+    icb_id = int(raw) if raw.isdigit() and any(i.pk == int(raw) for i in icbs) else None
+    queryset = selectors.triage_queue(user=request.user, icb_id=icb_id)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    oldest = queryset.values_list("received_at", flat=True).first()
+    return render(
+        request,
+        "casework/triage/queue.jinja",
+        {
+            "icbs": icbs,
+            "icb_id": icb_id,
+            "page": page,
+            "rows": [QueueRow(n) for n in page.object_list],
+            "total": count(page.paginator.count, "notification"),
+            "longest_wait": count(days_waiting(oldest), "day") if oldest else None,
+        },
+    )
+
+
+def _next_after(request: HttpRequest, n: TriagePresenter) -> HttpResponse:
+    following = selectors.next_to_triage(user=request.user, after=n.notification)
+    if following is None:
+        messages.info(request, "There are no more notifications waiting for triage.")
+        return redirect("casework:triage_queue")
+    return redirect("casework:triage", reference=following.reference)
+
+
+@verified_staff_required
+def triage(request: HttpRequest, reference: str) -> HttpResponse:
+    _lac_only(request)
+    n = _load(request, reference)
+    form = TriageForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and not n.is_triaged:
+        decision = form.cleaned_data["decision"]
+        if decision == "opted_out":
+            # Erasure cannot be undone: ask again on its own page, with the reason carried over.
+            return _opt_out_page(
+                request, n, OptOutForm(initial={"reason": form.cleaned_data["reason"]})
+            )
+        try:
+            case_triage(
+                actor=request.user,
+                notification=n.notification,
+                decision=decision,
+                reason=form.cleaned_data["reason"],
+            )
+        except TransitionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, DONE_MESSAGES[decision].format(reference=n.reference))
+            return _next_after(request, n)
+    return _audited_render(
+        request,
+        "casework/triage/decide.jinja",
+        n,
+        {
+            "form": form,
+            "reconsider_form": ReconsiderForm(),
+            "opt_out_allowed": _opt_out_refusal(request, n) is None,
+            "has_errors": bool(form.errors),
+        },
+    )
+
+
+def _opt_out_refusal(request: HttpRequest, n: TriagePresenter) -> str | None:
+    """Why an opt-out cannot be recorded on this notification now, or None if it can."""
+    if n.is_merged:
+        return (
+            f"This notification was merged into {n.merged_into.reference}: record the opt-out "
+            "there."
+        )
+    if n.case is None or n.case.state == CaseState.NOTIFIED:
+        return None if not n.open_flags else "Decide about the possible duplicates first."
+    refusal = check_transition(
+        actor=request.user,
+        case=n.case,
+        transition=TRANSITIONS["record_opt_out"],
+        reason="(checked before asking)",
+    )
+    return refusal.message if refusal else None
+
+
+def _opt_out_page(request: HttpRequest, n: TriagePresenter, form: OptOutForm) -> HttpResponse:
+    return _audited_render(
+        request,
+        "casework/triage/opt_out.jinja",
+        n,
+        {
+            "form": form,
+            "refusal": _opt_out_refusal(request, n),
+            "has_errors": bool(form.is_bound and form.errors),
+        },
+    )
+
+
+@verified_staff_required
+def opt_out(request: HttpRequest, reference: str) -> HttpResponse:
+    _lac_only(request)
+    n = _load(request, reference)
+    form = OptOutForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and _opt_out_refusal(request, n) is None and form.is_valid():
+        try:
+            case_triage(
+                actor=request.user,
+                notification=n.notification,
+                decision="opted_out",
+                reason=form.cleaned_data["reason"],
+            )
+        except TransitionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"{n.reference}: national data opt-out recorded and the person's details erased",
+            )
+            # Back to this notification, so the LAC sees what is kept (the fact, not the person).
+            return redirect("casework:triage", reference=reference)
+    return _opt_out_page(request, n, form)
+
+
+@verified_staff_required
+def reconsider(request: HttpRequest, reference: str) -> HttpResponse:
+    _lac_only(request)
+    n = _load(request, reference)
+    if not n.can_reconsider:
+        return redirect("casework:triage", reference=reference)
+    form = ReconsiderForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_reconsider(actor=request.user, case=n.case, reason=form.cleaned_data["reason"])
+        except TransitionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"{n.reference}: reconsidered, waiting for a reviewer")
+            return redirect("casework:triage", reference=reference)
+    return _audited_render(
+        request,
+        "casework/triage/reconsider.jinja",
+        n,
+        {"form": form, "has_errors": bool(form.errors)},
+    )
