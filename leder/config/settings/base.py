@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "leder.accounts",
     "leder.notifications",
     "leder.casework",
+    "leder.reviews",
     "leder.demo",
 ]
 

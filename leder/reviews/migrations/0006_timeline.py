@@ -1,0 +1,9 @@
+"""The timeline part's tables. Fill `operations` from `makemigrations reviews --dry-run -v 3`
+(only this part's models); the lead regenerates one migration when the parts are joined."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("reviews", "0005_learning")]
+    operations: list = []

@@ -1,0 +1,3 @@
+"""Models for the contacts part of the review."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Models for the workspace part of the review."""
+
+__all__: list[str] = []

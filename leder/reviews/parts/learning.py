@@ -1,0 +1,1 @@
+"""Registers the review sections of the learning part."""
