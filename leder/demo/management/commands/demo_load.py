@@ -1,8 +1,10 @@
-"""Load the demo: organisations and providers, one user per role in two ICBs, and a reproducible
-set of synthetic notifications. Safe to run twice: it loads once."""
+"""Load the demo: organisations and providers, one user per role in two ICBs, a reproducible
+set of synthetic notifications, and casework on them (a reviewer register, triage, allocation and
+reviews at every stage: see `leder.demo.casework`). Safe to run twice: it loads once."""
 
 import hashlib
 import random
+import time as clock
 import uuid
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -12,10 +14,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from rapidfuzz.distance import DamerauLevenshtein
 
 from leder.accounts import services as accounts
 from leder.accounts.models import Role, User
-from leder.demo import synthetic
+from leder.demo import casework, synthetic
 from leder.notifications import services as notifications
 from leder.notifications.models import (
     Answer,
@@ -72,7 +75,10 @@ def demo_totp_key(email: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Load demo organisations, users (one per role in two ICBs) and synthetic notifications."
+    help = (
+        "Load demo organisations, users (one per role in two ICBs), synthetic notifications "
+        "and casework on them."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--notifications", type=int, default=30, help="per demo ICB")
@@ -84,15 +90,37 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already loaded.")
             return
         count = options.get("notifications") or notifications_per_icb
+        started = clock.monotonic()
         # Providers first: a split ICB's practices are placed by the restructure.
         call_command("providers_load", str(PROVIDERS_CSV), stdout=self.stdout)
         self._apply_due_restructures()
+        # One transaction: a load that fails half-way leaves nothing, so it can be run again.
         with transaction.atomic():
             users = self._users()
             made = self._notifications(count, users)
+            states = casework.load(areas=self._areas(users), rng=random.Random(SEED))
         self.stdout.write(
-            self.style.SUCCESS(f"Demo loaded: {len(users)} users, {made} notifications.")
+            self.style.SUCCESS(
+                f"Demo loaded in {clock.monotonic() - started:.1f} s: {len(users)} users, "
+                f"{made} notifications."
+            )
         )
+        for ods_code, counts in states.items():
+            summary = ", ".join(f"{state} {n}" for state, n in sorted(counts.items()))
+            self.stdout.write(f"  {ods_code}: {summary}")
+
+    def _areas(self, users: dict[str, User]) -> list[casework.DemoIcb]:
+        return [
+            casework.DemoIcb(
+                icb=Organisation.objects.get(ods_code=ods_code),
+                label=label,
+                lac=users[demo_email("lac", label)],
+                reviewer=users[demo_email("reviewer", label)],
+                senior=users[demo_email("senior", label)],
+                panel=users[demo_email("panel", label)],
+            )
+            for ods_code, label, _ in DEMO_ICBS
+        ]
 
     def _apply_due_restructures(self) -> None:
         """The NHS reorganised on 1 April 2026; a new installation applies what is already due."""
@@ -242,34 +270,79 @@ class Command(BaseCommand):
                 )
                 people.append((person, received))
                 made += 1
-            made += self._duplicates(rng, people[:3], lac)
+            made += self._duplicates(rng, people[:3], postcode_area, practices)
         return made
 
-    def _duplicates(self, rng, people, lac) -> int:
+    def _duplicates(self, rng, people, postcode_area, practices) -> int:
         """A second notifier for some deaths, with the mistakes real duplicates carry: a hospital
-        after a family member, a name typed differently, day and month swapped."""
+        after a family member, a name typed differently, day and month swapped. The second is
+        a namesake instead: a different person of the same name, born a year apart, who died a
+        day apart at another address, whom the duplicate check flags and the local area contact
+        dismisses (see `leder.demo.casework`)."""
         made = 0
-        for person, received in people:
+        for index, (person, received) in enumerate(people):
             second = notifications.PersonInput(**vars(person))
-            second.given_name = (
-                person.given_name[:-1] if len(person.given_name) > 4 else person.given_name
+            notifier = notifications.NotifierInput(
+                relationship=Relationship.HOSPITAL,
+                name="Ward manager",
+                organisation_name="Synthetic General Hospital",
+                email="ward.manager@example.invalid",
             )
-            if person.date_of_birth.day <= 12:
-                second.date_of_birth = date(
-                    person.date_of_birth.year, person.date_of_birth.day, person.date_of_birth.month
+            if index == NAMESAKE:
+                second.date_of_birth = _year_typo(person.date_of_birth)
+                second.date_of_death = _day_typo(person.date_of_death)
+                second.address, second.postcode = synthetic.synthetic_address(rng, postcode_area)
+                others = [p for p in practices if p.pk != person.gp_practice_id]
+                second.gp_practice_id = rng.choice(others).pk if others else None
+                notifier = notifications.NotifierInput(
+                    relationship=Relationship.CARE_PROVIDER,
+                    name="Registered manager",
+                    organisation_name="Synthetic Supported Living",
+                    email="manager@example.invalid",
                 )
+            else:
+                second.given_name = (
+                    person.given_name[:-1] if len(person.given_name) > 4 else person.given_name
+                )
+                if person.date_of_birth.day <= 12:
+                    second.date_of_birth = date(
+                        person.date_of_birth.year,
+                        person.date_of_birth.day,
+                        person.date_of_birth.month,
+                    )
             second.nhs_number = ""
             notifications.notification_submit(
                 person=second,
-                notifier=notifications.NotifierInput(
-                    relationship=Relationship.HOSPITAL,
-                    name="Ward manager",
-                    organisation_name="Synthetic General Hospital",
-                    email="ward.manager@example.invalid",
-                ),
+                notifier=notifier,
                 channel=Channel.ONLINE,
                 submission_key=uuid.UUID(int=rng.getrandbits(128)),
                 received_at=received + timedelta(days=2),
             )
             made += 1
         return made
+
+
+# Which of the three second notifications is a namesake rather than the same death.
+NAMESAKE = 1
+
+
+def _year_typo(day: date) -> date:
+    """The same day and month in a year one keystroke away (1961 → 1962, 1969 → 1968); 29
+    February becomes the 28th of the same year, a day one keystroke away."""
+    if day.month == 2 and day.day == 29:
+        return day.replace(day=28)
+    return day.replace(year=day.year + 1 if day.year % 10 != 9 else day.year - 1)
+
+
+def _day_typo(day: date) -> date:
+    """A day of the same month one keystroke away (12 → 13, 19 → 18, 30 → 20), so that the
+    duplicate check still flags it. Demo deaths are at least three days ago, so a day later is
+    still in the past."""
+    for other in (day.day + 1, day.day - 1, day.day - 10):
+        if other < 1 or DamerauLevenshtein.distance(f"{day.day:02d}", f"{other:02d}") != 1:
+            continue
+        try:
+            return day.replace(day=other)
+        except ValueError:  # 31 in a 30-day month
+            continue
+    return day
