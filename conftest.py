@@ -14,11 +14,26 @@ def _media_and_cache(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def _reference_data_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The data the migrations load (regions, ICBs, ethnic categories, eligibility rules, the
+    grading scale, learning themes), serialised once per test session before any test runs."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture(autouse=True)
-def _audit_triggers_around_flush(request):
-    """Transactional tests end with pytest-django flushing every table, which the audit log's
-    append-only triggers rightly refuse. Lift them for the flush only: this fixture is torn down
-    just before the flush, and puts them back when the next test starts."""
+def _transactional_tests_keep_reference_data(request):
+    """Transactional tests (the browser journeys) end with pytest-django flushing every table.
+
+    - The audit log's append-only triggers rightly refuse that flush: they are lifted for it
+      (this fixture is torn down just before the flush) and put back when the next test starts.
+    - The flush also empties the reference data the migrations loaded. Django's serialized
+      rollback does not reliably restore it when other tests ran first in the same process, so
+      it is restored here from a snapshot taken at the start of the session.
+    """
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         yield
@@ -26,8 +41,20 @@ def _audit_triggers_around_flush(request):
     from django.db import connection
 
     from leder.core import audit_triggers
+    from leder.notifications.models import EligibilityRules
 
+    snapshot = request.getfixturevalue("_reference_data_snapshot")
     request.getfixturevalue("transactional_db")
+    if not EligibilityRules.objects.exists():
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+
+        # The flush's post_migrate signal recreated content types under new ids; the snapshot's
+        # own ones (with the ids the rest of the snapshot refers to) replace them.
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        connection.creation.deserialize_db_from_string(snapshot)
     audit_triggers.install(connection)
     yield
     audit_triggers.remove(connection)

@@ -13,6 +13,9 @@ urlpatterns = [
     path("account/", include("leder.accounts.urls")),
     path("", include("leder.notifications.urls")),
     path("staff/", include("leder.casework.urls")),
+    path("staff/", include("leder.reviews.urls")),
+    # Records requested from organisations: the public upload page (no account).
+    path("records/", include("leder.reviews.urls.uploads")),
     path("admin/", admin.site.urls),
     # The NHS.UK stylesheet refers to /assets/images/…; serve the vendored assets there.
     re_path(r"^assets/(?P<path>.*)$", serve, {"document_root": settings.NHSUK_ASSETS_DIR}),

@@ -217,3 +217,18 @@ LEDER_LD_ANNUAL_MORTALITY_RATE = float(env("LEDER_LD_ANNUAL_MORTALITY_RATE", "0.
 # The address staff reach the service at (https://leder.example.nhs.uk), for links in e-mails
 # sent by scheduled jobs, which have no request to take it from. Empty: e-mails give the path.
 LEDER_BASE_URL = env("LEDER_BASE_URL", "")
+# Records requested from organisations (leder.reviews): the secure upload link lasts this many
+# days; files up to this size; stored outside the web root here (never under STATIC_ROOT).
+LEDER_UPLOAD_LINK_DAYS = env_int("LEDER_UPLOAD_LINK_DAYS", 14)
+LEDER_UPLOAD_MAX_BYTES = env_int("LEDER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+LEDER_PRIVATE_MEDIA_ROOT = Path(env("LEDER_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Public upload page: files accepted per client address per hour.
+LEDER_UPLOAD_RATE_LIMIT_PER_HOUR = env_int("LEDER_UPLOAD_RATE_LIMIT_PER_HOUR", 30)
+# Uploads over 2.5 MB go to a temporary file, not memory; at most 10 files a request; stored
+# files readable by the service's own account only.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o600
+# A focused review is required when the person's ethnic category is anything but these codes
+# (NHS Data Dictionary; "A" is White British). Comma-separated.
+LEDER_FOCUSED_REVIEW_WHITE_BRITISH_CODES = env_list("LEDER_FOCUSED_REVIEW_WHITE_BRITISH_CODES", "A")

@@ -1,3 +1,182 @@
-"""Models for the contacts part of the review."""
+"""Models for the contacts part of the review: the people a reviewer talks to, each attempt to
+reach them, and the records requested from organisations through a secure upload link.
 
-__all__: list[str] = []
+Contacts and attempts are what the minimum of an initial review is checked against: a
+conversation with family or someone close, with the GP (or a review of the GP record), and with
+one other person involved in the person's care.
+"""
+
+from django.conf import settings
+from django.db import models
+
+__all__ = [
+    "Contact",
+    "ContactAttempt",
+    "ContactKind",
+    "ContactMethod",
+    "ContactOutcome",
+    "ContactStatement",
+    "RecordsRequest",
+    "RecordsRequestStatus",
+    "ScanStatus",
+    "UploadedRecord",
+]
+
+
+class ContactKind(models.TextChoices):
+    FAMILY = "family", "Family member"
+    FRIEND = "friend", "Friend or someone close to the person"
+    PAID_CARER = "paid_carer", "Paid carer"
+    GP = "gp", "GP"
+    PROFESSIONAL = "professional", "Other professional"
+    OTHER = "other", "Other"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video call"
+    IN_PERSON = "in_person", "In person"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+
+
+class ContactOutcome(models.TextChoices):
+    SPOKE = "spoke", "Spoke with them"
+    MESSAGE = "message", "Left a message"
+    NO_ANSWER = "no_answer", "No answer"
+    DECLINED = "declined", "Declined to take part"
+    OTHER = "other", "Other"
+
+
+class Contact(models.Model):
+    """Someone the reviewer has talked to or tried to reach about the person."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    kind = models.CharField("Relationship", max_length=20, choices=ContactKind.choices)
+    # A known organisation when there is one; otherwise as the reviewer wrote it.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organisation_name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class ContactAttempt(models.Model):
+    """One attempt to reach a contact, and what came of it."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="attempts")
+    made_on = models.DateField()
+    method = models.CharField(max_length=20, choices=ContactMethod.choices)
+    outcome = models.CharField(max_length=20, choices=ContactOutcome.choices)
+    notes = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["made_on", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contact}: {self.get_outcome_display()} on {self.made_on}"
+
+
+class ContactStatement(models.Model):
+    """What the reviewer states about the review's conversations besides the attempts: why no
+    conversation with family or someone close was possible, and that the GP record was reviewed.
+    One row per review, made on the first statement."""
+
+    review = models.OneToOneField(
+        "reviews.Review", on_delete=models.CASCADE, related_name="contact_statement"
+    )
+    family_not_possible_reason = models.TextField(blank=True)
+    gp_record_reviewed_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Contacts statement for {self.review}"
+
+
+class RecordsRequestStatus(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    RECEIVED = "received", "Received"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class RecordsRequest(models.Model):
+    """A request to one organisation for the person's records, answered through a secure upload
+    link. Only a SHA-256 of the link's token is kept: the token itself is e-mailed once and
+    cannot be recovered from the database."""
+
+    review = models.ForeignKey(
+        "reviews.Review", on_delete=models.CASCADE, related_name="records_requests"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.EmailField("Email address")
+    requested = models.TextField("What is requested")
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20,
+        choices=RecordsRequestStatus.choices,
+        default=RecordsRequestStatus.OUTSTANDING,
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Records from {self.organisation} for {self.review}"
+
+
+class ScanStatus(models.TextChoices):
+    CLEAN = "clean", "Checked for viruses: none found"
+    NOT_SCANNED = "not_scanned", "Not checked for viruses (no virus scanner is installed)"
+    # An infected file is refused and deleted, so no row ever holds it: there is no "infected".
+
+
+class UploadedRecord(models.Model):
+    """A file an organisation uploaded through a request's link, stored outside the web root
+    under a random name (`stored_name`, relative to `LEDER_PRIVATE_MEDIA_ROOT`)."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.PROTECT, related_name="files")
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=100, unique=True)
+    size = models.PositiveBigIntegerField()
+    # The type the content was recognised as, never the type the browser claimed.
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    scan_status = models.CharField(max_length=20, choices=ScanStatus.choices)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

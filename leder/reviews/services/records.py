@@ -156,7 +156,7 @@ class NextStep:
     label: str
 
 
-def _next_step(review: Review) -> NextStep:
+def review_next_step(review: Review) -> NextStep:
     """Where a submitted review goes: an initial review to quality assurance, or on to a focused
     review when the focused-review decision says one is needed; a focused review to the panel."""
     if review.kind == ReviewKind.FOCUSED:
@@ -177,7 +177,7 @@ def review_submit(*, actor, review: Review) -> NextStep:
         raise ValidationError(
             [f"{title}: {problem}" for title, problems in missing.items() for problem in problems]
         )
-    step = _next_step(review)
+    step = review_next_step(review)
     with transaction.atomic():
         Review.objects.filter(pk=review.pk).update(submitted_at=now())
         review.refresh_from_db()

@@ -1,0 +1,58 @@
+"""Background work for the review record, run by the task worker (`manage.py db_worker`)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from leder.core import presenters
+
+
+@task
+def send_records_request(*, request_id: int, token: str, base_url: str = "") -> None:
+    """E-mail an organisation the secure link for one records request (enqueued by
+    `records_request_create` after commit). The e-mail names the review by its reference only:
+    e-mail is not a safe place for who the person was; the upload page shows that to the link's
+    holder. Nothing is sent for a request withdrawn in the meantime.
+
+    The token is a task argument because it exists nowhere else (the request keeps only its
+    hash); the database task backend keeps arguments in its table, so completed task rows should
+    be pruned (see docs/adr/0013-records-upload-links.md)."""
+    from leder.reviews.models import RecordsRequest, RecordsRequestStatus
+
+    request = (
+        RecordsRequest.objects.select_related(
+            "organisation", "requested_by", "review__case__notification__icb"
+        )
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or request.status == RecordsRequestStatus.WITHDRAWN:
+        return
+    path = reverse("record_uploads:upload", kwargs={"token": token})
+    base = (base_url or settings.LEDER_BASE_URL or "").rstrip("/")
+    context = {
+        "organisation": request.organisation.name,
+        "icb": request.review.case.notification.icb.display_name,
+        "reference": request.review.case.reference,
+        "requested": request.requested,
+        "link": f"{base}{path}",
+        "expires": presenters.datetime_long(request.expires_at),
+        "reviewer_name": request.requested_by.full_name,
+        "reviewer_email": request.requested_by.email,
+        "max_size": _size(settings.LEDER_UPLOAD_MAX_BYTES),
+        "service_name": settings.LEDER_SERVICE_NAME,
+    }
+    send_mail(
+        subject=f"Request for records for LeDeR review {request.review.case.reference}",
+        message=render_to_string("reviews/uploads/request_email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[request.email],
+    )
+
+
+def _size(size: int) -> str:
+    from leder.reviews.services.uploads import size_label
+
+    return size_label(size)

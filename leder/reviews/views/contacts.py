@@ -1,0 +1,455 @@
+"""The contacts section (contacts, their attempts, the two statements that stand in for a
+conversation) and the records section (requests to organisations, their files, downloads).
+
+Who gets what (`selectors.workspace.review_access`): a role that never shows case content gets
+403; anyone who cannot see the case gets 404; the case's reviewer edits while the case is at the
+review's stage; everyone else who can see the case reads only (no forms; a form page or a POST
+is refused with 403, and the reviewer after submission is sent back to the workspace with the
+reason). Files are downloaded only by the case's reviewer and its ICB's senior reviewers. Every
+page showing the review is audited once; every download is audited.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from leder.accounts.decorators import verified_staff_required
+from leder.casework.selectors.case import providers_matching
+from leder.core import audit
+from leder.core.time import today
+from leder.reviews.forms.contacts import (
+    ContactAttemptForm,
+    ContactForm,
+    FamilyNotPossibleForm,
+    GpRecordReviewedForm,
+    OrganisationSearchForm,
+    RecordsRequestForm,
+)
+from leder.reviews.presenters.contacts import ContactsPage, RecordsPage, RequestCard
+from leder.reviews.presenters.workspace import WorkspacePresenter, review_url
+from leder.reviews.selectors import contacts as selectors
+from leder.reviews.selectors.workspace import ReviewAccess
+from leder.reviews.services import contacts as services
+from leder.reviews.services import uploads as upload_services
+
+
+def _access(request: HttpRequest, reference: str, kind: str, *, edit: bool = False):
+    access = selectors.started_review(user=request.user, reference=reference, kind=kind)
+    if edit and not access.can_edit:
+        raise _Refused(access)
+    return access
+
+
+class _Refused(Exception):
+    def __init__(self, access: ReviewAccess):
+        self.access = access
+
+
+def _refuse(request: HttpRequest, access: ReviewAccess) -> HttpResponse:
+    """The case's own reviewer is told why they cannot change the review now (it was
+    submitted); anyone else, who never could, gets 403."""
+    case = access.case
+    if case.reviewer_id is not None and case.reviewer.user_id == request.user.pk:
+        messages.info(request, access.refusal)
+        return redirect(review_url("reviews:workspace", access))
+    raise PermissionDenied(access.refusal)
+
+
+def handles_refusal(view):
+    """Turn a refusal to edit (raised by `_access(edit=True)` or by a service when the review
+    was submitted meanwhile) into `_refuse`."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _Refused as refused:
+            return _refuse(request, refused.access)
+
+    return wrapped
+
+
+def _audit(request: HttpRequest, access: ReviewAccess, page: str) -> None:
+    audit.record_view(
+        actor=request.user,
+        obj=access.case,
+        summary=f"Viewed the {access.kind_label.lower()} of {access.case.reference}: {page}",
+        details={"kind": access.kind, "page": page},
+        request=request,
+    )
+
+
+def _render(request, template: str, access: ReviewAccess, *, form=None, status=200, **context):
+    context.update(
+        p=WorkspacePresenter(access, today=today()),
+        form=form,
+        has_errors=bool(form is not None and form.errors),
+    )
+    return render(request, f"reviews/contacts/{template}.jinja", context, status=status)
+
+
+def _save(form, call) -> bool:
+    """Run the service `call`; put a `ValidationError` on the form. True if it saved."""
+    try:
+        call()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
+
+
+# -- Contacts -----------------------------------------------------------------------------------
+
+
+@verified_staff_required
+def contacts(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    access = _access(request, reference, kind)
+    _audit(request, access, "contacts")
+    page = ContactsPage(
+        access, selectors.contacts_of(access.review), selectors.statement_of(access.review)
+    )
+    return _render(request, "list", access, c=page)
+
+
+def _contact_page(request, access, *, contact=None):
+    organisations = selectors.organisations_of_case(access.case)
+    if contact is not None and contact.organisation and contact.organisation not in organisations:
+        organisations.append(contact.organisation)
+    initial = {}
+    if contact is not None:
+        initial = {
+            "name": contact.name,
+            "kind": contact.kind,
+            "organisation": str(contact.organisation_id or ""),
+            "organisation_name": contact.organisation_name,
+            "role": contact.role,
+            "notes": contact.notes,
+        }
+    form = ContactForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        organisations=organisations,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "name": data["name"],
+            "kind": data["kind"],
+            "organisation": form.chosen_organisation,
+            "organisation_name": data["organisation_name"],
+            "role": data["role"],
+            "notes": data["notes"],
+        }
+        try:
+            if contact is None:
+                saved = _save(
+                    form,
+                    lambda: services.contact_add(
+                        actor=request.user, review=access.review, **fields
+                    ),
+                )
+            else:
+                saved = _save(
+                    form,
+                    lambda: services.contact_update(actor=request.user, contact=contact, **fields),
+                )
+        except PermissionDenied:
+            raise _Refused(access) from None
+        if saved:
+            messages.success(request, "Contact added" if contact is None else "Contact saved")
+            return redirect(review_url("reviews:contacts", access))
+    _audit(request, access, "add a contact" if contact is None else "change a contact")
+    return _render(
+        request,
+        "contact_form",
+        access,
+        form=form,
+        contact=contact,
+        back_href=review_url("reviews:contacts", access),
+    )
+
+
+@verified_staff_required
+@handles_refusal
+def contact_add(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    return _contact_page(request, _access(request, reference, kind, edit=True))
+
+
+@verified_staff_required
+@handles_refusal
+def contact_edit(request: HttpRequest, reference: str, kind: str, contact_id: int) -> HttpResponse:
+    access = _access(request, reference, kind, edit=True)
+    contact = selectors.contact_in(access.review, contact_id)
+    contact.review = access.review
+    return _contact_page(request, access, contact=contact)
+
+
+@verified_staff_required
+@handles_refusal
+def contact_attempt_add(
+    request: HttpRequest, reference: str, kind: str, contact_id: int
+) -> HttpResponse:
+    access = _access(request, reference, kind, edit=True)
+    contact = selectors.contact_in(access.review, contact_id)
+    contact.review = access.review
+    form = ContactAttemptForm(
+        request.POST if request.method == "POST" else None, initial={"made_on": today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = _save(
+                form,
+                lambda: services.contact_attempt_add(
+                    actor=request.user,
+                    contact=contact,
+                    made_on=data["made_on"],
+                    method=data["method"],
+                    outcome=data["outcome"],
+                    notes=data["notes"],
+                ),
+            )
+        except PermissionDenied:
+            raise _Refused(access) from None
+        if saved:
+            messages.success(request, f"Attempt to reach {contact.name} recorded")
+            return redirect(review_url("reviews:contacts", access))
+    _audit(request, access, "record a contact attempt")
+    return _render(
+        request,
+        "attempt_form",
+        access,
+        form=form,
+        contact=contact,
+        back_href=review_url("reviews:contacts", access),
+    )
+
+
+@verified_staff_required
+@handles_refusal
+def family_not_possible(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    access = _access(request, reference, kind, edit=True)
+    statement = selectors.statement_of(access.review)
+    current = statement.family_not_possible_reason if statement else ""
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        try:
+            services.family_contact_not_possible_withdraw(actor=request.user, review=access.review)
+        except PermissionDenied:
+            raise _Refused(access) from None
+        messages.success(request, "Reason removed")
+        return redirect(review_url("reviews:contacts", access))
+    form = FamilyNotPossibleForm(
+        request.POST if request.method == "POST" else None, initial={"reason": current}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _save(
+                form,
+                lambda: services.family_contact_not_possible_record(
+                    actor=request.user, review=access.review, reason=form.cleaned_data["reason"]
+                ),
+            )
+        except PermissionDenied:
+            raise _Refused(access) from None
+        if saved:
+            messages.success(request, "Reason saved")
+            return redirect(review_url("reviews:contacts", access))
+    _audit(request, access, "no conversation with family")
+    return _render(
+        request,
+        "family_not_possible",
+        access,
+        form=form,
+        current=current,
+        back_href=review_url("reviews:contacts", access),
+    )
+
+
+@verified_staff_required
+@handles_refusal
+def gp_record_reviewed(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    access = _access(request, reference, kind, edit=True)
+    statement = selectors.statement_of(access.review)
+    current = statement.gp_record_reviewed_on if statement else None
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        try:
+            services.gp_record_reviewed_record(
+                actor=request.user, review=access.review, reviewed_on=None
+            )
+        except PermissionDenied:
+            raise _Refused(access) from None
+        messages.success(request, "GP record review removed")
+        return redirect(review_url("reviews:contacts", access))
+    form = GpRecordReviewedForm(
+        request.POST if request.method == "POST" else None,
+        initial={"reviewed_on": current or today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _save(
+                form,
+                lambda: services.gp_record_reviewed_record(
+                    actor=request.user,
+                    review=access.review,
+                    reviewed_on=form.cleaned_data["reviewed_on"],
+                ),
+            )
+        except PermissionDenied:
+            raise _Refused(access) from None
+        if saved:
+            messages.success(request, "GP record review saved")
+            return redirect(review_url("reviews:contacts", access))
+    _audit(request, access, "GP record reviewed")
+    return _render(
+        request,
+        "gp_record",
+        access,
+        form=form,
+        current=current,
+        back_href=review_url("reviews:contacts", access),
+    )
+
+
+# -- Records from organisations -----------------------------------------------------------------
+
+
+@verified_staff_required
+def records(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    access = _access(request, reference, kind)
+    _audit(request, access, "records from organisations")
+    page = RecordsPage(
+        access,
+        selectors.records_requests_of(access.review),
+        can_download=selectors.can_download(request.user, access.case),
+    )
+    return _render(request, "records", access, r=page)
+
+
+@verified_staff_required
+@handles_refusal
+def records_request(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    """Choose the organisation (the person's GP practice and those involved in their care, or
+    any open provider found by the search, which works without JavaScript), the address for the
+    link and what is asked; the service sends the link."""
+    access = _access(request, reference, kind, edit=True)
+    data = request.POST if request.method == "POST" else request.GET
+    search = OrganisationSearchForm(data)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    known = selectors.organisations_of_case(access.case)
+    found = [o for o in providers_matching(query=query) if o not in known]
+    form = RecordsRequestForm(
+        request.POST if request.method == "POST" else None, organisations=known + found
+    )
+    if request.method == "POST" and form.is_valid():
+        organisation = form.chosen_organisation
+        try:
+            saved = _save(
+                form,
+                lambda: upload_services.records_request_create(
+                    actor=request.user,
+                    review=access.review,
+                    organisation=organisation,
+                    email=form.cleaned_data["email"],
+                    requested=form.cleaned_data["requested"],
+                    base_url=request.build_absolute_uri("/"),
+                ),
+            )
+        except PermissionDenied:
+            raise _Refused(access) from None
+        if saved:
+            messages.success(request, f"Upload link sent to {organisation.name}")
+            return redirect(review_url("reviews:records", access))
+    _audit(request, access, "request records")
+    return _render(
+        request,
+        "records_request",
+        access,
+        form=form,
+        search=search,
+        query=query,
+        found=found,
+        link_days=settings.LEDER_UPLOAD_LINK_DAYS,
+        back_href=review_url("reviews:records", access),
+    )
+
+
+def _request_action(request, reference, kind, request_id, *, action: str):
+    access = _access(request, reference, kind, edit=True)
+    records_request_row = selectors.records_request_in(access.review, request_id)
+    records_request_row.review = access.review
+    if request.method == "POST":
+        service = {
+            "received": upload_services.records_request_mark_received,
+            "withdraw": upload_services.records_request_withdraw,
+        }[action]
+        try:
+            service(actor=request.user, request=records_request_row)
+        except PermissionDenied:
+            raise _Refused(access) from None
+        except ValidationError as error:
+            messages.info(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                f"Records from {records_request_row.organisation.name} marked received"
+                if action == "received"
+                else f"Request to {records_request_row.organisation.name} withdrawn",
+            )
+        return redirect(review_url("reviews:records", access))
+    _audit(request, access, f"records request: {action}")
+    card = RequestCard(records_request_row, access, can_edit=True, can_download=False)
+    return _render(
+        request,
+        "request_confirm",
+        access,
+        action=action,
+        card=card,
+        back_href=review_url("reviews:records", access),
+    )
+
+
+@verified_staff_required
+@handles_refusal
+def records_request_received(
+    request: HttpRequest, reference: str, kind: str, request_id: int
+) -> HttpResponse:
+    return _request_action(request, reference, kind, request_id, action="received")
+
+
+@verified_staff_required
+@handles_refusal
+def records_request_withdraw(
+    request: HttpRequest, reference: str, kind: str, request_id: int
+) -> HttpResponse:
+    return _request_action(request, reference, kind, request_id, action="withdraw")
+
+
+@verified_staff_required
+def record_download(request: HttpRequest, reference: str, kind: str, file_id: int):
+    """The file as an attachment (never shown in the browser, never sniffed as another type),
+    for the case's reviewer and its ICB's senior reviewers; each download audited."""
+    record = selectors.uploaded_record_for_download(
+        user=request.user, reference=reference, kind=kind, file_id=file_id
+    )
+    path = upload_services.stored_path(record)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is no longer stored") from None
+    upload_services.record_download_audit(actor=request.user, record=record, request=request)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=record.original_name,
+        content_type=record.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

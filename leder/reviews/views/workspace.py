@@ -1,0 +1,272 @@
+"""The review workspace: the task list of sections, the generic page of a simple section,
+submission, and the version history with its comparison page.
+
+Who gets what (`selectors.workspace.review_access`): a role that never shows case content gets
+403; anyone who cannot see the case gets 404; the case's reviewer edits while the case is at the
+review's stage; everyone else who can see the case reads only (no edit links, no forms). A POST
+from a reader is refused with 403; from the reviewer once the review is submitted, with a
+message saying why, back on the workspace. Every page showing the review is audited once.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from leder.accounts.decorators import verified_staff_required
+from leder.core import audit
+from leder.core.time import today
+from leder.reviews import sections
+from leder.reviews.forms.workspace import VersionCompareForm, bind_section_form, json_ready
+from leder.reviews.presenters import workspace as present
+from leder.reviews.selectors.workspace import (
+    ReviewAccess,
+    review_access,
+    review_version_pair,
+    review_versions,
+)
+from leder.reviews.services.records import (
+    review_missing,
+    review_next_step,
+    review_section_save,
+    review_start,
+)
+from leder.reviews.services.records import review_submit as submit_review
+
+
+def _audit(request: HttpRequest, access: ReviewAccess, page: str) -> None:
+    audit.record_view(
+        actor=request.user,
+        obj=access.case,
+        summary=f"Viewed the {access.kind_label.lower()} of {access.case.reference}: {page}",
+        details={"kind": access.kind, "page": page},
+        request=request,
+    )
+
+
+def _refuse(request: HttpRequest, access: ReviewAccess) -> HttpResponse:
+    """The case's own reviewer is told why they cannot change the review now; anyone else, who
+    never could, gets 403."""
+    if _is_the_reviewer(request, access):
+        messages.info(request, access.refusal)
+        return redirect(present.review_url("reviews:workspace", access))
+    raise PermissionDenied(access.refusal)
+
+
+def _is_the_reviewer(request: HttpRequest, access: ReviewAccess) -> bool:
+    case = access.case
+    return case.reviewer_id is not None and case.reviewer.user_id == request.user.pk
+
+
+def _read_only_text(request: HttpRequest, access: ReviewAccess) -> str:
+    """Why the page is read-only: the reviewer is told the reason (submitted, or not at this
+    stage); a reader that they can read but not change it."""
+    if access.can_edit or access.can_start:
+        return ""
+    if access.review is None:
+        if _is_the_reviewer(request, access):
+            return access.refusal
+        return "The reviewer has not started the review yet."
+    if _is_the_reviewer(request, access):
+        return f"{access.refusal} You can read it but not change it."
+    return "You can read this review but not change it."
+
+
+def _context(request: HttpRequest, access: ReviewAccess, **extra) -> dict:
+    return {
+        "p": present.WorkspacePresenter(access, today=today()),
+        "can_edit": access.can_edit,
+        "read_only_text": _read_only_text(request, access),
+        **extra,
+    }
+
+
+@verified_staff_required
+def workspace(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    """The review's task list; before the review exists, a page to start it (POST starts)."""
+    access = review_access(user=request.user, reference=reference, kind=kind)
+    if access.review is None:
+        if request.method == "POST":
+            if not access.can_start:
+                return _refuse(request, access)
+            review_start(actor=request.user, case=access.case, kind=kind)
+            messages.success(request, f"{access.kind_label} started")
+            return redirect(present.review_url("reviews:workspace", access))
+        _audit(request, access, "start")
+        return render(
+            request,
+            "reviews/workspace/start.jinja",
+            _context(request, access, can_start=access.can_start),
+        )
+    if request.method == "POST":
+        return redirect(present.review_url("reviews:workspace", access))
+    rows = present.section_rows(access)
+    _audit(request, access, "workspace")
+    return render(
+        request,
+        "reviews/workspace/workspace.jinja",
+        _context(
+            request,
+            access,
+            rows=rows,
+            completed=present.completed_text(rows),
+            all_complete=all(row.status == present.COMPLETED for row in rows),
+        ),
+    )
+
+
+def _simple_section(key: str, kind: str) -> sections.Section:
+    try:
+        section = sections.get(key)
+    except ImproperlyConfigured:
+        raise Http404("No such section") from None
+    if kind not in section.kinds or section.form_class is None:
+        raise Http404("No such section in this review")
+    return section
+
+
+@verified_staff_required
+def section(request: HttpRequest, reference: str, kind: str, key: str) -> HttpResponse:
+    """A simple section's form. "Save and come back later" saves a draft (every answer
+    optional); "Save and mark as complete" needs every required answer. Either way, an answer
+    that is not valid is an error: nothing is saved and the page keeps what was typed."""
+    access = review_access(user=request.user, reference=reference, kind=kind)
+    sec = _simple_section(key, kind)
+    if sec.url_name != present.SECTION_PAGE:
+        return redirect(present.section_href(sec, access))
+    review = access.review
+    if review is None:
+        return redirect(present.review_url("reviews:workspace", access))
+    row = sections.stored(review, key)
+    if request.method == "POST":
+        if not access.can_edit:
+            return _refuse(request, access)
+        draft = request.POST.get("action") != "complete"
+        form = bind_section_form(sec.form_class, review=review, data=request.POST, draft=draft)
+        if form.is_valid():
+            version = review.current_version
+            review_section_save(
+                actor=request.user,
+                review=review,
+                key=key,
+                data=json_ready(form.cleaned_data),
+                complete=not draft,
+            )
+            if review.current_version == version:
+                messages.info(request, f"{sec.title}: there were no changes to save")
+            elif draft:
+                messages.success(request, f"{sec.title} saved. You can come back to it later")
+            else:
+                messages.success(request, f"{sec.title} saved and marked as complete")
+            return redirect(present.review_url("reviews:workspace", access))
+    else:
+        form = bind_section_form(
+            sec.form_class, review=review, initial=dict(row.data) if row else None
+        )
+    _audit(request, access, sec.title)
+    return render(
+        request,
+        [f"reviews/sections/{key}.jinja", "reviews/workspace/section.jinja"],
+        _context(
+            request,
+            access,
+            section=sec,
+            form=form,
+            row=row,
+            answers=present.answer_rows(sec, row.data if row else {}),
+            has_errors=bool(form.errors),
+        ),
+    )
+
+
+@verified_staff_required
+def submit(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    """What is still missing, section by section, or the button that submits the review; after
+    submission, where it went."""
+    access = review_access(user=request.user, reference=reference, kind=kind)
+    review = access.review
+    if review is None:
+        return redirect(present.review_url("reviews:workspace", access))
+    errors: list[str] = []
+    if request.method == "POST":
+        if not access.can_edit:
+            return _refuse(request, access)
+        try:
+            step = submit_review(actor=request.user, review=review)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, f"{access.kind_label} submitted to {step.label}")
+            return redirect(present.review_url("reviews:submit", access))
+    missing = review_missing(review)
+    hrefs = {s.title: present.section_href(s, access) for s in sections.sections_for(kind)}
+    _audit(request, access, "submission")
+    return render(
+        request,
+        "reviews/workspace/submit.jinja",
+        _context(
+            request,
+            access,
+            missing=[
+                {"title": title, "href": hrefs.get(title), "problems": problems}
+                for title, problems in missing.items()
+            ],
+            next_step=_next_step_label(review) if access.can_edit and not missing else "",
+            errors=errors,
+            has_errors=bool(errors),
+        ),
+    )
+
+
+def _next_step_label(review) -> str:
+    # The same decision `review_submit` makes, so the button says where the review will go.
+    return review_next_step(review).label
+
+
+@verified_staff_required
+def versions(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    """Every save of the review, newest first, and a form to compare any two."""
+    access = review_access(user=request.user, reference=reference, kind=kind)
+    if access.review is None:
+        return redirect(present.review_url("reviews:workspace", access))
+    found = list(review_versions(access.review))
+    numbers = sorted(v.number for v in found)
+    # The last two versions are chosen already: the usual question is "what changed last?"
+    initial = {"from": numbers[-2], "to": numbers[-1]} if len(numbers) > 1 else {}
+    form = VersionCompareForm(initial=initial, numbers=numbers)
+    _audit(request, access, "versions")
+    return render(
+        request,
+        "reviews/workspace/versions.jinja",
+        _context(request, access, rows=present.version_rows(found), form=form),
+    )
+
+
+@verified_staff_required
+def compare(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    """The answers that changed between two versions (`?from=N&to=M`), word by word."""
+    access = review_access(user=request.user, reference=reference, kind=kind)
+    if access.review is None:
+        return redirect(present.review_url("reviews:workspace", access))
+    numbers = sorted(review_versions(access.review).values_list("number", flat=True))
+    form = VersionCompareForm(request.GET or None, numbers=numbers)
+    groups, first, second = [], None, None
+    if form.is_valid():
+        first, second = review_version_pair(
+            access.review, form.cleaned_data["from"], form.cleaned_data["to"]
+        )
+        groups = present.change_groups(first.snapshot, second.snapshot)
+    _audit(request, access, "compare versions")
+    return render(
+        request,
+        "reviews/workspace/compare.jinja",
+        _context(
+            request,
+            access,
+            form=form,
+            groups=groups,
+            first=first,
+            second=second,
+            has_errors=bool(form.errors),
+        ),
+    )
