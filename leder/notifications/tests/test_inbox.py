@@ -199,3 +199,27 @@ def test_a_flag_from_another_notification_is_not_found(client, lac, icb, notific
         kwargs={"reference": notification.reference, "flag_id": flag.pk},
     )
     assert client.get(url).status_code == 404
+
+
+def test_another_icbs_candidate_shows_only_what_the_decision_needs(client, lac, icb):
+    other_icb = make_icb(name="NHS Far ICB", short_name="Far ICB")
+    number = nhs_number()
+    earlier = notify(
+        other_icb, given_name="Wilhelmina", family_name="Quartermaine", nhs_number=number
+    )
+    later = notify(
+        icb, given_name="Wilhelmina", family_name="Quartermain", date_of_birth=date(1965, 2, 11)
+    )
+    flag = later.duplicate_flags[0]
+    assert flag.candidate == earlier.notification
+    sign_in_verified(client, lac)
+    url = reverse(
+        "notifications:inbox_duplicate",
+        kwargs={"reference": later.notification.reference, "flag_id": flag.pk},
+    )
+    page = client.get(url).content.decode()
+    assert earlier.notification.reference in page and "Far ICB" in page
+    assert "Not shown: held by Far ICB" in page
+    # This ICB's own notification is shown; the other ICB's copy of the details is not.
+    assert "Quartermain" in page and "Quartermaine" not in page
+    assert number not in page and f"{number[:3]} {number[3:6]} {number[6:]}" not in page
