@@ -6,7 +6,7 @@ timeline complete, and a printable version. Reads go through `selectors.workspac
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from leder.accounts.decorators import verified_staff_required
@@ -14,6 +14,7 @@ from leder.core import audit
 from leder.reviews.forms.timeline import TimelineCompleteForm, TimelineEventForm
 from leder.reviews.models import TimelineEvent
 from leder.reviews.presenters.timeline import TimelinePresenter
+from leder.reviews.selectors.timeline import timeline_event_for
 from leder.reviews.selectors.workspace import review_access
 from leder.reviews.services import timeline as services
 
@@ -37,12 +38,7 @@ def _viewed(request: HttpRequest, access, what: str) -> None:
 
 
 def _event(access, event_id: int) -> TimelineEvent:
-    # Only an event of this review: an id from another review is simply not found.
-    event = get_object_or_404(
-        TimelineEvent.objects.select_related("organisation"), pk=event_id, review=access.review
-    )
-    event.review = access.review
-    return event
+    return timeline_event_for(access=access, event_id=event_id)
 
 
 def _timeline_page(request, access, *, complete_form=None, status=200) -> HttpResponse:
