@@ -57,6 +57,9 @@ def test_a_user_for_every_role(loaded):
             assert current.filter(organisation=icb, role=role).exists(), (ods_code, role)
     for role in (Role.REGIONAL_COORDINATOR, Role.NATIONAL_ANALYST, Role.ADMINISTRATOR):
         assert current.filter(role=role).exists(), role
+    # Only the administrator reaches the Django admin.
+    staff = {m.user.email for m in current.select_related("user") if m.user.is_staff}
+    assert staff == {"admin@demo.leder.invalid"}
 
 
 def test_casework_in_many_states_in_each_icb(loaded):

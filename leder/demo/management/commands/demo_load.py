@@ -140,7 +140,7 @@ class Command(BaseCommand):
                 args += ["--placements", str(placements)]
             call_command("restructure_apply", *args, stdout=self.stdout)
 
-    def _user(self, *, email: str, name: str, title: str, staff: bool = False) -> User:
+    def _user(self, *, email: str, name: str, title: str) -> User:
         user = accounts.user_create(
             actor="system:demo",
             email=email,
@@ -148,9 +148,6 @@ class Command(BaseCommand):
             password=DEMO_PASSWORD,
             job_title=title,
         )
-        if staff:
-            User.objects.filter(pk=user.pk).update(is_staff=True)
-            user.refresh_from_db()
         accounts.user_enrol_totp_for_demo(user=user, key_hex=demo_totp_key(email))
         return user
 
@@ -170,13 +167,14 @@ class Command(BaseCommand):
                 users[email] = user
         midlands = Organisation.objects.get(kind=OrganisationKind.REGION, ods_code="Y60")
         england = Organisation.objects.get(kind=OrganisationKind.NATIONAL)
-        for role, label, name, org, staff in [
-            (Role.REGIONAL_COORDINATOR, "regional.midlands", "Rowan Regional", midlands, False),
-            (Role.NATIONAL_ANALYST, "analyst", "Nadia Analyst", england, False),
-            (Role.ADMINISTRATOR, "admin", "Alex Administrator", england, True),
+        # Granting the administrator role also gives admin access (audited by the service).
+        for role, label, name, org in [
+            (Role.REGIONAL_COORDINATOR, "regional.midlands", "Rowan Regional", midlands),
+            (Role.NATIONAL_ANALYST, "analyst", "Nadia Analyst", england),
+            (Role.ADMINISTRATOR, "admin", "Alex Administrator", england),
         ]:
             email = demo_email(label)
-            user = self._user(email=email, name=name, title=Role(role).label, staff=staff)
+            user = self._user(email=email, name=name, title=Role(role).label)
             accounts.membership_grant(actor="system:demo", user=user, role=role, organisation=org)
             users[email] = user
         return users
