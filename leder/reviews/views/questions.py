@@ -32,7 +32,7 @@ from leder.reviews.presenters import questions as present
 from leder.reviews.presenters.workspace import review_url
 from leder.reviews.selectors.workspace import ReviewAccess, review_access
 from leder.reviews.services import questions as services
-from leder.reviews.views.workspace import _audit, _context, _refuse
+from leder.reviews.views.workspace import page_context, record_page_view, refuse_change
 
 SEARCH_LIMIT = 20
 
@@ -68,7 +68,7 @@ def questions_overview(request: HttpRequest, reference: str, kind: str) -> HttpR
     errors: list[dict] = []
     if request.method == "POST":
         if not access.can_edit:
-            return _refuse(request, access)
+            return refuse_change(request, access)
         complete = request.POST.get("action") == "complete"
         try:
             services.questions_complete_set(actor=request.user, review=review, complete=complete)
@@ -84,11 +84,11 @@ def questions_overview(request: HttpRequest, reference: str, kind: str) -> HttpR
                 return redirect(review_url("reviews:workspace", access))
             messages.success(request, "Structured questions marked as not complete")
             return redirect(review_url("reviews:questions", access))
-    _audit(request, access, "Structured questions")
+    record_page_view(request, access, "Structured questions")
     return render(
         request,
         "reviews/questions/overview.jinja",
-        _context(
+        page_context(
             request,
             access,
             row=row,
@@ -124,7 +124,7 @@ def questions_group(request: HttpRequest, reference: str, kind: str, group: str)
         _group_url(access, following.slug) if following else review_url("reviews:questions", access)
     )
     if request.method == "POST" and not access.can_edit:
-        return _refuse(request, access)
+        return refuse_change(request, access)
     if request.method == "POST":
         form = QuestionGroupForm(
             request.POST, question_set=question_set, group=page, answers=answers
@@ -153,14 +153,14 @@ def questions_group(request: HttpRequest, reference: str, kind: str, group: str)
             return redirect(next_href)
     else:
         form = QuestionGroupForm(question_set=question_set, group=page, answers=answers)
-    _audit(request, access, f"Structured questions: {page.title}")
+    record_page_view(request, access, f"Structured questions: {page.title}")
     summary = next(
         s for s in present.group_summaries(question_set, answers) if s.group.slug == page.slug
     )
     return render(
         request,
         "reviews/questions/group.jinja",
-        _context(
+        page_context(
             request,
             access,
             page=page,
@@ -199,7 +199,7 @@ def cause_of_death(request: HttpRequest, reference: str, kind: str) -> HttpRespo
         return redirect(review_url("reviews:workspace", access))
     row, saved = _saved(access, services.CAUSE_KEY)
     if request.method == "POST" and not access.can_edit:
-        return _refuse(request, access)
+        return refuse_change(request, access)
     if request.method == "POST":
         find_line = request.POST.get("find", "")
         draft = find_line != "" or request.POST.get("action") != "complete"
@@ -237,11 +237,11 @@ def cause_of_death(request: HttpRequest, reference: str, kind: str) -> HttpRespo
             review=review,
             initial=saved if row else _initial_from_notification(access),
         )
-    _audit(request, access, "Cause of death")
+    record_page_view(request, access, "Cause of death")
     return render(
         request,
         "reviews/questions/cause_of_death.jinja",
-        _context(
+        page_context(
             request,
             access,
             form=form,
@@ -265,7 +265,7 @@ def cause_of_death_find(request: HttpRequest, reference: str, kind: str) -> Http
     if review is None:
         return redirect(review_url("reviews:workspace", access))
     if not access.can_edit:
-        return _refuse(request, access)
+        return refuse_change(request, access)
     data = request.POST if request.method == "POST" else request.GET
     search = CodeSearchForm(data)
     if not search.is_valid() and "line" in search.errors:
@@ -283,18 +283,18 @@ def cause_of_death_find(request: HttpRequest, reference: str, kind: str) -> Http
         except ValidationError as error:
             choose.add_error("code", error.messages[0])
         except PermissionDenied:
-            return _refuse(request, access)
+            return refuse_change(request, access)
         else:
             messages.success(
                 request,
                 f"{choose.cleaned_data['code']} added to {services.line_label(line)}",
             )
             return redirect(f"{back}#{line}_code")
-    _audit(request, access, "Cause of death: find a code")
+    record_page_view(request, access, "Cause of death: find a code")
     return render(
         request,
         "reviews/questions/find_code.jinja",
-        _context(
+        page_context(
             request,
             access,
             search=search,

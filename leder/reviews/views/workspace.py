@@ -34,7 +34,7 @@ from leder.reviews.services.records import (
 from leder.reviews.services.records import review_submit as submit_review
 
 
-def _audit(request: HttpRequest, access: ReviewAccess, page: str) -> None:
+def record_page_view(request: HttpRequest, access: ReviewAccess, page: str) -> None:
     audit.record_view(
         actor=request.user,
         obj=access.case,
@@ -44,7 +44,7 @@ def _audit(request: HttpRequest, access: ReviewAccess, page: str) -> None:
     )
 
 
-def _refuse(request: HttpRequest, access: ReviewAccess) -> HttpResponse:
+def refuse_change(request: HttpRequest, access: ReviewAccess) -> HttpResponse:
     """The case's own reviewer is told why they cannot change the review now; anyone else, who
     never could, gets 403."""
     if _is_the_reviewer(request, access):
@@ -72,7 +72,7 @@ def _read_only_text(request: HttpRequest, access: ReviewAccess) -> str:
     return "You can read this review but not change it."
 
 
-def _context(request: HttpRequest, access: ReviewAccess, **extra) -> dict:
+def page_context(request: HttpRequest, access: ReviewAccess, **extra) -> dict:
     return {
         "p": present.WorkspacePresenter(access, today=today()),
         "can_edit": access.can_edit,
@@ -88,24 +88,24 @@ def workspace(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     if access.review is None:
         if request.method == "POST":
             if not access.can_start:
-                return _refuse(request, access)
+                return refuse_change(request, access)
             review_start(actor=request.user, case=access.case, kind=kind)
             messages.success(request, f"{access.kind_label} started")
             return redirect(present.review_url("reviews:workspace", access))
-        _audit(request, access, "start")
+        record_page_view(request, access, "start")
         return render(
             request,
             "reviews/workspace/start.jinja",
-            _context(request, access, can_start=access.can_start),
+            page_context(request, access, can_start=access.can_start),
         )
     if request.method == "POST":
         return redirect(present.review_url("reviews:workspace", access))
     rows = present.section_rows(access)
-    _audit(request, access, "workspace")
+    record_page_view(request, access, "workspace")
     return render(
         request,
         "reviews/workspace/workspace.jinja",
-        _context(
+        page_context(
             request,
             access,
             rows=rows,
@@ -140,7 +140,7 @@ def section(request: HttpRequest, reference: str, kind: str, key: str) -> HttpRe
     row = sections.stored(review, key)
     if request.method == "POST":
         if not access.can_edit:
-            return _refuse(request, access)
+            return refuse_change(request, access)
         draft = request.POST.get("action") != "complete"
         form = bind_section_form(sec.form_class, review=review, data=request.POST, draft=draft)
         if form.is_valid():
@@ -163,11 +163,11 @@ def section(request: HttpRequest, reference: str, kind: str, key: str) -> HttpRe
         form = bind_section_form(
             sec.form_class, review=review, initial=dict(row.data) if row else None
         )
-    _audit(request, access, sec.title)
+    record_page_view(request, access, sec.title)
     return render(
         request,
         [f"reviews/sections/{key}.jinja", "reviews/workspace/section.jinja"],
-        _context(
+        page_context(
             request,
             access,
             section=sec,
@@ -190,7 +190,7 @@ def submit(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         if not access.can_edit:
-            return _refuse(request, access)
+            return refuse_change(request, access)
         try:
             step = submit_review(actor=request.user, review=review)
         except ValidationError as error:
@@ -200,11 +200,11 @@ def submit(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
             return redirect(present.review_url("reviews:submit", access))
     missing = review_missing(review)
     hrefs = {s.title: present.section_href(s, access) for s in sections.sections_for(kind)}
-    _audit(request, access, "submission")
+    record_page_view(request, access, "submission")
     return render(
         request,
         "reviews/workspace/submit.jinja",
-        _context(
+        page_context(
             request,
             access,
             missing=[
@@ -234,11 +234,11 @@ def versions(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     # The last two versions are chosen already: the usual question is "what changed last?"
     initial = {"from": numbers[-2], "to": numbers[-1]} if len(numbers) > 1 else {}
     form = VersionCompareForm(initial=initial, numbers=numbers)
-    _audit(request, access, "versions")
+    record_page_view(request, access, "versions")
     return render(
         request,
         "reviews/workspace/versions.jinja",
-        _context(request, access, rows=present.version_rows(found), form=form),
+        page_context(request, access, rows=present.version_rows(found), form=form),
     )
 
 
@@ -256,11 +256,11 @@ def compare(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
             access.review, form.cleaned_data["from"], form.cleaned_data["to"]
         )
         groups = present.change_groups(first.snapshot, second.snapshot)
-    _audit(request, access, "compare versions")
+    record_page_view(request, access, "compare versions")
     return render(
         request,
         "reviews/workspace/compare.jinja",
-        _context(
+        page_context(
             request,
             access,
             form=form,
