@@ -62,7 +62,7 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b; done || echo "No benchmarks yet"
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 # Refresh the vendored NHS.UK frontend from the npm registry (Node is needed only for this).
 frontend:

@@ -45,7 +45,16 @@ class RequireTwoFactorMiddleware:
     `/account/` is exempt because the second factor is entered there; staff views under it (and
     everywhere else) use `leder.accounts.decorators.verified_staff_required` as well."""
 
-    PUBLIC_PREFIXES = ("/notify", "/about", "/accessibility", "/privacy", "/healthz", "/records")
+    PUBLIC_PREFIXES = (
+        "/notify",
+        "/about",
+        "/accessibility",
+        "/privacy",
+        "/healthz",
+        "/records",
+        "/feedback",
+        "/api/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -68,6 +68,12 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         frozenset({Role.LAC}),
     ),
     StaffLink(
+        "Import historic notifications and reviews",
+        "imports:list",
+        frozenset({Role.LAC}),
+        "Bring your area's history from the previous platform, checked row by row first",
+    ),
+    StaffLink(
         "Cases",
         "casework:case_list",
         CASE_LIST_ROLES,
@@ -115,10 +121,57 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         frozenset({Role.SENIOR_REVIEWER}),
     ),
     StaffLink(
-        "Governance panels",
-        "governance:panel_list",
-        frozenset({Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
-        "Focused reviews to sign off and actions to agree",
+        "Governance panel",
+        "governance:panels",
+        frozenset({Role.LAC, Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
+        "Meetings, focused reviews to sign off and actions to agree",
+    ),
+    StaffLink(
+        "Actions",
+        "governance:action_list",
+        frozenset(
+            {
+                Role.LAC,
+                Role.SENIOR_REVIEWER,
+                Role.PANEL_MEMBER,
+                Role.PANEL_CHAIR,
+                Role.ICB_LEAD,
+                Role.REGIONAL_COORDINATOR,
+            }
+        ),
+        "Every action agreed from reviews, its owner, due date and progress",
+    ),
+    StaffLink(
+        "Action plan",
+        "governance:plan_list",
+        frozenset({Role.LAC, Role.PANEL_CHAIR, Role.ICB_LEAD}),
+        "The ICB's three-year priorities and their actions",
+    ),
+    StaffLink(
+        "Learning library",
+        "governance:library",
+        frozenset(
+            {*CASE_LIST_ROLES, Role.ICB_LEAD, Role.REGIONAL_COORDINATOR, Role.NATIONAL_ANALYST}
+        ),
+        "De-identified learning briefings from every ICB, by theme",
+    ),
+    StaffLink(
+        "Write a learning briefing",
+        "governance:briefings",
+        frozenset({Role.LAC, Role.PANEL_CHAIR, Role.ICB_LEAD, Role.SENIOR_REVIEWER}),
+        "Share what your signed-off reviews taught",
+    ),
+    StaffLink(
+        "Feedback surveys",
+        "governance:surveys",
+        frozenset({*CASE_LIST_ROLES, Role.ICB_LEAD}),
+        "Tell us about your work as a reviewer or on the panel",
+    ),
+    StaffLink(
+        "Survey results",
+        "governance:survey_results_list",
+        frozenset({Role.LAC, Role.ICB_LEAD, Role.NATIONAL_ANALYST}),
+        "What staff, people with lived experience and families told us",
     ),
     StaffLink(
         "Reports",

@@ -30,6 +30,35 @@ def _not_with_open_duplicates(case, actor) -> str | None:
     return None
 
 
+def _not_an_author(case, actor) -> str | None:
+    """Nobody quality-assures or signs off a review they wrote: not the allocated reviewer, and
+    not anyone who saved a version of the case's reviews."""
+    from leder.reviews.models import ReviewVersion
+
+    user_id = getattr(actor, "pk", None)
+    if case.reviewer_id is not None and case.reviewer.user_id == user_id:
+        return "You cannot quality-assure or sign off a review you wrote."
+    if ReviewVersion.objects.filter(review__case=case, saved_by_id=user_id).exists():
+        return "You cannot quality-assure or sign off a review you wrote."
+    return None
+
+
+def _has_focused_review(case) -> bool:
+    return case.reviews.filter(kind="focused").exists()
+
+
+def _reopens_initial(case, actor) -> str | None:
+    if _has_focused_review(case):
+        return "This case was completed by a focused review: reopen the focused review."
+    return None
+
+
+def _reopens_focused(case, actor) -> str | None:
+    if not _has_focused_review(case):
+        return "This case has no focused review to reopen."
+    return None
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -39,11 +68,17 @@ class Transition:
     roles: frozenset[str]
     needs_reason: bool = False
     guard: Guard | None = None
+    # The governance service that must make this move, because it does more than move the case
+    # (a sign-off locks the review; a reopening ends the lock). `case_transition` refuses the
+    # move unless that service asks for it.
+    service: str = ""
 
 
-def _t(name, label, sources, target, roles, *, needs_reason=False, guard=None) -> Transition:
+def _t(
+    name, label, sources, target, roles, *, needs_reason=False, guard=None, service=""
+) -> Transition:
     return Transition(
-        name, label, frozenset(sources), target, frozenset(roles), needs_reason, guard
+        name, label, frozenset(sources), target, frozenset(roles), needs_reason, guard, service
     )
 
 
@@ -162,6 +197,8 @@ TRANSITIONS: dict[str, Transition] = {
             {CaseState.QUALITY_ASSURANCE},
             CaseState.COMPLETED,
             {Role.SENIOR_REVIEWER},
+            guard=_not_an_author,
+            service="governance.services.qa.qa_approve",
         ),
         _t(
             "qa_return",
@@ -170,8 +207,18 @@ TRANSITIONS: dict[str, Transition] = {
             CaseState.INITIAL_REVIEW,
             {Role.SENIOR_REVIEWER},
             needs_reason=True,
+            guard=_not_an_author,
+            service="governance.services.qa.qa_return",
         ),
-        _t("panel_sign_off", "Sign off", {CaseState.PANEL}, CaseState.COMPLETED, PANEL),
+        _t(
+            "panel_sign_off",
+            "Sign off",
+            {CaseState.PANEL},
+            CaseState.COMPLETED,
+            PANEL,
+            guard=_not_an_author,
+            service="governance.services.panels.panel_decision_record",
+        ),
         _t(
             "panel_return",
             "Return for amendment",
@@ -179,7 +226,11 @@ TRANSITIONS: dict[str, Transition] = {
             CaseState.FOCUSED_REVIEW,
             PANEL,
             needs_reason=True,
+            guard=_not_an_author,
+            service="governance.services.panels.panel_decision_record",
         ),
+        # Reopening goes through governance.services.signoff.review_reopen, which ends the
+        # sign-off lock in the same transaction.
         _t(
             "reopen",
             "Reopen",
@@ -187,6 +238,29 @@ TRANSITIONS: dict[str, Transition] = {
             CaseState.INITIAL_REVIEW,
             {Role.LAC, Role.PANEL_CHAIR},
             needs_reason=True,
+            guard=_reopens_initial,
+            service="governance.services.signoff.review_reopen",
+        ),
+        _t(
+            "reopen_focused",
+            "Reopen",
+            {CaseState.COMPLETED},
+            CaseState.FOCUSED_REVIEW,
+            {Role.LAC, Role.PANEL_CHAIR},
+            needs_reason=True,
+            guard=_reopens_focused,
+            service="governance.services.signoff.review_reopen",
+        ),
+        # A completed review brought from the previous platform by the bulk import: the case
+        # is opened and completed in one step, its review locked as imported.
+        _t(
+            "import_completed",
+            "Import a completed review",
+            {CaseState.NOTIFIED},
+            CaseState.COMPLETED,
+            LAC,
+            guard=_not_with_open_duplicates,
+            service="imports.services.import_batch_commit",
         ),
         # Holds.
         _t("hold", "Put on hold", ACTIVE, CaseState.ON_HOLD, LAC, needs_reason=True),

@@ -14,6 +14,12 @@ urlpatterns = [
     path("", include("leder.notifications.urls")),
     path("staff/", include("leder.casework.urls")),
     path("staff/", include("leder.reviews.urls")),
+    path("staff/governance/", include("leder.governance.urls")),
+    path("staff/reports/", include("leder.reports.urls")),
+    path("staff/national/", include("leder.exports.urls")),
+    path("staff/import/", include("leder.imports.urls")),
+    path("feedback/", include("leder.governance.urls.public")),
+    path("api/v1/", include("leder.api.urls")),
     # Records requested from organisations: the public upload page (no account).
     path("records/", include("leder.reviews.urls.uploads")),
     path("admin/", admin.site.urls),

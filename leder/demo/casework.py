@@ -31,6 +31,7 @@ from leder.casework.selectors.allocation import allocation_suggestions
 from leder.casework.services import allocation, register, triage
 from leder.casework.services.lifecycle import case_transition
 from leder.core.time import today
+from leder.demo import governance as demo_governance
 from leder.demo import synthetic
 from leder.notifications import services as notifications
 from leder.notifications.eligibility import Reason
@@ -92,24 +93,13 @@ PROGRESSED_STAGES = [
     "completed_panel",
     "completed_qa",
     "quality_assurance",
+    "quality_assurance",
     "completed_qa",
     "panel",
     "completed_qa",
     "focused_review",
     "completed_qa",
 ]
-STAGE_STEPS = {
-    "completed_qa": [("reviewer", "submit_for_qa"), ("senior", "qa_approve")],
-    "completed_panel": [
-        ("reviewer", "start_focused_review"),
-        ("reviewer", "submit_to_panel"),
-        ("panel", "panel_sign_off"),
-    ],
-    "quality_assurance": [("reviewer", "submit_for_qa")],
-    "panel": [("reviewer", "start_focused_review"), ("reviewer", "submit_to_panel")],
-    "focused_review": [("reviewer", "start_focused_review")],
-    "initial_review": [],
-}
 
 
 @dataclass
@@ -122,7 +112,19 @@ class DemoIcb:
     reviewer: User
     senior: User
     panel: User
+    chair: User
+    lead: User
     reviewers: dict[str, Reviewer] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.governance = demo_governance.GovernanceArea(
+            icb=self.icb,
+            lac=self.lac,
+            senior=self.senior,
+            panel=self.panel,
+            chair=self.chair,
+            lead=self.lead,
+        )
 
 
 def load(*, areas: list[DemoIcb], rng: random.Random) -> dict[str, Counter]:
@@ -134,6 +136,9 @@ def load(*, areas: list[DemoIcb], rng: random.Random) -> dict[str, Counter]:
         _duplicates(area)
         _triage(area, rng)
         _allocate(area, rng)
+        demo_governance.return_one_for_amendment(area.governance)
+        demo_governance.panel_business(area.governance, rng)
+        demo_governance.publish_briefing(area.governance)
     return {area.icb.ods_code: states_by_icb(area.icb) for area in areas}
 
 
@@ -426,7 +431,6 @@ def _allocate(area: DemoIcb, rng: random.Random) -> None:
     _declare_known_person(area, rng, waiting)
     to_allocate = [c for c in cases if c not in waiting]
     demo, senior = area.reviewers["reviewer"], area.reviewers["senior"]
-    actors = {"senior": area.senior, "panel": area.panel}
     declined = reallocated = False
     away: set[Reviewer] = set()
     preferred_left = 3
@@ -467,9 +471,7 @@ def _allocate(area: DemoIcb, rng: random.Random) -> None:
         if stage == "offered":
             continue
         allocation.allocation_accept(actor=reviewer.user, case=case)
-        for who, transition in STAGE_STEPS[stage]:
-            actor = reviewer.user if who == "reviewer" else actors[who]
-            case_transition(actor=actor, case=case, transition=transition)
+        demo_governance.progress(area.governance, case, stage, rng)
     _hold_one(area)
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from django.urls import reverse
 
 from leder.accounts.models import Role
-from leder.accounts.rules import has_role
+from leder.accounts.rules import has_any_role, has_role
 from leder.casework import deadlines
 from leder.casework.deadlines import DueStatus
 from leder.casework.lifecycle import TRANSITIONS
@@ -267,6 +267,55 @@ class CasePresenter:
             if may(self.user, self.case, transition)
         ]
         return actions
+
+    @property
+    def governance_links(self) -> list[dict]:
+        """Links to the case's quality assurance, panel and sign-offs for those who may use
+        them, each `{"text", "href"}` (the pages check permission again)."""
+        from leder.governance.models import QARound, SignOff
+
+        icb = self.case.notification.icb
+        reference = self.reference
+        links = []
+        if self.case.state == CaseState.QUALITY_ASSURANCE and has_role(
+            self.user, Role.SENIOR_REVIEWER, organisation=icb
+        ):
+            links.append(
+                {
+                    "text": "Quality-assure the review",
+                    "href": reverse("governance:qa_review", kwargs={"reference": reference}),
+                }
+            )
+        if QARound.objects.filter(review__case=self.case).exists():
+            links.append(
+                {
+                    "text": "Quality assurance history",
+                    "href": reverse("governance:qa_history", kwargs={"reference": reference}),
+                }
+            )
+        if self.case.state == CaseState.PANEL and has_any_role(
+            self.user, Role.LAC, Role.PANEL_MEMBER, Role.PANEL_CHAIR, organisation=icb
+        ):
+            links.append(
+                {
+                    "text": "The governance panel",
+                    "href": reverse("governance:panel", kwargs={"icb_id": icb.pk}),
+                }
+            )
+        for kind in (
+            SignOff.objects.filter(review__case=self.case)
+            .values_list("review__kind", flat=True)
+            .distinct()
+        ):
+            links.append(
+                {
+                    "text": f"Signed-off versions of the {kind} review",
+                    "href": reverse(
+                        "governance:signoffs", kwargs={"reference": reference, "kind": kind}
+                    ),
+                }
+            )
+        return links
 
     @property
     def can_add_organisation(self) -> bool:

@@ -3,6 +3,8 @@
 `case_transition` looks the move up in `lifecycle.TRANSITIONS`, checks the state, the actor's
 role at the case's ICB, the reason and the guard, then changes the state, writes the immutable
 `CaseEvent` and the audit row in one transaction. An illegal move raises and changes nothing.
+Moves that belong to a governance service (sign-off, return, reopening) are refused unless that
+service names itself in `service`.
 Services for particular moves (allocation, holds, triage) call it inside their own transaction.
 """
 
@@ -55,7 +57,13 @@ def check_transition(
 
 
 def case_transition(
-    *, actor, case: Case, transition: str, reason: str = "", details: dict | None = None
+    *,
+    actor,
+    case: Case,
+    transition: str,
+    reason: str = "",
+    details: dict | None = None,
+    service: str = "",
 ) -> CaseEvent:
     """Move `case` by the named transition. Guarantees: the move is in the table and allowed for
     the actor's role at the case's ICB; a required reason is given; the case row is locked for the
@@ -64,6 +72,9 @@ def case_transition(
     definition = TRANSITIONS.get(transition)
     if definition is None:
         raise TransitionRefused(f"There is no “{transition}” step in the case lifecycle.")
+    if definition.service and service != definition.service:
+        # Signing off and reopening do more than move the case: only their service may.
+        raise TransitionRefused(f"“{definition.label}” is done through {definition.service}.")
     with transaction.atomic():
         locked = (
             # Lock the case row only: PostgreSQL refuses FOR UPDATE on the nullable side of the

@@ -28,10 +28,18 @@ class Rollback(Exception):
 
 
 def attempt(case, actor, name):
-    """Try the transition in a savepoint that is always rolled back; return the outcome."""
+    """Try the transition in a savepoint that is always rolled back; return the outcome. The
+    table is tested here, so a move that belongs to a governance service is made as that service
+    (the services' own tests cover what they add)."""
     try:
         with transaction.atomic():
-            event = case_transition(actor=actor, case=case, transition=name, reason="because")
+            event = case_transition(
+                actor=actor,
+                case=case,
+                transition=name,
+                reason="because",
+                service=TRANSITIONS[name].service,
+            )
             outcome = ("moved", event.to_state)
             raise Rollback
     except Rollback:
@@ -62,6 +70,8 @@ def test_every_transition_for_every_role_from_every_state(state, icb, lac, cases
             guard_ok = True
             if t.guard and t.guard.__name__ == "_is_case_reviewer":
                 guard_ok = role == Role.REVIEWER and case.reviewer_id is not None
+            if t.guard and t.guard.__name__ == "_reopens_focused":
+                guard_ok = False  # these cases have no focused review
             if allowed_by_table and guard_ok:
                 expected_target = case.held_from_state if t.target == RESUME else t.target
                 assert result == ("moved", expected_target), (state, name, role)
@@ -83,7 +93,12 @@ def test_an_illegal_transition_changes_nothing(cases, lac):
     case = cases.make(CaseState.AWAITING_ALLOCATION)
     audit_rows = AuditEvent.objects.count()
     with pytest.raises(TransitionRefused, match="cannot be moved"):
-        case_transition(actor=lac, case=case, transition="qa_approve")
+        case_transition(
+            actor=lac,
+            case=case,
+            transition="qa_approve",
+            service="governance.services.qa.qa_approve",
+        )
     with pytest.raises(TransitionRefused, match="no “fly” step"):
         case_transition(actor=lac, case=case, transition="fly")
     case.refresh_from_db()

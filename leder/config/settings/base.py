@@ -38,6 +38,12 @@ INSTALLED_APPS = [
     "leder.notifications",
     "leder.casework",
     "leder.reviews",
+    "leder.governance",
+    "leder.analytics",
+    "leder.reports",
+    "leder.exports",
+    "leder.api",
+    "leder.imports",
     "leder.demo",
 ]
 
@@ -232,3 +238,21 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 # A focused review is required when the person's ethnic category is anything but these codes
 # (NHS Data Dictionary; "A" is White British). Comma-separated.
 LEDER_FOCUSED_REVIEW_WHITE_BRITISH_CODES = env_list("LEDER_FOCUSED_REVIEW_WHITE_BRITISH_CODES", "A")
+
+# Governance: how many days before an action's due date its owner and the LAC are reminded.
+LEDER_ACTION_DUE_SOON_DAYS = env_int("LEDER_ACTION_DUE_SOON_DAYS", 14)
+
+# Disclosure control: counts from 1 to this number minus one are suppressed in anything
+# published outside the identifiable case workspace (dashboards, reports, survey results).
+LEDER_DISCLOSURE_THRESHOLD = env_int("LEDER_DISCLOSURE_THRESHOLD", 5)
+
+# The national dataset's pseudonyms: each recipient's HMAC key is derived from this master key
+# and the recipient's own salt, so the database alone cannot reproduce a pseudonym, and two
+# recipients' files cannot be linked. Set it (or LEDER_PSEUDONYM_KEY_FILE) in production and
+# never change it, or pseudonyms change.
+LEDER_PSEUDONYM_KEY = env("LEDER_PSEUDONYM_KEY", SECRET_KEY)
+
+# The REST API: requests a minute allowed per client token.
+LEDER_API_RATE_LIMIT_PER_MINUTE = env_int("LEDER_API_RATE_LIMIT_PER_MINUTE", 120)
+# Notifications a client may submit an hour through the API.
+LEDER_API_SUBMIT_RATE_LIMIT_PER_HOUR = env_int("LEDER_API_SUBMIT_RATE_LIMIT_PER_HOUR", 600)

@@ -103,6 +103,17 @@ class FamilyInvolvementForm(forms.Form):
         return data
 
 
+# Severity of learning disability as the LeDeR annual reports break it down (DOMAIN.md).
+LD_SEVERITY_CHOICES = [
+    ("mild", "Mild"),
+    ("moderate", "Moderate"),
+    ("severe", "Severe"),
+    ("pmld", "Profound and multiple"),
+    ("none", "No learning disability (an autistic adult)"),
+    ("not_known", "Not known"),
+]
+
+
 class PenPortraitForm(forms.Form):
     """Who the person was, in the words of the people who knew them."""
 
@@ -125,6 +136,16 @@ class PenPortraitForm(forms.Form):
         label="What did people who knew them say about them?",
         help_text="Optional. Family, friends, carers and staff",
         widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )
+    ld_severity = forms.ChoiceField(
+        label="How severe was their learning disability?",
+        help_text=(
+            "From their records: the annual reports give median age at death by severity. "
+            "Optional if it is not recorded anywhere"
+        ),
+        choices=LD_SEVERITY_CHOICES,
+        widget=forms.RadioSelect,
         required=False,
     )
 

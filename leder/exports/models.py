@@ -1,0 +1,166 @@
+"""Recipients of the national dataset, their data-sharing agreements, and the exports made for
+them.
+
+- `Recipient`: an organisation the de-identified dataset is shared with. Each has a random
+  `pseudonym_salt`; its HMAC key is derived from the salt *and* the installation's
+  `LEDER_PSEUDONYM_KEY` (see `pseudonyms.py`), so the database alone cannot reproduce a
+  pseudonym and two recipients' files cannot be linked. A recipient may be linked to one API
+  client, which may then start and fetch that recipient's exports and no others.
+- `DataSharingAgreement`: why and on what legal basis a recipient may receive the data, and for
+  how long. Outside `starts_on`..`expires_on` it blocks exports and downloads.
+- `DatasetExport`: one generation of the dataset for one recipient under one agreement, for one
+  cohort, in the chosen formats. Its files live under `MEDIA_ROOT/exports/<id>/` (never served
+  directly: every download goes through `services.dataset_download`, which audits it), and its
+  `manifest` says what is in them (row counts, SHA-256 of each file, versions of every
+  definition used, the redaction report, when and by whom).
+
+Administrators manage recipients and agreements (Django admin, through the services); national
+analysts read them and request, follow and download exports.
+"""
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+def new_salt() -> str:
+    return secrets.token_hex(32)
+
+
+class Recipient(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    organisation = models.CharField(
+        max_length=200, help_text="The organisation that receives the data."
+    )
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    # Random per recipient, never shown: one half of the pseudonym key (the other half is the
+    # LEDER_PSEUDONYM_KEY setting, which is not in the database).
+    pseudonym_salt = models.CharField(max_length=64, default=new_salt, editable=False)
+    api_client = models.OneToOneField(
+        "api.ApiClient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dataset_recipient",
+        verbose_name="API client",
+        help_text="The API client that may start and fetch this recipient's exports, if any.",
+    )
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DataSharingAgreement(models.Model):
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="agreements")
+    reference = models.CharField(max_length=60, unique=True)
+    purpose = models.TextField()
+    legal_basis = models.TextField(
+        help_text="For example: Section 251 of the NHS Act 2006 (CAG reference …)."
+    )
+    starts_on = models.DateField()
+    expires_on = models.DateField(help_text="The last day on which data may be shared.")
+    documents_note = models.TextField(
+        blank=True, help_text="Where the signed agreement and its annexes are kept."
+    )
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recipient", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=models.F("starts_on")),
+                name="agreement_expires_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.recipient})"
+
+    def in_force_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.expires_on
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Ready to download"
+    FAILED = "failed", "Failed"
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+    PARQUET = "parquet", "Parquet"
+
+
+class DatasetExport(models.Model):
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="exports")
+    agreement = models.ForeignKey(
+        DataSharingAgreement, on_delete=models.PROTECT, related_name="exports"
+    )
+    # The cohort: deaths in a calendar year, or in the financial year starting in April of
+    # `cohort_year`.
+    cohort_year = models.PositiveSmallIntegerField()
+    cohort_financial = models.BooleanField(default=False)
+    spec_version = models.CharField(max_length=20)
+    formats = models.JSONField(help_text="The ExportFormat values requested.")
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    failure = models.TextField(blank=True)
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Who asked, as the audit log names them: a user's e-mail or "api-client:<name>".
+    requested_by_label = models.CharField(max_length=250)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    manifest = models.JSONField(default=dict, blank=True)
+    # SHA-256 of the manifest file itself (the manifest lists every other file's hash).
+    manifest_sha256 = models.CharField(max_length=64, blank=True)
+    # File name (inside the export's folder) by download kind: csv, xlsx, parquet,
+    # spec_csv, spec_json, manifest.
+    files = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="progress_at_most_100")
+        ]
+
+    def __str__(self) -> str:
+        return f"Dataset export {self.pk} for {self.recipient}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+
+__all__ = [
+    "DataSharingAgreement",
+    "DatasetExport",
+    "ExportFormat",
+    "ExportStatus",
+    "Recipient",
+]

@@ -1,0 +1,65 @@
+"""The file formats and the specification, without a database."""
+
+import json
+
+import openpyxl
+import polars as pl
+
+from leder.exports import formats, spec
+
+
+def _frame(**values) -> pl.DataFrame:
+    row = {name: values.get(name) for name in spec.FIELD_NAMES}
+    return pl.DataFrame([tuple(row.values())], schema=spec.SCHEMA, orient="row")
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_xlsx(tmp_path):
+    path = tmp_path / "data.xlsx"
+    formats.write_xlsx(_frame(learning_concerns='=HYPERLINK("http://x","y")'), path)
+    sheet = openpyxl.load_workbook(path)["dataset"]
+    cell = sheet.cell(row=2, column=spec.FIELD_NAMES.index("learning_concerns") + 1)
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://x","y")'
+
+
+def test_every_format_keeps_the_specifications_columns_and_types(tmp_path):
+    frame = _frame(pseudonym="a" * 64, age_at_death=51, avoidable=True, preventable_weight=0.5)
+    formats.write_parquet(frame, tmp_path / "d.parquet")
+    formats.write_csv(frame, tmp_path / "d.csv")
+    formats.write_xlsx(frame, tmp_path / "d.xlsx")
+    assert pl.read_parquet(tmp_path / "d.parquet").schema == pl.Schema(spec.SCHEMA)
+    assert pl.read_csv(tmp_path / "d.csv").columns == list(spec.FIELD_NAMES)
+    header = next(
+        openpyxl.load_workbook(tmp_path / "d.xlsx")["dataset"].iter_rows(values_only=True)
+    )
+    assert list(header) == list(spec.FIELD_NAMES)
+
+
+def test_the_specification_files_describe_every_field():
+    described = json.loads(spec.as_json())
+    assert described["version"] == spec.VERSION
+    assert [f["name"] for f in described["fields"]] == list(spec.FIELD_NAMES)
+    for field in described["fields"]:
+        assert field["type"] and field["allowed"] and field["description"] and field["derivation"]
+    csv_lines = spec.as_csv().decode().splitlines()
+    assert csv_lines[0] == "name,type,allowed,description,derivation,multi_valued"
+    assert len(csv_lines) == len(spec.FIELDS) + 1
+
+
+def test_no_field_of_the_specification_is_a_direct_identifier():
+    forbidden = {"name", "nhs_number", "date_of_birth", "date_of_death", "postcode", "address"}
+    assert not forbidden & set(spec.FIELD_NAMES)
+
+
+def test_theme_names_are_read_back_from_a_snapshot_even_with_commas_in_them():
+    from leder.exports.dataset import _themes
+
+    known = {"Communication", "Diagnosis, delays", "Diagnosis", "Sepsis"}
+    assert _themes("Communication, Diagnosis, delays, Sepsis", known) == [
+        "Communication",
+        "Diagnosis, delays",
+        "Sepsis",
+    ]
+    assert _themes("Diagnosis, Sepsis", known) == ["Diagnosis", "Sepsis"]
+    assert _themes("Retired theme, Sepsis", known) == ["Retired theme", "Sepsis"]
+    assert _themes("", known) == []

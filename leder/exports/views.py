@@ -1,0 +1,125 @@
+"""The national analyst's pages: the exports and their manifests, requesting an export, its
+progress, downloads, the recipients and their agreements, and the data specification.
+
+National analysts only; every other role (administrators included: they manage recipients and
+agreements in the admin, and never see data) gets a 403. The pages show de-identified data only:
+recipients, agreements, counts, versions and hashes. Reads go through `selectors`, writes and
+downloads through `services` (every download audited).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from leder.accounts.decorators import verified_staff_required
+from leder.core.presenters import count
+from leder.exports import selectors, services, spec
+from leder.exports.forms import ExportRequestForm
+from leder.exports.presenters import ExportPresenter, RecipientPresenter
+
+# Seconds between reloads of the progress page while an export is queued or running. The page
+# offers a link to stop reloading (WCAG 2.2.1: a reader must be able to turn a timed refresh
+# off), which leaves a "check progress" link instead.
+REFRESH_SECONDS = 5
+
+
+def _analysts_only(request: HttpRequest) -> None:
+    if not selectors.can_use_national_pages(request.user):
+        raise PermissionDenied("The national dataset pages are for national analysts only.")
+
+
+@verified_staff_required
+def index(request: HttpRequest) -> HttpResponse:
+    _analysts_only(request)
+    rows = [ExportPresenter(e) for e in selectors.exports_for(request.user)[:200]]
+    return render(
+        request,
+        "exports/index.jinja",
+        {"rows": rows, "total": count(len(rows), "export")},
+    )
+
+
+@verified_staff_required
+def recipients(request: HttpRequest) -> HttpResponse:
+    _analysts_only(request)
+    rows = [RecipientPresenter(r) for r in selectors.recipients_for(request.user)]
+    return render(request, "exports/recipients.jinja", {"rows": rows})
+
+
+@verified_staff_required
+def request_export(request: HttpRequest) -> HttpResponse:
+    _analysts_only(request)
+    agreements = list(selectors.agreements_for(request.user))
+    form = ExportRequestForm(
+        request.POST if request.method == "POST" else None, agreements=agreements
+    )
+    if request.method == "POST" and form.is_valid():
+        agreement = form.agreements[form.cleaned_data["agreement"]]
+        try:
+            export = services.dataset_export_request(
+                actor=request.user,
+                recipient=agreement.recipient,
+                agreement=agreement,
+                cohort_year=form.cleaned_data["cohort_year"],
+                financial=form.cleaned_data["financial"],
+                formats=form.cleaned_data["formats"],
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, f"Export {export.pk} requested")
+            return redirect("exports:detail", pk=export.pk)
+    return render(
+        request,
+        "exports/request.jinja",
+        {"form": form, "has_errors": bool(form.errors), "has_agreements": bool(agreements)},
+    )
+
+
+@verified_staff_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _analysts_only(request)
+    export = ExportPresenter(selectors.export_for(user=request.user, pk=pk))
+    reloading = export.is_running and request.GET.get("refresh") != "off"
+    return render(
+        request,
+        "exports/detail.jinja",
+        {"e": export, "refresh_seconds": REFRESH_SECONDS if reloading else None},
+    )
+
+
+@verified_staff_required
+def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    _analysts_only(request)
+    export = selectors.export_for(user=request.user, pk=pk)
+    try:
+        found = services.dataset_download(
+            actor=request.user, export=export, kind=kind, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("exports:detail", pk=export.pk)
+    return FileResponse(
+        found.path.open("rb"),
+        as_attachment=True,
+        filename=found.filename,
+        content_type=found.content_type,
+    )
+
+
+@verified_staff_required
+def specification(request: HttpRequest) -> HttpResponse:
+    _analysts_only(request)
+    return render(
+        request,
+        "exports/specification.jinja",
+        {
+            "version": spec.VERSION,
+            "fields": spec.FIELDS,
+            "statuses": spec.REVIEW_STATUSES,
+            "separator": spec.MULTI_VALUE_SEPARATOR,
+            "text_separator": spec.TEXT_SEPARATOR,
+        },
+    )

@@ -1,0 +1,8 @@
+"""Reserved for the panels part of governance: its data (and any schema change it needs)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("governance", "0003_qa")]
+    operations = []

@@ -1,0 +1,82 @@
+"""How a frozen review snapshot reads: in the review's order, named by the forms' labels, every
+value kept, rows numbered after what holds them, and sections no longer registered still shown."""
+
+import pytest
+
+from leder.governance.presenters.signoff import snapshot_sections, value_text
+from leder.reviews import sections
+
+
+@pytest.fixture(autouse=True)
+def two_sections(monkeypatch):
+    mine = {key: sections.get(key) for key in ("focused_evidence", "timeline")}
+    monkeypatch.setattr(sections, "_registry", mine)
+
+
+def rows(answers):
+    return [(a.label, a.text, rows(a.children)) for a in answers]
+
+
+def test_a_snapshot_reads_in_full_in_the_reviews_order():
+    snapshot = {
+        "retired": {"note": "Kept from an older version"},
+        "timeline": {
+            "complete": True,
+            "events": {
+                "17": {"date": "2026-03-02", "kind": "GP", "description": "Health check"},
+                "9": {"date": "2026-04-01", "kind": "Outpatient", "description": "Review"},
+            },
+        },
+        "focused_evidence": {"evidence": "The ward escalated", "sources": "", "extra": True},
+    }
+    found = snapshot_sections("focused", snapshot)
+    assert [s.title for s in found] == ["Timeline of care", "Further evidence", "Retired"]
+    timeline, evidence, retired = found
+    assert rows(timeline.answers) == [
+        (
+            "Events",
+            "",
+            [
+                (
+                    "Event 1",
+                    "",
+                    [
+                        ("Date", "2 March 2026", []),
+                        ("Kind", "GP", []),
+                        ("Description", "Health check", []),
+                    ],
+                ),
+                (
+                    "Event 2",
+                    "",
+                    [
+                        ("Date", "1 April 2026", []),
+                        ("Kind", "Outpatient", []),
+                        ("Description", "Review", []),
+                    ],
+                ),
+            ],
+        )
+    ]
+    assert rows(evidence.answers) == [
+        ("What further evidence did you gather, and what did it show?", "The ward escalated", []),
+        ("Where did it come from?", "Not given", []),
+        ("Extra", "Yes", []),
+    ]
+    assert rows(retired.answers) == [("Note", "Kept from an older version", [])]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, "Not given"),
+        ("", "Not given"),
+        (False, "No"),
+        ("not_sure", "Not sure"),
+        ("2026-02-30", "2026-02-30"),
+        (["yes", "2026-01-05"], "Yes, 5 January 2026"),
+        (6, "6"),
+    ],
+)
+def test_values_read_as_words(value, text):
+    assert value_text(value) == text

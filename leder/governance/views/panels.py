@@ -1,0 +1,417 @@
+"""The governance panel pages: the ICB's panel and its members, its meetings, each meeting's
+agenda of focused reviews, attendance and quorum, minutes, the panel's decision on each review,
+and the papers pack (a tagged PDF of every review on the agenda, in full).
+
+Who: the local area contacts, panel members and panel chairs of the ICB read (every other role
+gets 403; another ICB's panel or meeting is a 404). The LAC and the panel chair set the panel up
+and run its meetings; a panel member or chair records decisions (the services check again).
+Reads go through `selectors.panels`, writes through `services.panels`, whose ValidationErrors
+are shown on the form. Pages showing people's names and cases are audited as views.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from leder.accounts.decorators import verified_staff_required
+from leder.core import audit
+from leder.governance.forms.panels import (
+    AttendanceForm,
+    DecisionForm,
+    MeetingForm,
+    MinutesForm,
+    PanelForm,
+)
+from leder.governance.models import PanelDecision
+from leder.governance.presenters import panels as present
+from leder.governance.selectors import panels as selectors
+from leder.governance.services import panels as services
+
+
+def _posted(request: HttpRequest):
+    # An empty POST is still a submission (so that "required" errors show).
+    return request.POST if request.method == "POST" else None
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form, beside the answer it is about."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _check_runs(request: HttpRequest, icb) -> None:
+    if not services.can_run_panel(request.user, icb=icb):
+        raise PermissionDenied(
+            "Only the local area contact or the panel chair of this ICB can do this."
+        )
+
+
+def _meeting(request: HttpRequest, pk: int):
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
+    return meeting, services.meeting_quorum(meeting)
+
+
+def _meeting_context(request: HttpRequest, meeting, quorum, **extra) -> dict:
+    return {
+        "m": present.MeetingPresenter(meeting, quorum=quorum),
+        "can_run": services.can_run_panel(request.user, icb=meeting.panel.icb),
+        "is_member": services.is_panel_member(request.user, icb=meeting.panel.icb),
+        **extra,
+    }
+
+
+def _to_meeting(meeting) -> HttpResponse:
+    return redirect("governance:panel_meeting", pk=meeting.pk)
+
+
+# -- The panel ----------------------------------------------------------------------------------
+
+
+@verified_staff_required
+def panels(request: HttpRequest) -> HttpResponse:
+    """The panels the user may see; straight to it when there is one."""
+    selectors.panel_reader_check(request.user)
+    icbs = list(selectors.panel_icbs(request.user))
+    if len(icbs) == 1:
+        return redirect("governance:panel", icb_id=icbs[0].pk)
+    rows = [
+        {
+            "icb": icb.name,
+            "name": (panel.name if (panel := selectors.panel_of(icb)) else "Not set up yet"),
+            "href": reverse("governance:panel", kwargs={"icb_id": icb.pk}),
+        }
+        for icb in icbs
+    ]
+    return render(request, "governance/panels/list.jinja", {"rows": rows})
+
+
+@verified_staff_required
+def panel(request: HttpRequest, icb_id: int) -> HttpResponse:
+    icb = selectors.panel_icb_for(user=request.user, icb_id=icb_id)
+    found = selectors.panel_of(icb)
+    meetings = [present.MeetingRow(m) for m in selectors.meetings_of(found)] if found else []
+    return render(
+        request,
+        "governance/panels/panel.jinja",
+        {
+            "icb": icb,
+            "panel": found,
+            "members": present.member_rows(selectors.panel_members(icb)),
+            "meetings": meetings,
+            "can_run": services.can_run_panel(request.user, icb=icb),
+        },
+    )
+
+
+@verified_staff_required
+def panel_edit(request: HttpRequest, icb_id: int) -> HttpResponse:
+    icb = selectors.panel_icb_for(user=request.user, icb_id=icb_id)
+    _check_runs(request, icb)
+    found = selectors.panel_of(icb)
+    initial = (
+        {"name": found.name, "quorum": found.quorum, "terms_of_reference": found.terms_of_reference}
+        if found
+        else {"name": f"{icb.name} LeDeR governance panel", "quorum": 3}
+    )
+    form = PanelForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_save(actor=request.user, icb=icb, **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Panel details saved" if found else "Panel set up")
+            return redirect("governance:panel", icb_id=icb.pk)
+    return render(
+        request,
+        "governance/panels/panel_edit.jinja",
+        {"form": form, "icb": icb, "panel": found, "has_errors": bool(form.errors)},
+    )
+
+
+@verified_staff_required
+def meeting_new(request: HttpRequest, icb_id: int) -> HttpResponse:
+    icb = selectors.panel_icb_for(user=request.user, icb_id=icb_id)
+    _check_runs(request, icb)
+    found = selectors.panel_of(icb)
+    if found is None:
+        messages.info(request, "Set up the panel before scheduling its meetings")
+        return redirect("governance:panel_edit", icb_id=icb.pk)
+    form = MeetingForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.panel_meeting_schedule(
+                actor=request.user,
+                panel=found,
+                starts_at=form.starts_at(),
+                location=form.cleaned_data["location"],
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Meeting scheduled")
+            return _to_meeting(meeting)
+    return render(
+        request,
+        "governance/panels/meeting_new.jinja",
+        {"form": form, "icb": icb, "panel": found, "has_errors": bool(form.errors)},
+    )
+
+
+# -- A meeting ----------------------------------------------------------------------------------
+
+
+@verified_staff_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, quorum = _meeting(request, pk)
+    items = selectors.agenda(user=request.user, meeting=meeting)
+    audit.record_view(
+        actor=request.user,
+        obj=meeting,
+        summary=f"Viewed the agenda of {meeting}",
+        details={"cases": [i.review.case.reference for i in items]},
+        request=request,
+    )
+    return render(
+        request,
+        "governance/panels/meeting.jinja",
+        _meeting_context(
+            request,
+            meeting,
+            quorum,
+            rows=present.agenda_rows(meeting, items),
+            quorate=quorum.is_quorate,
+        ),
+    )
+
+
+@verified_staff_required
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The focused reviews ready for sign-off; each has a button that puts it on the agenda."""
+    meeting, quorum = _meeting(request, pk)
+    _check_runs(request, meeting.panel.icb)
+    errors: list[str] = []
+    if request.method == "POST":
+        raw = request.POST.get("review", "")
+        if not raw.isdigit():
+            errors = ["Choose a review to add to the agenda"]
+        else:
+            review = selectors.review_on_agenda_candidate(
+                user=request.user, meeting=meeting, pk=int(raw)
+            )
+            try:
+                services.agenda_item_add(actor=request.user, meeting=meeting, review=review)
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(request, f"{review.case.reference} added to the agenda")
+                return _to_meeting(meeting)
+    ready = selectors.reviews_ready_for_panel(user=request.user, meeting=meeting)
+    audit.record_view(
+        actor=request.user,
+        obj=meeting,
+        summary=f"Viewed the reviews ready for the agenda of {meeting}",
+        details={"cases": [r.case.reference for r in ready]},
+        request=request,
+    )
+    rows = present.ready_rows(ready)
+    return render(
+        request,
+        "governance/panels/agenda_add.jinja",
+        _meeting_context(
+            request, meeting, quorum, rows=rows, errors=errors, has_errors=bool(errors)
+        ),
+    )
+
+
+@verified_staff_required
+def agenda_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """A page asking to confirm; the POST takes the review off the agenda."""
+    meeting, quorum = _meeting(request, pk)
+    _check_runs(request, meeting.panel.icb)
+    found = selectors.agenda_item_for(user=request.user, meeting=meeting, pk=item)
+    if request.method == "POST":
+        try:
+            services.agenda_item_remove(actor=request.user, item=found)
+        except ValidationError as error:
+            messages.info(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{found.review.case.reference} taken off the agenda")
+        return _to_meeting(meeting)
+    row = present.agenda_rows(meeting, [found])[0]
+    return render(
+        request,
+        "governance/panels/agenda_remove.jinja",
+        _meeting_context(request, meeting, quorum, row=row),
+    )
+
+
+@verified_staff_required
+@require_POST
+def agenda_move(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    meeting, _ = _meeting(request, pk)
+    _check_runs(request, meeting.panel.icb)
+    found = selectors.agenda_item_for(user=request.user, meeting=meeting, pk=item)
+    try:
+        services.agenda_item_move(
+            actor=request.user, item=found, direction=request.POST.get("direction", "")
+        )
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    return _to_meeting(meeting)
+
+
+@verified_staff_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, quorum = _meeting(request, pk)
+    _check_runs(request, meeting.panel.icb)
+    members = selectors.panel_members(meeting.panel.icb)
+    form = AttendanceForm(
+        _posted(request),
+        members=members,
+        initial={
+            "attendees": [str(u.pk) for u in meeting.attendees.all()],
+            "other_attendees": meeting.other_attendees,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            quorum = services.meeting_attendance_record(
+                actor=request.user,
+                meeting=meeting,
+                attendees=form.chosen_users(),
+                other_attendees=form.cleaned_data["other_attendees"],
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, f"Attendance recorded. {present.quorum_text(quorum)}")
+            return _to_meeting(meeting)
+    return render(
+        request,
+        "governance/panels/attendance.jinja",
+        _meeting_context(request, meeting, quorum, form=form, has_errors=bool(form.errors)),
+    )
+
+
+@verified_staff_required
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, quorum = _meeting(request, pk)
+    _check_runs(request, meeting.panel.icb)
+    form = MinutesForm(_posted(request), initial={"minutes": meeting.minutes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_minutes_save(
+                actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Minutes saved")
+            return _to_meeting(meeting)
+    return render(
+        request,
+        "governance/panels/minutes.jinja",
+        _meeting_context(request, meeting, quorum, form=form, has_errors=bool(form.errors)),
+    )
+
+
+@verified_staff_required
+def decision(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """The panel's decision on one review: signed off, returned with comments, or deferred."""
+    meeting, quorum = _meeting(request, pk)
+    found = selectors.agenda_item_for(user=request.user, meeting=meeting, pk=item)
+    refusal = services.decision_refusal(user=request.user, item=found)
+    if refusal:
+        raise PermissionDenied(refusal)
+    row = present.agenda_rows(meeting, [found])[0]
+    if found.decision != PanelDecision.PENDING:
+        messages.info(request, f"The panel has already decided on {row.reference}")
+        return _to_meeting(meeting)
+    form = DecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_decision_record(
+                actor=request.user,
+                item=found,
+                decision=form.cleaned_data["decision"],
+                comments=form.cleaned_data["comments"],
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            label = PanelDecision(form.cleaned_data["decision"]).label
+            messages.success(request, f"{row.reference}: {label.lower()}")
+            return _to_meeting(meeting)
+    audit.record_view(
+        actor=request.user,
+        obj=found.review.case,
+        summary=f"Viewed {row.reference} on the agenda of {meeting}",
+        details={"agenda_item": found.pk},
+        request=request,
+    )
+    return render(
+        request,
+        "governance/panels/decision.jinja",
+        _meeting_context(
+            request,
+            meeting,
+            quorum,
+            row=row,
+            form=form,
+            quorate=quorum.is_quorate,
+            has_errors=bool(form.errors),
+        ),
+    )
+
+
+# -- The papers pack ----------------------------------------------------------------------------
+
+
+def render_papers(request: HttpRequest, context: dict) -> bytes:
+    """The papers pack as a tagged PDF (PDF/UA-1), with the family copy's print stylesheet."""
+    from weasyprint import CSS, HTML  # imported here: it loads Pango, which pages do not need
+
+    html = render_to_string("governance/panels/papers.jinja", context, request=request)
+    stylesheet = CSS(filename=finders.find("reviews/family_copy_pdf.css"))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[stylesheet], pdf_variant="pdf/ua-1"
+    )
+
+
+@verified_staff_required
+def papers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every review on the agenda, in full, as one PDF. Each review in it is audited as viewed."""
+    meeting, quorum = _meeting(request, pk)
+    items = selectors.agenda(user=request.user, meeting=meeting)
+    rows = present.agenda_rows(meeting, items)
+    reviews = present.paper_reviews(rows, selectors.latest_snapshots(items))
+    pdf = render_papers(
+        request,
+        {
+            "m": present.MeetingPresenter(meeting, quorum=quorum),
+            "rows": rows,
+            "reviews": reviews,
+        },
+    )
+    for paper in reviews:
+        audit.record_view(
+            actor=request.user,
+            obj=paper.row.item.review,
+            summary=f"Downloaded the papers pack of {meeting}, with {paper.row.reference}",
+            details={"meeting": meeting.pk, "version": paper.version_number, "format": "pdf"},
+            request=request,
+        )
+    name = f"panel-papers-{meeting.starts_at:%Y-%m-%d}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,372 @@
+"""Quality assurance pages: the queue of reviews awaiting QA, the QA page of a review (its content
+read-only section by section, the checklist, comments on sections), the decision pages (approve,
+or return with comments; each page is its own confirmation step), the round history, and for the
+reviewer the comments of a returned review with a response to each.
+
+Who sees what is decided in `selectors.qa` (403 for a role that never may, 404 for a case the
+user cannot see); what may be done, in `services.qa`, whose refusals are shown on the form. Every
+page that shows the person or the review is an audited view.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from leder.accounts.decorators import verified_staff_required
+from leder.casework.models import CaseState
+from leder.core import audit, presenters
+from leder.core.time import today
+from leder.governance.forms.qa import ChecklistForm, CommentForm, DecisionForm, ResponseForm
+from leder.governance.presenters import qa as present
+from leder.governance.selectors import qa as selectors
+from leder.governance.services import qa as services
+
+
+def _record_view(request: HttpRequest, access: selectors.QAAccess, page: str) -> None:
+    audit.record_view(
+        actor=request.user,
+        obj=access.case,
+        summary=f"Viewed the quality assurance of {access.case.reference}: {page}",
+        details={"page": page},
+        request=request,
+    )
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form, beside the answer it is about."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _header(access: selectors.QAAccess) -> dict:
+    n = access.case.notification
+    return {
+        "reference": access.case.reference,
+        "person_name": presenters.person_name(given=n.given_name, family=n.family_name),
+        "born_died": (
+            f"Born {presenters.date_long(n.date_of_birth)}, died "
+            f"{presenters.date_long(n.date_of_death)}"
+        ),
+        "case_href": reverse("casework:case", kwargs={"reference": access.case.reference}),
+        "qa_href": present.qa_url("qa_review", access.case.reference),
+        "history_href": present.qa_url("qa_history", access.case.reference),
+        "workspace_href": reverse(
+            "reviews:workspace", kwargs={"reference": access.case.reference, "kind": "initial"}
+        ),
+    }
+
+
+# --- the queue --------------------------------------------------------------------------------
+
+
+@verified_staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The reviews awaiting QA at the user's ICBs, oldest first. Their own are shown but marked:
+    someone else must assess them."""
+    if not selectors.can_quality_assure(request.user):
+        raise PermissionDenied(selectors.NOT_A_SENIOR_REVIEWER)
+    rounds = list(selectors.qa_queue(user=request.user))
+    own = selectors.authored_case_ids(
+        user=request.user, case_ids=[r.review.case_id for r in rounds]
+    )
+    rows = [present.QueueRow(r, today(), r.review.case_id in own) for r in rounds]
+    if rows:
+        audit.record_view(
+            actor=request.user,
+            obj=None,
+            summary=f"Viewed the quality assurance queue ({presenters.count(len(rows), 'review')})",
+            details={"cases": [row.reference for row in rows][:100]},
+            request=request,
+        )
+    return render(
+        request,
+        "governance/qa/queue.jinja",
+        {
+            "rows": rows,
+            "total": presenters.count(len(rows), "review"),
+            "several_icbs": len({row.icb_name for row in rows}) > 1,
+        },
+    )
+
+
+# --- the QA page ------------------------------------------------------------------------------
+
+
+def _qa_page(request, access, *, checklist_form=None, comment_form=None) -> HttpResponse:
+    rounds = selectors.qa_rounds(access.review)
+    current = rounds[-1]
+    comments = list(current.comments.all())
+    snapshot = selectors.qa_submitted_snapshot(current)
+    can_assess = access.can_assess
+    if can_assess:
+        checklist_form = checklist_form or ChecklistForm(round=current)
+        section = request.GET.get("section", "")
+        comment_form = comment_form or CommentForm(
+            choices=present.section_choices(access.review), initial={"section_key": section}
+        )
+    _record_view(request, access, "review")
+    return render(
+        request,
+        "governance/qa/review.jinja",
+        {
+            **_header(access),
+            "round": current,
+            "round_tag": present.outcome_tag(current.outcome),
+            "round_rows": present.RoundView(current, access.case.reference).summary_rows,
+            "earlier_rounds": len(rounds) - 1,
+            "blocks": present.review_content(access.review, snapshot, comments=comments),
+            "overall_comments": present.comment_rows(
+                [c for c in comments if not c.section_key], access.case.reference
+            ),
+            "checklist_rows": present.checklist_rows(current),
+            "can_assess": can_assess,
+            "refusal": access.refusal,
+            "checklist_form": checklist_form,
+            "comment_form": comment_form,
+            "approve_href": present.qa_url("qa_approve", access.case.reference),
+            "return_href": present.qa_url("qa_return", access.case.reference),
+            "has_errors": bool(
+                (checklist_form and checklist_form.errors) or (comment_form and comment_form.errors)
+            ),
+        },
+    )
+
+
+@verified_staff_required
+def review(request: HttpRequest, reference: str) -> HttpResponse:
+    """The review read-only, section by section, with the checklist and comments. POST saves
+    the checklist, adds a comment, or removes one (`action`)."""
+    access = selectors.qa_access(user=request.user, reference=reference)
+    if request.method != "POST":
+        return _qa_page(request, access)
+    if access.refusal:
+        raise PermissionDenied(access.refusal)
+    here = present.qa_url("qa_review", reference)
+    if access.pending is None:
+        messages.info(request, services.NOT_AWAITING)
+        return redirect(here)
+    action = request.POST.get("action", "")
+    if action == "checklist":
+        form = ChecklistForm(request.POST, round=access.pending)
+        if form.is_valid():
+            try:
+                services.qa_checklist_save(
+                    actor=request.user, round=access.pending, answers=form.answers()
+                )
+            except ValidationError as error:
+                _show_errors(form, error)
+            else:
+                messages.success(request, "Checklist saved")
+                return redirect(f"{here}#checklist")
+        return _qa_page(request, access, checklist_form=form)
+    if action == "comment":
+        form = CommentForm(request.POST, choices=present.section_choices(access.review))
+        if form.is_valid():
+            try:
+                services.qa_comment_add(
+                    actor=request.user,
+                    round=access.pending,
+                    section_key=form.cleaned_data["section_key"],
+                    text=form.cleaned_data["text"],
+                )
+            except ValidationError as error:
+                _show_errors(form, error)
+            else:
+                messages.success(request, "Comment added")
+                return redirect(f"{here}#comments")
+        return _qa_page(request, access, comment_form=form)
+    if action == "remove":
+        raw = request.POST.get("comment", "")
+        comment = selectors.qa_comment(round=access.pending, pk=int(raw) if raw.isdigit() else 0)
+        try:
+            services.qa_comment_remove(actor=request.user, comment=comment)
+        except ValidationError as error:
+            messages.info(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Comment removed")
+        return redirect(f"{here}#comments")
+    return redirect(here)
+
+
+# --- the decision -----------------------------------------------------------------------------
+
+
+def _decision_access(request: HttpRequest, reference: str):
+    access = selectors.qa_access(user=request.user, reference=reference)
+    if access.refusal:
+        raise PermissionDenied(access.refusal)
+    return access
+
+
+@verified_staff_required
+def approve(request: HttpRequest, reference: str) -> HttpResponse:
+    """Confirm approval: the checklist's answers, optional overall comments, then approve (the
+    review is signed off and locked, the case completed)."""
+    access = _decision_access(request, reference)
+    if access.pending is None:
+        messages.info(request, services.NOT_AWAITING)
+        return redirect(present.qa_url("qa_review", reference))
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        label="Overall comments (optional)",
+        hint="For the record of this quality assurance. The reviewer can read them.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.qa_approve(
+                actor=request.user, review=access.review, summary=form.cleaned_data["summary"]
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, f"Review of case {reference} approved, signed off and locked")
+            return redirect("governance:qa_queue")
+    unanswered = services.unanswered_items(access.pending)
+    unmet = services.unmet_items(access.pending)
+    _record_view(request, access, "approve")
+    return render(
+        request,
+        "governance/qa/approve.jinja",
+        {
+            **_header(access),
+            "form": form,
+            "checklist_rows": present.checklist_rows(access.pending),
+            "unanswered": unanswered,
+            "unmet": unmet,
+            "can_approve": not unanswered and not unmet,
+            "comment_count": access.pending.comments.count(),
+            "has_errors": bool(form.errors),
+        },
+    )
+
+
+@verified_staff_required
+def return_review(request: HttpRequest, reference: str) -> HttpResponse:
+    """Confirm the return: the comments the reviewer will see, overall comments, then return the
+    review to the reviewer for amendment."""
+    access = _decision_access(request, reference)
+    if access.pending is None:
+        messages.info(request, services.NOT_AWAITING)
+        return redirect(present.qa_url("qa_review", reference))
+    comments = list(access.pending.comments.select_related("created_by"))
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        label="Overall comments" + ("" if not comments else " (optional)"),
+        hint="What the reviewer most needs to do. Needed if you have not commented on a section.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.qa_return(
+                actor=request.user, review=access.review, summary=form.cleaned_data["summary"]
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, f"Review of case {reference} returned to the reviewer")
+            return redirect("governance:qa_queue")
+    _record_view(request, access, "return")
+    return render(
+        request,
+        "governance/qa/return.jinja",
+        {
+            **_header(access),
+            "form": form,
+            "groups": present.comments_by_section(comments, reference),
+            "reviewer_name": access.case.reviewer.user.full_name
+            if access.case.reviewer_id
+            else "the reviewer",
+            "has_errors": bool(form.errors),
+        },
+    )
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+@verified_staff_required
+def history(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every round: when it was submitted, the checklist's answers, the comments with the
+    reviewer's responses, the outcome, who decided and when."""
+    access = selectors.qa_history_access(user=request.user, reference=reference)
+    rounds = selectors.qa_rounds(access.review)
+    _record_view(request, access, "history")
+    return render(
+        request,
+        "governance/qa/history.jinja",
+        {
+            **_header(access),
+            "rounds": list(reversed(present.round_views(rounds, reference))),
+            "is_assessor": selectors.can_quality_assure(request.user) and access.refusal is None,
+        },
+    )
+
+
+# --- the reviewer -----------------------------------------------------------------------------
+
+
+@verified_staff_required
+def comments(request: HttpRequest, reference: str) -> HttpResponse:
+    """For the reviewer of a returned review: the QA comments section by section, each with a
+    link to the section and a way to respond."""
+    access = selectors.qa_reviewer_access(user=request.user, reference=reference)
+    returned = selectors.latest_returned_round(access.review)
+    found = selectors.qa_comments_for(access.review) if returned else []
+    _record_view(request, access, "comments for the reviewer")
+    return render(
+        request,
+        "governance/qa/comments.jinja",
+        {
+            **_header(access),
+            "returned": returned,
+            "returned_on": presenters.datetime_long(returned.decided_at) if returned else "",
+            "assessor": returned.assessor.full_name if returned and returned.assessor else "",
+            "groups": present.comments_by_section(found, reference),
+            "can_respond": bool(returned) and access.case.state == CaseState.INITIAL_REVIEW,
+            "submit_href": reverse(
+                "reviews:submit", kwargs={"reference": reference, "kind": "initial"}
+            ),
+        },
+    )
+
+
+@verified_staff_required
+def respond(request: HttpRequest, reference: str, comment_id: int) -> HttpResponse:
+    """The reviewer's response to one comment of a returned review."""
+    access = selectors.qa_reviewer_access(user=request.user, reference=reference)
+    returned = selectors.latest_returned_round(access.review)
+    back = present.qa_url("qa_comments", reference)
+    if returned is None:
+        messages.info(request, "There are no quality assurance comments to respond to.")
+        return redirect(back)
+    comment = selectors.qa_comment(round=returned, pk=comment_id)
+    form = ResponseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"response": comment.response},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.qa_comment_respond(
+                actor=request.user, comment=comment, response=form.cleaned_data["response"]
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Response saved")
+            return redirect(back)
+    _record_view(request, access, "respond to a comment")
+    return render(
+        request,
+        "governance/qa/respond.jinja",
+        {
+            **_header(access),
+            "comment": present.CommentRow(comment, reference),
+            "form": form,
+            "back_href": back,
+            "has_errors": bool(form.errors),
+        },
+    )

@@ -1,0 +1,458 @@
+"""Writes for bulk imports: upload (with the dry run), commit, discard.
+
+- `import_batch_upload` reads the file, checks every row (`validation.check_rows`) and keeps the
+  batch, its per-row outcomes and the file; nothing else is written.
+- `import_batch_commit` imports every ready row through the same services the rest of the
+  application uses (`notification_submit` with channel "import" and the original received
+  date; triage through `casework.services.triage`; a completed review written, locked as signed
+  off with `governance.services.signoff.review_lock` and its case completed by the lifecycle),
+  all in one transaction: any failure rolls everything back and the batch records why. The rows
+  are checked again inside that transaction, and the commit is refused if the outcome differs
+  from the report the contact confirmed.
+- `import_batch_discard` drops a batch that was not imported, and its file.
+
+Only a local area contact of the batch's ICB may do any of these. Every change is audited; the
+audit rows of imported notifications and reviews say "imported" with the batch and row.
+"""
+
+import hashlib
+import logging
+import uuid
+from datetime import datetime, time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from leder.accounts import rules
+from leder.casework.services.lifecycle import TransitionRefused, case_transition
+from leder.casework.services.triage import case_open, case_triage
+from leder.core import audit
+from leder.core.models import AuditAction
+from leder.core.time import now
+from leder.imports import validation
+from leder.imports.models import (
+    BatchStatus,
+    ImportBatch,
+    ImportedReview,
+    ImportRow,
+    RowOutcome,
+)
+from leder.imports.reading import FileProblem, read_rows
+from leder.notifications.models import Channel
+from leder.notifications.services import notification_submit
+from leder.organisations.selectors import icbs_open
+
+logger = logging.getLogger(__name__)
+
+# The sign-off route recorded for an imported review (see the final report: a choice to add to
+# `governance.models.SignOffRoute`).
+IMPORTED_ROUTE = "imported"
+
+
+class ImportFailed(Exception):
+    """The commit failed and nothing was imported. The message is written for the user."""
+
+
+def can_import(user, icb) -> bool:
+    return rules.can_triage(user, icb_id=icb.pk)
+
+
+def _check_can_import(actor, icb) -> None:
+    if not can_import(actor, icb):
+        raise PermissionDenied(
+            "Only a local area contact for this ICB can import notifications and reviews."
+        )
+
+
+# --- the kept file ---------------------------------------------------------------------------
+
+
+def imports_folder() -> Path:
+    media = getattr(settings, "MEDIA_ROOT", "") or ""
+    base = Path(media) if str(media) else Path(settings.LEDER_PRIVATE_MEDIA_ROOT)
+    return base / "imports"
+
+
+def _store(content: bytes, file_name: str) -> str:
+    folder = imports_folder()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    suffix = ".xlsx" if file_name.lower().endswith(".xlsx") else ".csv"
+    name = f"{uuid.uuid4().hex}{suffix}"
+    path = folder / name
+    path.write_bytes(content)
+    path.chmod(0o600)
+    return name
+
+
+def _delete_file(stored_name: str) -> None:
+    if stored_name:
+        (imports_folder() / stored_name).unlink(missing_ok=True)
+
+
+def _read_kept(batch: ImportBatch) -> bytes:
+    path = imports_folder() / batch.stored_name if batch.stored_name else None
+    if path is None or not path.exists():
+        raise ValidationError(
+            "The uploaded file is no longer available. Upload the file again to import it."
+        )
+    return path.read_bytes()
+
+
+# --- upload and dry run ----------------------------------------------------------------------
+
+
+def import_batch_upload(*, actor, icb, file_name: str, content: bytes) -> ImportBatch:
+    """Check an uploaded file and keep it, with the outcome of every row, for the contact to
+    confirm. A file that cannot be imported at all (not CSV or XLSX, empty, missing columns)
+    raises ValidationError on "file" and writes nothing. Audited."""
+    _check_can_import(actor, icb)
+    if not icbs_open().filter(pk=icb.pk).exists():
+        raise ValidationError({"icb": "This ICB has closed: import for the ICB that replaced it"})
+    file_name = Path(file_name or "upload").name[:255]
+    try:
+        rows = read_rows(file_name, content)
+    except FileProblem as problem:
+        raise ValidationError({"file": str(problem)}) from None
+    digest = hashlib.sha256(content).hexdigest()
+    results = validation.check_rows(rows, icb=icb, sha256=digest)
+    stored = _store(content, file_name)
+    try:
+        with transaction.atomic():
+            at = now()
+            batch = ImportBatch.objects.create(
+                icb=icb,
+                uploaded_by=actor,
+                uploaded_at=at,
+                checked_at=at,
+                file_name=file_name,
+                sha256=digest,
+                stored_name=stored,
+            )
+            _save_check(batch, results)
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=batch,
+                summary=f"Import {batch.pk} uploaded and checked: {file_name}",
+                details={"sha256": digest, "counts": batch.report["counts"]},
+            )
+    except Exception:
+        _delete_file(stored)
+        raise
+    return batch
+
+
+def _save_check(batch: ImportBatch, results: list[validation.RowResult]) -> None:
+    """Keep the dry run's report on the batch and one `ImportRow` per row."""
+    counts = validation.counts(results)
+    batch.report = {"counts": counts, "rows": [r.as_report() for r in results]}
+    batch.rows_total = counts["total"]
+    batch.rows_ready = counts[RowOutcome.READY]
+    batch.rows_duplicate = counts[RowOutcome.DUPLICATE]
+    batch.rows_rejected = counts[RowOutcome.REJECTED]
+    batch.checked_at = now()
+    batch.save()
+    ImportRow.objects.filter(batch=batch).delete()
+    ImportRow.objects.bulk_create(
+        [
+            ImportRow(
+                batch=batch,
+                row_number=r.number,
+                outcome=r.outcome,
+                reason=r.reason[:300],
+                errors=r.errors,
+                case_outcome=r.case_outcome,
+            )
+            for r in results
+        ]
+    )
+
+
+# --- commit ----------------------------------------------------------------------------------
+
+
+class _Changed(Exception):
+    def __init__(self, results):
+        self.results = results
+
+
+def _outcomes(rows: list[dict]) -> list[tuple[int, str]]:
+    return [(r["row"], r["outcome"]) for r in rows]
+
+
+def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Import every ready row of a checked batch, all or nothing.
+
+    Raises PermissionDenied (not a local area contact of the batch's ICB), ValidationError (the
+    batch was already imported or discarded; its file is gone; or the rows no longer check as
+    they did, in which case the report is updated for the contact to look at again) or
+    ImportFailed (a row failed part-way: everything was rolled back, and the batch records why).
+    """
+    _check_can_import(actor, batch.icb)
+    if batch.status != BatchStatus.CHECKED:
+        raise ValidationError(f"This import is {batch.get_status_display().lower()} already.")
+    content = _read_kept(batch)
+    try:
+        rows = read_rows(batch.file_name, content)
+    except FileProblem as problem:
+        raise ValidationError(str(problem)) from None
+    current = {"row": None}
+    try:
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status != BatchStatus.CHECKED:
+                raise ValidationError(
+                    f"This import is {locked.get_status_display().lower()} already."
+                )
+            results = validation.check_rows(rows, icb=locked.icb, sha256=locked.sha256)
+            if _outcomes([r.as_report() for r in results]) != _outcomes(locked.report["rows"]):
+                raise _Changed(results)
+            imported = []
+            for result in results:
+                if result.outcome != RowOutcome.READY:
+                    continue
+                current["row"] = result.number
+                notification = _import_row(actor=actor, batch=locked, result=result)
+                ImportRow.objects.filter(batch=locked, row_number=result.number).update(
+                    outcome=RowOutcome.IMPORTED, notification=notification
+                )
+                imported.append(notification.reference)
+            current["row"] = None
+            stored = locked.stored_name
+            locked.status = BatchStatus.COMMITTED
+            locked.rows_imported = len(imported)
+            locked.finished_at, locked.finished_by = now(), actor
+            locked.failure, locked.stored_name = "", ""
+            locked.save()
+            audit.record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=locked,
+                summary=(
+                    f"Import {locked.pk} committed: {len(imported)} imported, "
+                    f"{locked.rows_duplicate} duplicates, {locked.rows_rejected} rejected"
+                ),
+                details={"imported": imported, "counts": locked.report["counts"]},
+            )
+            transaction.on_commit(lambda: _delete_file(stored))
+    except _Changed as changed:
+        with transaction.atomic():
+            fresh = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            _save_check(fresh, changed.results)
+        batch.refresh_from_db()
+        raise ValidationError(
+            "The rows no longer check as they did: notifications may have been added since. "
+            "Nothing was imported. Look at the updated report and import again."
+        ) from None
+    except ValidationError as error:
+        if current["row"] is None:
+            raise
+        _fail(actor=actor, batch=batch, row=current["row"], error=error)
+    except (PermissionDenied, TransitionRefused) as error:
+        _fail(actor=actor, batch=batch, row=current["row"], error=error)
+    except Exception as error:
+        logger.exception("Import %s failed at row %s", batch.pk, current["row"])
+        _fail(actor=actor, batch=batch, row=current["row"], error=error, unexpected=True)
+    batch.refresh_from_db()
+    return batch
+
+
+def _fail(*, actor, batch, row, error, unexpected: bool = False):
+    if unexpected:
+        reason = "of an unexpected error"
+    elif isinstance(error, ValidationError):
+        reason = " ".join(error.messages)
+    else:
+        reason = str(error)
+    where = f"Row {row} could not be imported" if row else "The import could not be completed"
+    message = (
+        f"{where} because {reason}. Nothing was imported."
+        if unexpected
+        else f"{where}: {reason} Nothing was imported."
+    )
+    with transaction.atomic():
+        ImportBatch.objects.filter(pk=batch.pk).update(failure=message)
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=batch,
+            summary=f"Import {batch.pk} failed and was rolled back",
+            details={"row": row, "error": message},
+        )
+    batch.refresh_from_db()
+    raise ImportFailed(message) from error
+
+
+def _import_row(*, actor, batch: ImportBatch, result: validation.RowResult):
+    """One ready row through the services. Returns its new notification."""
+    plan = result.plan
+    submitted = notification_submit(
+        person=plan.person,
+        notifier=plan.notifier,
+        channel=Channel.IMPORT,
+        submission_key=plan.submission_key,
+        recorded_by=actor,
+        received_at=plan.received_at,
+    )
+    if not submitted.created or submitted.duplicate_flags:
+        raise ValidationError(
+            "it matches a notification that was not there when the file was checked."
+        )
+    notification = submitted.notification
+    details = {"imported": True, "batch": batch.pk, "row": result.number}
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=notification,
+        summary=f"{notification.reference} imported (import {batch.pk}, row {result.number})",
+        details={**details, "outcome": plan.outcome},
+    )
+    decision = validation.OUTCOMES[plan.outcome]
+    if decision in ("eligible", "child_death_review", "not_eligible"):
+        case_triage(
+            actor=actor, notification=notification, decision=decision, reason=plan.outcome_reason
+        )
+    elif decision == "completed":
+        case = case_open(actor=actor, notification=notification)
+        _review_import(actor=actor, batch=batch, row_number=result.number, case=case, plan=plan)
+        case_transition(
+            actor=actor,
+            case=case,
+            transition=validation.IMPORT_TRANSITION,
+            reason=f"Completed review imported (import {batch.pk}, row {result.number})",
+            details=details,
+            service=validation.IMPORT_SERVICE,
+        )
+    return notification
+
+
+def _review_import(*, actor, batch, row_number: int, case, plan: validation.RowPlan):
+    """The case's initial review as the previous platform completed it: the cause of death,
+    the grade and the learning it recorded, one version, and the lock of a signed-off review.
+    Written here rather than through the reviewer's services, which (rightly) let only the
+    allocated reviewer edit a review in progress; an imported review is never in progress."""
+    from leder.governance.services.signoff import review_lock
+    from leder.reference import icd10
+    from leder.reviews import questions
+    from leder.reviews.models import (
+        LearningItem,
+        LearningKind,
+        LearningTheme,
+        Review,
+        ReviewKind,
+        ReviewSection,
+    )
+    from leder.reviews.services.questions import CAUSE_KEY, cause_of_death_record
+    from leder.reviews.services.records import review_version_record
+
+    review_plan = plan.review
+    at = now()
+    completed_at = timezone.make_aware(datetime.combine(review_plan.completed_on, time(17, 0)))
+    review = Review.objects.create(
+        case=case,
+        kind=ReviewKind.INITIAL,
+        question_set_version=questions.current_version(plan.received_at.date()),
+        started_at=plan.received_at,
+        started_by=actor,
+        submitted_at=completed_at,
+    )
+    code = review_plan.underlying_cause_code
+    cause = {"a_text": icd10.title(code), "a_code": code}
+    if review_plan.place_of_death:
+        cause["place_of_death"] = review_plan.place_of_death
+    sections = {
+        CAUSE_KEY: cause_of_death_record(cause),
+        "grading": {
+            "level": review_plan.grading_level,
+            "rationale": review_plan.summary,
+            "scale_version": review_plan.grading_scale_version,
+        },
+        "learning": {
+            "no_learning_reason": ""
+            if review_plan.themes
+            else "No learning themes were recorded on the previous platform."
+        },
+    }
+    for key, data in sections.items():
+        ReviewSection.objects.create(
+            review=review, key=key, data=data, is_complete=True, updated_at=at, updated_by=actor
+        )
+    if review_plan.themes:
+        item = LearningItem.objects.create(
+            review=review,
+            kind=LearningKind.IMPROVEMENT,
+            text=review_plan.summary,
+            created_at=at,
+            created_by=actor,
+            updated_at=at,
+        )
+        item.themes.set(LearningTheme.objects.filter(name__in=review_plan.themes))
+    version = review_version_record(
+        actor=actor,
+        review=review,
+        section_key="imported",
+        summary=(
+            f"Imported from the previous platform (import {batch.pk}, row {row_number}): "
+            f"completed on {review_plan.completed_on:%d %B %Y}"
+        ),
+    )
+    ImportedReview.objects.create(
+        review=review,
+        batch=batch,
+        row_number=row_number,
+        completed_on=review_plan.completed_on,
+        grading_level=review_plan.grading_level,
+        grading_scale_version=review_plan.grading_scale_version,
+        underlying_cause_code=code,
+        place_of_death=review_plan.place_of_death,
+        learning_themes=list(review_plan.themes),
+        summary=review_plan.summary,
+    )
+    signoff = review_lock(actor=actor, review=review, route=IMPORTED_ROUTE)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=review,
+        summary=(
+            f"{review} imported, completed on {review_plan.completed_on:%d %B %Y} "
+            f"(import {batch.pk}, row {row_number})"
+        ),
+        details={
+            "imported": True,
+            "batch": batch.pk,
+            "row": row_number,
+            "received_on": plan.received_at.date().isoformat(),
+            "completed_on": review_plan.completed_on.isoformat(),
+            "version": version.number,
+            "signoff": signoff.pk,
+        },
+    )
+    return review
+
+
+# --- discard ---------------------------------------------------------------------------------
+
+
+def import_batch_discard(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Drop a checked batch without importing it; its file is deleted. Audited."""
+    _check_can_import(actor, batch.icb)
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != BatchStatus.CHECKED:
+            raise ValidationError(f"This import is {locked.get_status_display().lower()} already.")
+        stored = locked.stored_name
+        locked.status = BatchStatus.DISCARDED
+        locked.finished_at, locked.finished_by, locked.stored_name = now(), actor, ""
+        locked.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            summary=f"Import {locked.pk} discarded: nothing imported",
+        )
+        transaction.on_commit(lambda: _delete_file(stored))
+    batch.refresh_from_db()
+    return batch

@@ -1,0 +1,4 @@
+"""Pages of leder.reports."""
+
+app_name = "reports"
+urlpatterns = []
