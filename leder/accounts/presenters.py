@@ -174,9 +174,26 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "What staff, people with lived experience and families told us",
     ),
     StaffLink(
-        "Reports",
+        "Dashboards and figures",
+        "reports:index",
+        frozenset(
+            {
+                Role.LAC,
+                Role.SENIOR_REVIEWER,
+                Role.PANEL_MEMBER,
+                Role.PANEL_CHAIR,
+                Role.ICB_LEAD,
+                Role.REGIONAL_COORDINATOR,
+                Role.NATIONAL_ANALYST,
+            }
+        ),
+        "Disclosure-controlled figures with charts and tables to download",
+    ),
+    StaffLink(
+        "Annual reports",
         "reports:report_list",
-        frozenset({Role.ICB_LEAD, Role.REGIONAL_COORDINATOR, Role.NATIONAL_ANALYST}),
+        frozenset({Role.LAC, Role.ICB_LEAD, Role.REGIONAL_COORDINATOR, Role.NATIONAL_ANALYST}),
+        "Prepare, generate and publish the annual LeDeR report and its easy-read version",
     ),
     StaffLink(
         "National dataset",

@@ -1,4 +1,57 @@
-"""Pages of leder.reports."""
+"""Pages of leder.reports, mounted at /staff/reports/."""
+
+from django.urls import path, register_converter
+
+from leder.reports.views import annual, dashboards
+
+
+class ScopeKindConverter:
+    regex = "icb|region"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class FormatConverter:
+    regex = "csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ScopeKindConverter, "scopekind")
+register_converter(FormatConverter, "tableformat")
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("", dashboards.index, name="index"),
+    path("dashboards/england", dashboards.dashboard, name="england"),
+    path(
+        "dashboards/england/<slug:key>.<tableformat:fmt>",
+        dashboards.download,
+        name="england_download",
+    ),
+    path("dashboards/<scopekind:kind>/<str:code>", dashboards.dashboard, name="dashboard"),
+    path(
+        "dashboards/<scopekind:kind>/<str:code>/<slug:key>.<tableformat:fmt>",
+        dashboards.download,
+        name="download",
+    ),
+    path("annual", annual.report_list, name="report_list"),
+    path("annual/published", annual.published, name="published"),
+    path("annual/new", annual.report_new, name="report_new"),
+    path("annual/<int:pk>", annual.report_detail, name="report"),
+    path("annual/<int:pk>/generate", annual.report_generate, name="report_generate"),
+    path("annual/<int:pk>/progress", annual.report_progress, name="report_progress"),
+    path("annual/<int:pk>/report", annual.report_read, name="report_read"),
+    path("annual/<int:pk>/report.pdf", annual.report_pdf, name="report_pdf"),
+    path("annual/<int:pk>/easy-read", annual.report_easy_read, name="report_easy_read"),
+    path("annual/<int:pk>/easy-read.pdf", annual.report_easy_read_pdf, name="report_easy_read_pdf"),
+    path("annual/<int:pk>/publish", annual.report_publish, name="report_publish"),
+]

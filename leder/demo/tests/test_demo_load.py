@@ -41,7 +41,7 @@ def loaded(django_db_setup, django_db_blocker):
         atomic.__enter__()
         try:
             out = StringIO()
-            call_command("demo_load", "--notifications", "12", stdout=out)
+            call_command("demo_load", "--notifications", "12", "--history-scale", "0", stdout=out)
             yield out.getvalue()
         finally:
             transaction.set_rollback(True)
@@ -155,7 +155,7 @@ def test_a_second_run_loads_nothing(loaded, settings):
         AuditEvent.objects.count(),
     )
     out = StringIO()
-    call_command("demo_load", "--notifications", "12", stdout=out)
+    call_command("demo_load", "--notifications", "12", "--history-scale", "0", stdout=out)
     assert "already loaded" in out.getvalue()
     assert counts == (
         User.objects.count(),

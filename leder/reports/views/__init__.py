@@ -1,0 +1,1 @@
+"""Pages of the reports app: dashboards (`dashboards`) and the annual reports (`annual`)."""

@@ -1,0 +1,225 @@
+"""The annual reports: start one, write its narrative, generate it (a background task with a
+progress page that refreshes itself, no JavaScript), read it and its easy-read version, download
+their PDFs, publish it, and list the published reports with their manifests.
+
+Who may read a report, prepare it and publish it: `selectors` (`reports_visible_to`,
+`can_prepare`, `can_publish`). Another ICB's report is a 404; a role that may never prepare or
+publish gets a 403. Writes go through `services`; their `ValidationError`s are shown on the
+page. The stored report holds published (disclosure-controlled) figures only; the records a
+failed reconciliation names are shown only to those who may open them.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from leder.accounts.decorators import verified_staff_required
+from leder.reports import selectors, services
+from leder.reports.forms import NARRATIVE_SECTIONS, NarrativeForm, ReportCreateForm
+from leder.reports.models import ReportStatus
+from leder.reports.presenters import ReconciliationFailure
+from leder.reports.readability import MINIMUM_SCORE, meets_threshold
+
+# The progress page reloads itself (no JavaScript) this often while the report is generated.
+PROGRESS_REFRESH_SECONDS = 3
+
+
+def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _access(report) -> selectors.ScopeAccess:
+    return selectors.ScopeAccess(report.scope, report.organisation)
+
+
+@verified_staff_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    selectors.require_figures(request.user)
+    reports = selectors.reports_visible_to(request.user).exclude(status=ReportStatus.PUBLISHED)
+    return render(
+        request,
+        "reports/annual/list.jinja",
+        {
+            "reports": list(reports),
+            "may_prepare": bool(selectors.areas_to_prepare(request.user)),
+        },
+    )
+
+
+@verified_staff_required
+def published(request: HttpRequest) -> HttpResponse:
+    selectors.require_figures(request.user)
+    reports = selectors.reports_visible_to(request.user).filter(status=ReportStatus.PUBLISHED)
+    return render(request, "reports/annual/published.jinja", {"reports": list(reports)})
+
+
+@verified_staff_required
+def report_new(request: HttpRequest) -> HttpResponse:
+    selectors.require_figures(request.user)
+    areas = selectors.areas_to_prepare(request.user)
+    if not areas:
+        raise PermissionDenied(
+            "Annual reports are prepared by local area contacts and ICB leads, and England's by "
+            "national analysts."
+        )
+    form = ReportCreateForm(
+        request.POST if request.method == "POST" else None,
+        areas=[(value, name) for value, name, _ in areas],
+    )
+    if request.method == "POST" and form.is_valid():
+        organisation = next(org for value, _, org in areas if value == form.cleaned_data["area"])
+        try:
+            report = services.report_create(
+                actor=request.user,
+                organisation=organisation,
+                year=form.cleaned_data["year"],
+                cohort_kind=form.cleaned_data["cohort"],
+                financial=form.cleaned_data["period"] == "financial",
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, f"{report.title} started")
+            return redirect("reports:report", pk=report.pk)
+    return render(
+        request, "reports/annual/new.jinja", {"form": form, "has_errors": bool(form.errors)}
+    )
+
+
+@verified_staff_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's page: status, narrative form (while it can change), generate and publish."""
+    report = selectors.report_for(request.user, pk=pk)
+    may_prepare = selectors.can_prepare(request.user, organisation=report.organisation)
+    editable = may_prepare and report.status not in (
+        ReportStatus.PUBLISHED,
+        ReportStatus.GENERATING,
+    )
+    if request.method == "POST":
+        if not may_prepare:
+            raise PermissionDenied("You cannot change this report.")
+        form = NarrativeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_narrative_save(
+                    actor=request.user, report=report, sections=form.cleaned_data
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for name, errors in error.message_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                messages.success(request, "Your text has been saved")
+                return redirect("reports:report", pk=report.pk)
+    else:
+        form = NarrativeForm(initial=report.narrative or {})
+    failure = None
+    if report.status == ReportStatus.FAILED and report.failure:
+        failure = ReconciliationFailure.from_dicts(
+            report.failure, may_name=selectors.may_name_records(request.user, _access(report))
+        )
+    return render(
+        request,
+        "reports/annual/detail.jinja",
+        {
+            "report": report,
+            "form": form,
+            "editable": editable,
+            "may_prepare": may_prepare,
+            "may_publish": selectors.can_publish(request.user, organisation=report.organisation),
+            "failure": failure,
+            "sections": NARRATIVE_SECTIONS,
+            "minimum": MINIMUM_SCORE,
+            "meets": meets_threshold(report.readability_score),
+            "has_errors": bool(form.errors),
+        },
+    )
+
+
+@verified_staff_required
+@require_POST
+def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for(request.user, pk=pk)
+    try:
+        services.report_generate(actor=request.user, report=report)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+        return redirect("reports:report", pk=report.pk)
+    return redirect("reports:report_progress", pk=report.pk)
+
+
+@verified_staff_required
+def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for(request.user, pk=pk)
+    if report.status != ReportStatus.GENERATING:
+        return redirect("reports:report", pk=report.pk)
+    return render(
+        request,
+        "reports/annual/progress.jinja",
+        {"report": report, "refresh_seconds": PROGRESS_REFRESH_SECONDS},
+    )
+
+
+def _generated(request: HttpRequest, pk: int):
+    report = selectors.report_for(request.user, pk=pk)
+    if report.status not in (ReportStatus.READY, ReportStatus.PUBLISHED) or not report.html:
+        raise Http404("The report has not been generated")
+    return report
+
+
+@verified_staff_required
+def report_read(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _generated(request, pk)
+    return render(request, "reports/annual/read.jinja", {"report": report, "easy_read": False})
+
+
+@verified_staff_required
+def report_easy_read(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _generated(request, pk)
+    return render(request, "reports/annual/read.jinja", {"report": report, "easy_read": True})
+
+
+def _pdf_response(report, body: bytes, suffix: str) -> HttpResponse:
+    area = report.organisation.ods_code if report.organisation else "england"
+    period = f"{report.year}{'-fy' if report.financial else ''}"
+    name = f"leder-annual-report-{area}-{period}-{report.cohort_kind}{suffix}.pdf".lower()
+    response = HttpResponse(bytes(body), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@verified_staff_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _generated(request, pk)
+    return _pdf_response(report, report.pdf, "")
+
+
+@verified_staff_required
+def report_easy_read_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _generated(request, pk)
+    return _pdf_response(report, report.easy_read_pdf, "-easy-read")
+
+
+@verified_staff_required
+def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for(request.user, pk=pk)
+    if not selectors.can_publish(request.user, organisation=report.organisation):
+        raise PermissionDenied(
+            "Only the ICB lead can publish the ICB's annual report; only a national analyst "
+            "can publish England's."
+        )
+    if request.method == "POST":
+        try:
+            services.report_publish(actor=request.user, report=report)
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+            return redirect("reports:report", pk=report.pk)
+        messages.success(request, f"{report.title} published")
+        return redirect("reports:report", pk=report.pk)
+    return render(request, "reports/annual/publish.jinja", {"report": report})
