@@ -42,20 +42,28 @@ def _restore_reference_data(snapshot: str) -> None:
     connection.creation.deserialize_db_from_string(snapshot)
 
 
+# The session's snapshot of the reference data, once taken (see below).
+_SNAPSHOT: dict[str, str] = {}
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
 @pytest.fixture(autouse=True)
 def _transactional_tests_keep_reference_data(request):
     """Transactional tests (the browser journeys) end with pytest-django flushing every table.
 
     - The audit log's append-only triggers and the sign-off locks rightly refuse that flush: they
-      are lifted for it (this fixture's teardown runs just before the flush).
+      are lifted for it (this fixture's teardown runs before the flush).
     - The flush also empties the reference data the migrations loaded, which Django's serialized
-      rollback does not reliably restore. A finalizer registered before the flush's own runs
-      after it, outside any transaction: it restores the data from a snapshot taken at the start
-      of the session and puts the triggers back, so whatever test runs next in this process,
-      transactional or not, finds the database as the migrations left it.
+      rollback does not reliably restore. After the whole teardown, `pytest_runtest_teardown`
+      below restores it from a snapshot taken at the start of the session and puts the triggers
+      back, outside any transaction, so whatever test runs next in this process, transactional
+      or not, finds the database as the migrations left it.
     """
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
+    if not _is_transactional(request.node):
         yield
         return
     from django.db import connection
@@ -63,20 +71,28 @@ def _transactional_tests_keep_reference_data(request):
     from leder.core import audit_triggers
     from leder.governance import lock_triggers
 
-    snapshot = request.getfixturevalue("_reference_data_snapshot")
-    blocker = request.getfixturevalue("django_db_blocker")
-
-    def after_the_flush():
-        with blocker.unblock():
-            _restore_reference_data(snapshot)
-            audit_triggers.install(connection)
-            lock_triggers.install(connection)
-
-    request.addfinalizer(after_the_flush)
+    _SNAPSHOT["reference"] = request.getfixturevalue("_reference_data_snapshot")
     request.getfixturevalue("transactional_db")
-    _restore_reference_data(snapshot)
+    _restore_reference_data(_SNAPSHOT["reference"])
     audit_triggers.install(connection)
     lock_triggers.install(connection)
     yield
     audit_triggers.remove(connection)
     lock_triggers.remove(connection)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if not (_is_transactional(item) and "reference" in _SNAPSHOT):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    from leder.core import audit_triggers
+    from leder.governance import lock_triggers
+
+    with item.config.stash[blocking_manager_key].unblock():
+        _restore_reference_data(_SNAPSHOT["reference"])
+        audit_triggers.install(connection)
+        lock_triggers.install(connection)
