@@ -10,6 +10,16 @@ Two sources of what to remove, both needed:
   e-mail addresses, dates and street addresses, for identifiers the record does not hold (a
   sibling's phone number, a care home's postcode). Target: at least 95% recall.
 
+Forms covered beyond the obvious ones: a name with a plain "s" ("Marguerites mum"; for a name that
+is also a word, "Roses", only where it reads as the name), street words abbreviated or in full
+either way ("Larkspur Cres" for a record holding "Larkspur Crescent"), another house in the
+record's street and a house number with the street's name alone ("14 Larkspur"), postcodes with a
+hyphen or no space, disguised e-mail addresses ("maya at example dot com", "maya[at]example.com"),
+two-digit years after a written date ("3rd Mar 61"), dates in words ("the third of March", "March
+the third"), ranges of days ("1st-2nd March", "1-2 March 2023"), and a day and month alone ("20/3")
+where the text says it is a date. Fractions, scores and the clinical shorthand for durations ("1/2
+a tablet", "MRC 4/5", "for 5/7") share that last form, so they are checked for.
+
 Only regular expressions and the record are used: no language model and nothing downloaded, so the
 behaviour is deterministic and testable. Matching runs on a *folded* copy of the text of the same
 length (accents stripped, curly quotes and dashes made plain) so that "Zoë" matches "Zoe" and
@@ -24,7 +34,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -103,16 +113,52 @@ NAME_WORDS = _wordset(
     crystal destiny harmony star sky river brook storm miles bob nick care day small little
     wells stone banks field fields park gray grey house home best hart love lamb fox hope
     north south east west march dale glen cliff rock peel may
+    kit cat peg nan bud pip ted
     """
 )
 
+# Street words and the abbreviations they are written with: a record holding "14 Larkspur
+# Crescent" must match "14, Larkspur Cres" in a narrative and the other way round.
+STREET_ABBREVIATIONS: Mapping[str, tuple[str, ...]] = {
+    "street": ("st",),
+    "road": ("rd",),
+    "avenue": ("ave", "av"),
+    "lane": ("ln",),
+    "close": ("cl",),
+    "drive": ("dr", "drv"),
+    "crescent": ("cres", "cresc", "cr"),
+    "court": ("ct",),
+    "place": ("pl",),
+    "gardens": ("gdns", "gdn"),
+    "grove": ("gro", "gr"),
+    "terrace": ("terr", "ter", "tce"),
+    "square": ("sq",),
+    "parade": ("pde",),
+    "walk": ("wlk",),
+    "park": ("pk",),
+    "mews": (),
+    "way": (),
+    "row": (),
+    "rise": (),
+}
+_STREET_SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    word: (full, *abbreviations)
+    for full, abbreviations in STREET_ABBREVIATIONS.items()
+    for word in (full, *abbreviations)
+}
+
 # Parts of an address that locate a street or a house. A line without any of these (and not the
 # first line) is taken to be a town or county, which alone does not identify anyone.
-STREET_WORDS = (
-    "street|st|road|rd|avenue|ave|lane|ln|close|cl|drive|dr|way|crescent|cres|court|ct|place|"
-    "pl|gardens|gdns|grove|terrace|walk|hill|park|view|mews|square|sq|row|green|rise|parade|"
-    "vale|gate|fold|croft|meadows|mead|wharf|yard|cottages|cottage|house|farm|lodge|estate|"
-    "flat|apartment"
+STREET_WORDS = "|".join(
+    [
+        *_STREET_SYNONYMS,
+        *sorted(
+            _wordset(
+                """hill view green vale gate fold croft meadows mead wharf yard cottages cottage
+                house farm lodge estate flat apartment"""
+            )
+        ),
+    ]
 )
 
 
@@ -368,9 +414,9 @@ _SEP = r"[ \t.\-]"
 _NHS_RE = re.compile(
     r"(?<!\d)(?<!\d[/.\-])(?:\d{3}([ \-.]?)\d{3}\1\d{4}|\d{3}([ \-])\d{4}\2\d{3})(?![\d/])"
 )
-# Outward code, optional space, inward code (inward letters exclude C, I, K, M, O and V, which
-# keeps "d3 2mg" and "2 ml" from looking like postcodes).
-_POSTCODE_BODY = r"(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ \t]{0,2}\d[ABD-HJLNP-UW-Z]{2})"
+# Outward code, optional space or hyphen, inward code (inward letters exclude C, I, K, M, O and
+# V, which keeps "d3 2mg" and "2 ml" from looking like postcodes). "LS6-2AB" and "LS62AB" count.
+_POSTCODE_BODY = r"(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?(?:[ \t]{0,2}|-)\d[ABD-HJLNP-UW-Z]{2})"
 _POSTCODE_RE = re.compile(rf"(?<![A-Za-z\d]){_POSTCODE_BODY}(?![A-Za-z\d])", re.IGNORECASE)
 # UK numbers: +44 / 0044 / (0) prefixes, then 9 or 10 digits with spaces, hyphens or brackets.
 _PHONE_RE = re.compile(
@@ -380,15 +426,46 @@ _PHONE_RE = re.compile(
 _EMAIL_RE = re.compile(
     r"(?<![\w.+\-])[A-Za-z0-9][\w.+\-']*@[A-Za-z0-9][\w\-]*(?:\.[A-Za-z0-9][\w\-]*)+",
 )
+# E-mail addresses written to dodge harvesters: "maya at example dot com", "maya[at]example.com",
+# "maya (at) example (dot) co (dot) uk". A plain " at " is an everyday word, so the address must
+# end in a known top-level domain ("seen at home.Then" is a missing space, not an address).
+_AT = r"(?:[ ]*[\[({][ ]*(?i:at)[ ]*[\])}][ ]*|[ ]+(?i:at)[ ]+|@)"
+_DOT = r"(?:[ ]*[\[({][ ]*(?i:dot)[ ]*[\])}][ ]*|[ ]+(?i:dot)[ ]+|\.)"
+_TLD = r"(?i:com|org|net|uk|ie|io|info|biz|email|scot|wales|cymru|gov|edu|eu)"
+_DISGUISED_EMAIL_RE = re.compile(
+    rf"(?<![\w.+\-])[A-Za-z0-9][\w+\-']*(?:{_DOT}[A-Za-z0-9][\w+\-']*)*{_AT}"
+    rf"[A-Za-z0-9][\w\-]*(?:{_DOT}[A-Za-z0-9][\w\-]*)*?{_DOT}{_TLD}(?![\w\-])"
+)
 # "May" the month is only taken with a capital M: "they may 2..." is not a date.
 _MONTH = (
     r"(?:(?i:january|february|march|april|june|july|august|september|october|november|december)"
     r"|(?i:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)(?:\.(?=[ ,\-]))?|May|MAY)"
 )
+# A month with a capital letter ("March", not "march"), for forms where the lower-case word is
+# more often the verb or noun: "the third March" is rare, "March the third" a date.
+_MONTH_CAPITAL = rf"(?=[A-Z]){_MONTH}"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?i:st|nd|rd|th)?"
-# A number followed by a unit is a dose or a count, not a day: "February 10 mg".
-_UNIT = r"[ ]?(?:(?i:mg|mcg|micrograms?|ml|g|kg|mmol|x|times|hours?|days?|weeks?|people)\b|%)"
+# "1st-2nd March", "1–2 March", "5 and 6 May": both days go.
+_DAYS = rf"{_DAY}(?:[ ]?[\-&][ ]?{_DAY}|[ ]+(?i:to|and)[ ]+{_DAY})?"
+_ORDINAL_WORD = (
+    r"(?i:(?:twenty|thirty)[ \-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+    r"|thirtieth)"
+)
+# A number followed by a unit is a dose or a count, not a day or a year: "February 10 mg",
+# "on 3 March 12 staff attended".
+_UNIT = (
+    r"[ ]?(?:(?i:mg|mcg|micrograms?|ml|g|kg|mmol|x|times|hours?|hrs?|days?|weeks?|months?"
+    r"|years?|yrs?|minutes?|mins?|seconds?|people|patients|staff|carers|visits|calls"
+    r"|units?|cm|mm|bpm|breaths|beats|tablets?|doses?|percent)\b|%)"
+)
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+# A year after a written date: 1961, '61, -61, and a bare 61 when nothing says it is a count.
+_YEAR_AFTER_DAY_MONTH = (
+    rf"(?:,?[ \-]+{_YEAR}(?!\d|:\d)|(?:[ ]+'|-)\d\d(?!\d|:\d)"
+    rf"|,?[ ]+\d\d(?![\d:/]|[.,]\d)(?!{_UNIT}))"
+)
 _DATE_RES = [
     # 03/03/1961, 3.3.61, 3-3-1961
     re.compile(
@@ -399,26 +476,95 @@ _DATE_RES = [
     re.compile(
         r"(?<!\d)(?<!\d[/.\-])(?:1[89]|20)\d\d-(?:1[0-2]|0[1-9])-(?:3[01]|[12]\d|0[1-9])(?!\d)"
     ),
-    # 3 March 1961, 3rd of March, 3-Mar-61, 3 Mar. 1961
+    # 3 March 1961, 3rd of March, 3-Mar-61, 3 Mar. 1961, 3rd Mar 61, 1st-2nd March
     re.compile(
-        rf"(?<![\w/]){_DAY}(?:[ \-]+|[ ]+(?i:of)[ ]+){_MONTH}(?![A-Za-z])"
-        rf"(?:,?[ \-]+{_YEAR}(?!\d|:\d)|(?:[ ]+'|-)\d\d(?!\d|:\d))?"
+        rf"(?<![\w/]){_DAYS}(?:[ \-]+|[ ]+(?i:of)[ ]+){_MONTH}(?![A-Za-z])"
+        rf"{_YEAR_AFTER_DAY_MONTH}?"
     ),
-    # March 3rd, 1961; March 3; March the 3rd
+    # March 3rd, 1961; March 3; March the 3rd; March 1-2
     re.compile(
-        rf"(?<![A-Za-z]){_MONTH}[ ]+(?:(?i:the)[ ]+)?{_DAY}(?!\d|:\d)(?![A-Za-z])(?!{_UNIT})"
+        rf"(?<![A-Za-z]){_MONTH}[ ]+(?:(?i:the)[ ]+)?{_DAYS}(?!\d|[:/.]\d)(?![A-Za-z])(?!{_UNIT})"
+        r"(?![ ]+(?i:in|out[ ]+of)[ ]+\d{1,3}(?!\d))"  # "Nov. 1 in 10 people", not "in 2019"
         rf"(?:,?[ ]+{_YEAR}(?!\d))?"
     ),
     # March 1961, Mar '61
     re.compile(rf"(?<![A-Za-z]){_MONTH}(?:,?[ ]+|-)(?:{_YEAR}|'\d\d)(?!\d)"),
+    # the third of March, third March 2023
+    re.compile(
+        rf"(?<![A-Za-z]){_ORDINAL_WORD}[ ]+(?:(?i:of)[ ]+{_MONTH}|{_MONTH_CAPITAL})(?![A-Za-z])"
+        rf"(?:,?[ ]+{_YEAR}(?!\d))?"
+    ),
+    # March the third, March third, 2023 (not "July the first of many")
+    re.compile(
+        rf"(?<![A-Za-z]){_MONTH_CAPITAL}[ ]+(?:(?i:the)[ ]+)?{_ORDINAL_WORD}(?![A-Za-z])"
+        r"(?![ ]+(?i:of|times?|one|two|three|few|doses?|days?|weeks?|visits?|steps?|things?)\b)"
+        rf"(?:,?[ ]+{_YEAR}(?!\d))?"
+    ),
 ]
-# "12 Acacia Avenue", "Flat 3, 14 Mill Close": a number then capitalised words then a street word.
+# Day and month with no year ("20/3"). Fractions, scores and the clinical shorthand for days,
+# weeks and months ("5/7", "2/52", "3/12") share the form, so it is a date only where the text
+# says so: after a word that introduces a date ("on 20/3", "from 20/3"), as a range ("20/3-22/3"),
+# or heading an entry ("20/3: seen in clinic").
+_DAY_MONTH = r"(?:3[01]|[12]\d|0?[1-9])/(?:1[0-2]|0?[1-9])"
+# What follows a fraction or a score, never a date: "1/2 a tablet", "3/4 of", "24/7 support".
+_FRACTION_AFTER = (
+    rf"{_UNIT}|[ ]+(?i:of|power|strength|tabs?|support|care|cover"
+    r"|an?[ ]+(?:tablet|tab|capsule|dose|day|week|month|hour|cup|glass)s?)\b"
+)
+# What precedes one: "MRC score of 4/5", "GCS 14/15", "reduced to 1/2", and durations in days or
+# months ("for 5/7", "over 3/12").
+_FRACTION_BEFORE = _wordset(
+    """score scored gcs mrc power pain rated out tablet tablets dose to by reduced increased
+    about approximately only than half"""
+)
+_DURATION_BEFORE = _wordset("for over in within after since x last past next")
+_SHORT_DATE_RE = re.compile(
+    rf"(?<![\w/.\-]){_DAY_MONTH}(?P<range>[ ]?(?:-|(?i:to|until|till))[ ]?{_DAY_MONTH})?"
+    rf"(?![\w/]|[.,]\d)(?!{_FRACTION_AFTER})"
+)
+_DATE_INTRODUCERS = _wordset(
+    """on from since until till dated before after between commencing w/c wc date dates dob dod
+    received sent due died born admitted discharged seen visited reviewed"""
+)
+_DURATION_WORDS = _wordset("since after before")
+# "12 Acacia Avenue", "Flat 3, 14 Mill Close", "14, Larkspur Cres": a number, capitalised words,
+# a street word. Abbreviations are taken as written on an envelope ("Rd", "RD", "rd"), except
+# that "ST", "DR", "CT", "PL", "SQ" and "CL" in capitals are far more often clinical ("ST
+# elevation", "CT head"), and "St" or "Dr" followed by a capitalised word is a saint or a doctor.
 _STREET_RE = re.compile(
     r"(?<![\w])(?:(?i:flat|apartment)[ ]+\d+[A-Za-z]?,?[ ]+)?\d{1,4}[A-Za-z]?,?[ ]+"
     r"(?:[A-Z][A-Za-z']+[ ]+){1,3}"
-    r"(?i:street|road|avenue|lane|close|drive|crescent|court|place|gardens|grove|terrace|walk"
-    r"|mews|square|row|rise|parade|way|rd|st|ave)\b"
+    r"(?:(?i:street|road|avenue|lane|close|drive|crescent|court|place|gardens|grove|terrace"
+    r"|walk|mews|square|row|rise|parade|way)\b"
+    r"|(?:[Rr]d|RD|[Aa]ve|AVE|[Cc]res|CRES|[Gg]dns|GDNS|[Tt]err|TERR|[Tt]ce|TCE|[Ll]n|LN|[Pp]de"
+    r"|[Cc]l|[Ss]q|[Cc]t|[Pp]l|[Gg]ro|GRO)\b"
+    r"|(?:[Ss]t|[Dd]r)\b(?!\.?[ ]+[A-Z][a-z]))"
 )
+
+
+def _short_date_spans(folded: str) -> list[Span]:
+    spans = []
+    for match in _SHORT_DATE_RE.finditer(folded):
+        start = match.start()
+        before = folded[max(0, start - 30) : start]
+        if match.group("range"):
+            spans.append(Span(start, match.end(), Kind.DATE, False))
+            continue
+        month = int(match.group().split("/")[1])
+        word = re.search(r"([\w/]+)[ ]+$", before)
+        if word and word.group(1).lower() in _DATE_INTRODUCERS:
+            if month in (7, 12) and word.group(1).lower() in _DURATION_WORDS:
+                continue  # "since 3/7": three days, not 3 July
+            spans.append(Span(start, match.end(), Kind.DATE, False))
+        elif _at_entry_start(folded, start) and re.match(r"[ ]*(?::|-[ ])", folded[match.end() :]):
+            spans.append(Span(start, match.end(), Kind.DATE, False))
+    return spans
+
+
+def _at_entry_start(folded: str, start: int) -> bool:
+    """True at the start of the text, a line or a sentence."""
+    before = folded[:start].rstrip(" \t")
+    return not before or before[-1] in "\n.!?;"
 
 
 # --- Record patterns -----------------------------------------------------------------------------
@@ -443,12 +589,53 @@ def _phone_pattern(phone: str) -> str | None:
     return _digits_pattern(digits)
 
 
-def _words_pattern(text: str) -> str:
-    """The words of `text` in order, tolerant of spacing, punctuation and case between them."""
+def _words_pattern(text: str, *, streets: bool = False) -> str:
+    """The words of `text` in order, tolerant of spacing, punctuation and case between them. With
+    `streets`, a street word matches its abbreviation and the other way round ("Crescent" and
+    "Cres", "Rd" and "Road")."""
     words = re.findall(r"[A-Za-z0-9']+", fold(text))
     if not words:
         return ""
-    return r"[\s,.\-']{1,4}".join(re.escape(w).replace("'", "'?") for w in words)
+    return r"[\s,.\-']{1,4}".join(_address_word_pattern(w) if streets else _word(w) for w in words)
+
+
+def _word(word: str) -> str:
+    return re.escape(word).replace("'", "'?")
+
+
+def _address_word_pattern(word: str) -> str:
+    synonyms = _STREET_SYNONYMS.get(word.lower())
+    if synonyms is None:
+        return _word(word)
+    return "(?:" + "|".join(sorted(synonyms, key=len, reverse=True)) + ")"
+
+
+_FLAT_WORDS = frozenset({"flat", "apartment", "no"})
+_HOUSE_NUMBER = r"(?:(?i:flat|apartment|no\.?)[ ]*\d+[A-Za-z]?,?[ ]+)?\d{1,4}[A-Za-z]?,?[ ]+"
+
+
+def _address_patterns(line: str) -> list[str]:
+    """An address line as held, with abbreviations either way; and, when it names a street, that
+    street with any house number ("16 Larkspur Cres" when the record holds "14 Larkspur
+    Crescent") and a house number with the street's name alone ("14 Larkspur")."""
+    patterns = [_words_pattern(line, streets=True)]
+    words = re.findall(r"[A-Za-z0-9']+", fold(line))
+    while words and (re.fullmatch(r"\d+[A-Za-z]?", words[0]) or words[0].lower() in _FLAT_WORDS):
+        words = words[1:]
+    if len(words) >= 2 and words[-1].lower() in _STREET_SYNONYMS:
+        name = words[:-1]
+        separator = r"[\s,.\-']{1,4}"
+        name_pattern = separator.join(_word(w) for w in name)
+        patterns.append(
+            rf"(?:{_HOUSE_NUMBER})?{name_pattern}{separator}{_address_word_pattern(words[-1])}"
+        )
+        if len("".join(name)) >= 3 and not re.search(r"\d", "".join(name)):
+            # Only with a capital: "14 Larkspur", not "2 mill" or "3 station".
+            first = name[0]
+            capital = rf"(?-i:{re.escape(first[0].upper())}){_word(first[1:])}"
+            rest = separator.join([capital, *(_word(w) for w in name[1:])])
+            patterns.append(rf"{_HOUSE_NUMBER}{rest}")
+    return patterns
 
 
 def _name_token_pattern(token: str) -> str:
@@ -488,57 +675,115 @@ def _date_patterns(value: date) -> list[str]:
     month = rf"0?{m}" if m < 10 else str(m)
     return [
         # Not with a dot: "1.2" is far more often a decimal or a version than 1 February.
-        rf"(?<!\d)(?<!\d[/.\-]){day}/{month}(?![\d/]|\.\d)",
+        rf"(?<!\d)(?<!\d[/.\-]){day}/{month}(?![\d/]|\.\d)(?!{_FRACTION_AFTER})",
         rf"(?<!\d){d:02d}{m:02d}(?:{y}|{y % 100:02d})(?!\d)",
         rf"(?<!\d){y}{m:02d}{d:02d}(?!\d)",
     ]
 
 
+def _day_month_is_date(folded: str, match: re.Match) -> bool:
+    """A record's day and month written alone ("3/3") is removed unless the word before makes it
+    a score, a fraction or a duration: "MRC score of 4/5", "tablet (1/2)", "for 5/7"."""
+    if "/" not in match.group():
+        return True
+    word = re.search(
+        r"([\w/]+)[ (]+(?:of[ ]+)?$", folded[max(0, match.start() - 30) : match.start()]
+    )
+    if not word:
+        return True
+    word = word.group(1).lower()
+    month = int(match.group().split("/")[1])
+    return word not in _FRACTION_BEFORE and not (month in (7, 12) and word in _DURATION_BEFORE)
+
+
 @dataclass(frozen=True)
 class _Compiled:
-    patterns: tuple[tuple[re.Pattern, Kind], ...]
+    # (regex, kind, check): `check(folded, match)`, when there is one, says whether the match is
+    # really the identifier: a name that is also a word followed by a plain "s" ("Roses", see
+    # `_plural_is_name`), or a day and month that may be a fraction (`_day_month_is_date`).
+    patterns: tuple[tuple[re.Pattern, Kind, Callable[[str, re.Match], bool] | None], ...]
 
 
 _compiled_cache: dict[RecordIdentifiers, _Compiled] = {}
+
+# A name followed by a plain "s" is the possessive written without its apostrophe
+# ("Marguerites mum"): the name is removed and the "s" left, as with "'s".
+_PLURAL_S = r"(?:(?![A-Za-z0-9])|(?P<s>(?=[sS](?![A-Za-z0-9]))))"
 
 
 def _compile(identifiers: RecordIdentifiers) -> _Compiled:
     cached = _compiled_cache.get(identifiers)
     if cached is not None:
         return cached
-    found: list[tuple[str, Kind]] = []
+    found: list[tuple[str, Kind, Callable[[str, re.Match], bool] | None]] = []
     for full in identifiers.full_names:
-        found += [(pattern, Kind.NAME) for pattern in _full_name_patterns(full)]
+        found += [(pattern, Kind.NAME, None) for pattern in _full_name_patterns(full)]
     for token in identifiers.name_tokens:
-        found.append((_name_token_pattern(token), Kind.NAME))
+        check = _plural_is_name if token.lower() in NAME_WORDS else None
+        found.append((_name_token_pattern(token), Kind.NAME, check))
     for number in identifiers.nhs_numbers:
         if len(number) >= 6:
-            found.append((_digits_pattern(number), Kind.NHS_NUMBER))
+            found.append((_digits_pattern(number), Kind.NHS_NUMBER, None))
     for line in identifiers.addresses + identifiers.places:
-        if pattern := _words_pattern(line):
-            found.append((pattern, Kind.ADDRESS))
+        found += [(pattern, Kind.ADDRESS, None) for pattern in _address_patterns(line) if pattern]
     for postcode in identifiers.postcodes:
         compact = re.sub(r"\s", "", postcode)
         if len(compact) >= 5:
             outward, inward = re.escape(compact[:-3]), re.escape(compact[-3:])
-            found.append((rf"{outward}[ \t\-]{{0,3}}{inward}", Kind.POSTCODE))
+            found.append((rf"{outward}[ \t\-]{{0,3}}{inward}", Kind.POSTCODE, None))
     for phone in identifiers.phones:
         if pattern := _phone_pattern(phone):
-            found.append((pattern, Kind.PHONE))
+            found.append((pattern, Kind.PHONE, None))
     for email in identifiers.emails:
-        found.append((re.escape(fold(email)), Kind.EMAIL))
+        found.append((re.escape(fold(email)), Kind.EMAIL, None))
     for value in identifiers.dates:
-        found += [(p, Kind.DATE) for p in _date_patterns(value)]
+        found += [(p, Kind.DATE, _day_month_is_date) for p in _date_patterns(value)]
     compiled = _Compiled(
         tuple(
-            (re.compile(rf"(?<![A-Za-z0-9]){p}(?![A-Za-z0-9])", re.IGNORECASE), kind)
-            for p, kind in found
+            (
+                re.compile(
+                    rf"(?<![A-Za-z0-9])(?:{p})"
+                    + (_PLURAL_S if kind == Kind.NAME else r"(?![A-Za-z0-9])"),
+                    re.IGNORECASE,
+                ),
+                kind,
+                check,
+            )
+            for p, kind, check in found
         )
     )
     if len(_compiled_cache) > 256:
         _compiled_cache.clear()
     _compiled_cache[identifiers] = compiled
     return compiled
+
+
+# Words that follow a possessive at the start of a sentence ("Roses mum rang") but hardly ever a
+# plural ("Days later", "Hopes were high").
+_POSSESSED = _wordset(
+    """mum mother mam mom dad father parents parent sister sisters brother brothers family
+    aunt uncle nan gran grandmother grandfather niece nephew cousin son daughter husband wife
+    partner friend friends carer carers care home house room flat gp doctor nurse support
+    keyworker key social needs health life death funeral birthday medication medicines notes
+    record records wishes views own"""
+)
+_TITLES = _wordset("mr mrs ms miss mx dr prof rev st")
+
+
+def _plural_is_name(folded: str, match: re.Match) -> bool:
+    """Whether a name that is also a word, followed by a plain "s", is the name: "Roses" is the
+    name in "when Roses mum rang" (a capital mid-sentence) or "Roses mum rang" (a possessed noun
+    follows), but the plural word in "Roses were planted" or "Days later"."""
+    if match.group("s") is None:
+        return True
+    before = folded[: match.start()].rstrip(" \t\"'([*")
+    if before and before[-1] not in "\n.!?:;-":
+        return True
+    title = re.search(r"(\w+)\.$", before)
+    if title and title.group(1).lower() in _TITLES:
+        return True  # "Dr. Hills", not the end of a sentence
+    following = re.match(r"s[ ]+([a-z]+)", folded[match.end() :])
+    return bool(following and following.group(1) in _POSSESSED)
 
 
 # --- Redaction -----------------------------------------------------------------------------------
@@ -573,6 +818,7 @@ def _pattern_spans(folded: str) -> list[Span]:
             spans.append(Span(match.start(), match.end(), Kind.NHS_NUMBER, False))
     for regex, kind in (
         (_EMAIL_RE, Kind.EMAIL),
+        (_DISGUISED_EMAIL_RE, Kind.EMAIL),
         (_PHONE_RE, Kind.PHONE),
         (_POSTCODE_RE, Kind.POSTCODE),
         (_STREET_RE, Kind.ADDRESS),
@@ -580,6 +826,7 @@ def _pattern_spans(folded: str) -> list[Span]:
         spans += [Span(m.start(), m.end(), kind, False) for m in regex.finditer(folded)]
     for regex in _DATE_RES:
         spans += [Span(m.start(), m.end(), Kind.DATE, False) for m in regex.finditer(folded)]
+    spans += _short_date_spans(folded)
     return spans
 
 
@@ -624,8 +871,12 @@ def redact(
     folded = fold(text)
     spans = _pattern_spans(folded)
     if identifiers is not None:
-        for regex, kind in _compile(identifiers).patterns:
-            spans += [Span(m.start(), m.end(), kind, True) for m in regex.finditer(folded)]
+        for regex, kind, check in _compile(identifiers).patterns:
+            spans += [
+                Span(m.start(), m.end(), kind, True)
+                for m in regex.finditer(folded)
+                if check is None or check(folded, m)
+            ]
     merged = _merge(spans)
     pieces: list[str] = []
     position = 0

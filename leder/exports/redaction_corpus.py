@@ -6,12 +6,15 @@ planted in it:
 
 - **record** identifiers: names, NHS number, address, postcode, dates, phone and e-mail drawn from
   the sample's record and written in the many ways people write them ("Maya's", "MAYA",
-  "999-123-4567", "+44 (0)7700 900123", "3rd of March", "March 1961");
+  "999-123-4567", "+44 (0)7700 900123", "3rd of March", "March 1961", "Marguerites", "3rd Mar 61",
+  "the third of March", "1st-2nd March", "14, Larkspur Cres", "LS6-2AB", "maya at example dot
+  com");
 - **pattern** identifiers the record does NOT hold (a sibling's phone, another NHS number, a
   care home's postcode), which only the general patterns can find;
 - **clean** text around them, full of look-alikes that must survive: "Down's syndrome",
   "Mental Capacity Act 2005", "ICD-10 J69.0", "aged 54", "5 mg", learning theme names, and
-  ordinary words that are also names ("her temperature rose").
+  ordinary words that are also names ("her temperature rose"), and look-alikes of the newer forms
+  ("for 5/7", "24/7 support", "an MRC score of 4/5", "a 12 lead ECG showing ST elevation").
 
 `evaluate` runs `redact` over the corpus and measures recall (a planted identifier counts as
 removed only if every letter and digit of it was removed) and the false-removal rate (the share of
@@ -60,6 +63,7 @@ STREETS = [
     "Meadow Lane", "Church Street", "Victoria Avenue", "Mill Close", "Station Road",
     "Orchard Way", "Brook Street", "Elm Grove", "Kingfisher Drive", "Beech Crescent",
     "Alder Court", "Tanners Row", "Harebell Gardens", "Canal Terrace", "Poplar Place",
+    "Larkspur Crescent", "Rowan Square", "Heron Drive", "Foxglove Lane", "Mill Street",
 ]  # fmt: skip
 TOWNS = ["Leeds", "Wakefield", "Bristol", "Stockport", "Gateshead", "Exeter", "Luton", "Derby"]
 POSTCODE_AREAS = ["LS", "WF", "BS", "SK", "NE", "EX", "LU", "DE", "M", "B", "S", "L", "SW1A"]
@@ -82,6 +86,12 @@ LOOKALIKES = [
     "over 2 weeks", "1 in 10 people", "room 101", "T2DM", "ICD-10 G40.9", "a 999 call",
     "111", "level 4 texture", "PEG feeding", "vitamin D3 2 mg", "STOMP", "in 2019",
     "the 2021 LeDeR report", "Type 2 diabetes", "a Grade 3 pressure ulcer", "Version 1.2",
+    # Look-alikes of the forms added later: day/month fractions and shorthand, ordinals, a plain
+    # " at ", clinical capitals that are also street abbreviations, counts after a date.
+    "diarrhoea for 5/7", "24/7 support", "a pain score of 7/10", "GCS 14/15", "1.5 mg",
+    "half a tablet (1/2)", "grade 2", "the first of many", "a second opinion", "ICD-10",
+    "a 12 lead ECG showing ST elevation", "a CT head", "seen at home", "a dot on the chart",
+    "2 to 3 times a day", "over 2/52", "an MRC score of 4/5", "up to 1/2 a tablet",
 ]  # fmt: skip
 # Lower-case words that are also names in GIVEN_NAMES/FAMILY_NAMES: must survive.
 WORD_LOOKALIKES = [
@@ -146,6 +156,19 @@ def _random_date(rng: random.Random, start: date, end: date) -> date:
 
 # --- Written forms -------------------------------------------------------------------------------
 
+ORDINAL_WORDS = [
+    "", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first", "twenty-second",
+    "twenty-third", "twenty-fourth", "twenty-fifth", "twenty-sixth", "twenty-seventh",
+    "twenty-eighth", "twenty-ninth", "thirtieth", "thirty-first",
+]  # fmt: skip
+STREET_ABBREVIATIONS = {
+    "Street": "St", "Road": "Rd", "Avenue": "Ave", "Lane": "Ln", "Close": "Cl", "Drive": "Dr",
+    "Crescent": "Cres", "Court": "Ct", "Place": "Pl", "Gardens": "Gdns", "Grove": "Gro",
+    "Terrace": "Terr", "Square": "Sq",
+}  # fmt: skip
+
 
 def _ordinal(day: int) -> str:
     suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
@@ -177,6 +200,16 @@ def date_forms(value: date) -> list[str]:
         f"{d} {month} '{y % 100:02d}",
         f"{_ordinal(d)} {short}.",
         f"{month.upper()} {y}",
+        # Two-digit years after a written date, dates in words, ranges, day/month alone.
+        f"{_ordinal(d)} {short} {y % 100:02d}",
+        f"{d} {month} {y % 100:02d}",
+        f"{ORDINAL_WORDS[d]} of {month}",
+        f"{month} the {ORDINAL_WORDS[d]}",
+        f"{month} the {_ordinal(d)}",
+        f"{_ordinal(d)} of {month} {y}",
+        f"{_ordinal(min(d, 27))}-{_ordinal(min(d, 27) + 1)} {month}",
+        f"{min(d, 27)}\u2013{min(d, 27) + 1} {month} {y}",
+        f"{d}/{m}",
     ]
 
 
@@ -207,7 +240,50 @@ def phone_forms(phone: str) -> list[str]:
 
 def postcode_forms(postcode: str) -> list[str]:
     compact = postcode.replace(" ", "")
-    return [postcode, compact, postcode.lower(), f"{compact[:-3]}  {compact[-3:]}"]
+    return [
+        postcode,
+        compact,
+        postcode.lower(),
+        f"{compact[:-3]}  {compact[-3:]}",
+        f"{compact[:-3]}-{compact[-3:]}",
+    ]
+
+
+def abbreviated(street: str) -> str:
+    """ "Larkspur Crescent" as "Larkspur Cres" (unchanged when the street word has no
+    abbreviation, like "Way" or "Row")."""
+    *name, word = street.split(" ")
+    return " ".join([*name, STREET_ABBREVIATIONS.get(word, word)])
+
+
+def address_forms(number: int, street: str, *, record: bool) -> list[str]:
+    """Ways a house and street are written. The street name with a house number alone ("14
+    Larkspur") and another house number in the same street are only promised for the record's
+    street: with no record, nothing says "Larkspur" is a street."""
+    full = f"{number} {street}"
+    forms = [full, f"{number} {abbreviated(street)}", f"{number}, {abbreviated(street)}"]
+    if record:
+        other = number + 2 if number > 2 else number + 1
+        forms += [
+            full.lower(),
+            full.upper(),
+            f"{other} {abbreviated(street)}",
+            f"{number} {street.rsplit(' ', 1)[0]}",
+        ]
+    return forms
+
+
+def email_forms(value: str) -> list[str]:
+    """An address as written, and disguised against harvesters."""
+    local, domain = value.split("@")
+    return [
+        value,
+        value.upper(),
+        f"{local} at {domain.replace('.', ' dot ')}",
+        f"{local}[at]{domain}",
+        f"{local} (at) {domain.replace('.', ' (dot) ')}",
+        f"{local.replace('.', ' dot ')} AT {domain.replace('.', ' DOT ')}".upper(),
+    ]
 
 
 def name_forms(given: str, family: str) -> list[tuple[str, str, str]]:
@@ -226,7 +302,11 @@ def name_forms(given: str, family: str) -> list[tuple[str, str, str]]:
         ("Mr ", f"{given} {family}", ""),
         ("", f"{given} {family}".upper(), ""),
         ("", family, "'s"),
-    ] + ([("", given.lower(), "")] if given.lower() not in NAME_WORDS else [])
+        # The lower-case form and the possessive without its apostrophe ("Marguerites mum") only
+        # for names that are not also words: "rose" and "Roses were" stay as written.
+        *([("", given.lower(), ""), ("", given, "s")] if given.lower() not in NAME_WORDS else []),
+        *([("", family, "s")] if family.split()[-1].lower() not in NAME_WORDS else []),
+    ]
 
 
 # --- Templates -----------------------------------------------------------------------------------
@@ -326,7 +406,10 @@ class _Record:
     dob: date
     dod: date
     timeline_dates: list[date]
-    address: str
+    house_number: int
+    street: str
+    # The address as the record holds it: with the street word in full or abbreviated.
+    address_held: str
     town: str
     postcode: str
     phones: list[str]
@@ -339,7 +422,7 @@ class _Record:
             names=[self.given, self.family, f"{self.given} {self.family}", self.other_name]
             + [f"{g} {f}" for g, f in people],
             nhs_numbers=[self.nhs],
-            addresses=[f"{self.address}\n{self.town}"],
+            addresses=[f"{self.address_held}\n{self.town}"],
             postcodes=[self.postcode],
             dates=[self.dob, self.dod, *self.timeline_dates],
             phones=self.phones,
@@ -366,7 +449,9 @@ def _make_record(rng: random.Random) -> _Record:
         dob=dob,
         dod=dod,
         timeline_dates=[dod - timedelta(days=rng.randrange(1, 400)) for _ in range(3)],
-        address=f"{rng.randrange(1, 200)} {rng.choice(STREETS)}",
+        house_number=(number := rng.randrange(1, 200)),
+        street=(street := rng.choice(STREETS)),
+        address_held=rng.choice([f"{number} {street}", f"{number} {abbreviated(street)}"]),
         town=rng.choice(TOWNS),
         postcode=_postcode(rng),
         phones=[rng.choice([_mobile, _landline])(rng) for _ in range(2)],
@@ -389,6 +474,21 @@ class _Builder:
         self.planted.append(Planted(self.length, self.length + len(value), kind, source, value))
         self.text(value)
 
+    def tail(self, size: int = 30) -> str:
+        return "".join(self.parts)[-size:]
+
+
+def _short_date_fits(before: str, after: str) -> bool:
+    """Whether a day and month alone ("20/3") may be planted here with no record behind it: only
+    where the text says it is a date (after "on", "from", "received"…, or heading an entry
+    followed by ":" or " - "). Elsewhere "5/7" or "1/2" is as likely a duration or a fraction."""
+    if re.search(r"\b(?:on|from|since|until|dated|received|sent|seen)[ ]$", before):
+        return True
+    return bool(
+        (not before.strip() or re.search(r"[\n.!?][ ]*$", before))
+        and re.match(r"[ ]*(?::|- )", after)
+    )
+
 
 def _fill(rng: random.Random, record: _Record, template: str, builder: _Builder) -> None:
     people = {
@@ -397,7 +497,8 @@ def _fill(rng: random.Random, record: _Record, template: str, builder: _Builder)
         "reviewer": record.reviewer,
         "staff": rng.choice(record.staff),
     }
-    for index, piece in enumerate(re.split(r"\{(\w+)\}", template)):
+    pieces = re.split(r"\{(\w+)\}", template)
+    for index, piece in enumerate(pieces):
         if index % 2 == 0:
             builder.text(piece)
             continue
@@ -425,18 +526,15 @@ def _fill(rng: random.Random, record: _Record, template: str, builder: _Builder)
             )
             builder.plant(rng.choice(date_forms(value)), Kind.DATE, RECORD)
         elif slot == "address":
-            builder.plant(
-                rng.choice([record.address, record.address.lower(), record.address.upper()]),
-                Kind.ADDRESS,
-                RECORD,
-            )
+            forms = address_forms(record.house_number, record.street, record=True)
+            builder.plant(rng.choice(forms), Kind.ADDRESS, RECORD)
         elif slot == "postcode":
             builder.plant(rng.choice(postcode_forms(record.postcode)), Kind.POSTCODE, RECORD)
         elif slot == "phone":
             builder.plant(rng.choice(phone_forms(rng.choice(record.phones))), Kind.PHONE, RECORD)
         elif slot == "email":
             value = rng.choice(record.emails)
-            builder.plant(rng.choice([value, value.upper()]), Kind.EMAIL, RECORD)
+            builder.plant(rng.choice(email_forms(value)), Kind.EMAIL, RECORD)
         elif slot == "gp":
             builder.plant(record.gp, Kind.ADDRESS, RECORD)
         elif slot == "p_nhs":
@@ -453,14 +551,17 @@ def _fill(rng: random.Random, record: _Record, template: str, builder: _Builder)
             phone = rng.choice([_mobile, _landline])(rng)
             builder.plant(rng.choice(phone_forms(phone)), Kind.PHONE, PATTERN)
         elif slot == "p_email":
-            builder.plant(_email(rng, *_person_name(rng)), Kind.EMAIL, PATTERN)
+            value = _email(rng, *_person_name(rng))
+            builder.plant(rng.choice(email_forms(value)), Kind.EMAIL, PATTERN)
         elif slot == "p_date":
             value = _random_date(rng, date(2015, 1, 1), date(2025, 12, 31))
-            forms = [f for f in date_forms(value) if not re.fullmatch(r"\d+ \w+", f)]
+            forms = date_forms(value)
+            if not _short_date_fits(builder.tail(), pieces[index + 1]):
+                forms = [f for f in forms if not re.fullmatch(r"\d+/\d+", f)]
             builder.plant(rng.choice(forms), Kind.DATE, PATTERN)
         elif slot == "p_address":
-            address = f"{rng.randrange(1, 300)} {rng.choice(STREETS)}"
-            builder.plant(address, Kind.ADDRESS, PATTERN)
+            forms = address_forms(rng.randrange(1, 300), rng.choice(STREETS), record=False)
+            builder.plant(rng.choice(forms), Kind.ADDRESS, PATTERN)
         elif slot == "look":
             builder.text(rng.choice(LOOKALIKES))
         elif slot == "word":

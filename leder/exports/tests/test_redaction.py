@@ -286,3 +286,199 @@ def test_report_adds_up_kinds_over_many_texts():
         "date": 1,
         "address": 0,
     }
+
+
+# --- Forms that used to leak ---------------------------------------------------------------------
+
+MORE = RecordIdentifiers.build(
+    names=["Marguerite Okafor", "Rose Day", "Jo Hill"],
+    addresses=["14 Larkspur Crescent\nLeeds", "3 Mill Rd"],
+    postcodes=["LS6 2AB"],
+    dates=[date(1961, 3, 3), date(2020, 2, 1), date(2020, 7, 5)],
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Marguerites mum rang", "[NAME]s mum rang"),
+        ("the Okafors house", "the [NAME]s house"),
+        ("MARGUERITES mum", "[NAME]S mum"),
+        ("Marguerite Okafors notes", "[NAME]s notes"),
+        # A name that is also a word: its plain plural is the name mid-sentence or before a
+        # possessed noun, and the word at the start of a sentence.
+        ("when Roses mum rang", "when [NAME]s mum rang"),
+        ("Roses mum rang.", "[NAME]s mum rang."),
+        ("Seen by Dr. Hills team.", "Seen by Dr. [NAME]s team."),
+        ("Roses were planted.", "Roses were planted."),
+        ("She rallied. Days later she died.", "She rallied. Days later she died."),
+        ("Hills and valleys", "Hills and valleys"),
+    ],
+)
+def test_a_name_followed_by_a_plain_s(text, expected):
+    assert redacted(text, MORE) == expected
+
+
+@pytest.mark.parametrize(
+    "written", ["3rd Mar 61", "3 March '61", "3 March \u201961", "03/03/61", "3 March 61"]
+)
+def test_two_digit_years_go_with_the_date(written):
+    assert redacted(f"born {written} in Leeds", MORE) == "born [DATE] in Leeds"
+    assert redacted(f"born {written} in Leeds", None) == "born [DATE] in Leeds"
+
+
+def test_a_count_after_a_date_is_not_a_year():
+    assert redacted("on 3 March 12 staff attended", None) == "on [DATE] 12 staff attended"
+    assert redacted("on 3 March 10 mg given", None) == "on [DATE] 10 mg given"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "14 Larkspur Crescent",
+        "14, Larkspur Cres",
+        "14 Larkspur Cres.",
+        "14 LARKSPUR CRES",
+        "Larkspur Cres",
+        "16 Larkspur Cres",  # another house in the record's street
+        "14 Larkspur",  # house number and the street's name
+        "3 Mill Road",  # held abbreviated, written in full
+        "3, Mill Rd",
+        "Mill Road",
+    ],
+)
+def test_record_addresses_match_abbreviated_or_in_full(written):
+    text = f"visited {written} today"
+    expected = "visited [ADDRESS]. today" if written.endswith(".") else "visited [ADDRESS] today"
+    assert redacted(text, MORE) == expected
+
+
+def test_a_street_name_alone_needs_a_house_number_or_a_capital():
+    assert redacted("went to the mill road", MORE) == "went to the [ADDRESS]"
+    assert redacted("2 mill wheels", MORE) == "2 mill wheels"
+    assert redacted("Larkspur flowers", MORE) == "Larkspur flowers"
+
+
+@pytest.mark.parametrize(
+    "abbreviation",
+    ["Rd", "St", "Ave", "Cres", "Cl", "Dr", "Ln", "Gdns", "Terr", "Tce", "Pl", "Sq", "Ct", "Gro"],
+)
+def test_street_abbreviation_patterns(abbreviation):
+    assert redacted(f"moved to 12 Foxglove {abbreviation}.", None) == "moved to [ADDRESS]."
+    assert redacted(f"moved to 12, Foxglove {abbreviation}", None) == "moved to [ADDRESS]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a 12 lead ECG showed ST elevation", "a 12 lead ECG showed ST elevation"),
+        ("on 12 March CT head was clear", "on [DATE] CT head was clear"),
+        ("On 3 March St Luke's hospice rang", "On [DATE] St Luke's hospice rang"),
+        ("on 3 March Dr Patel rang", "on [DATE] Dr Patel rang"),
+    ],
+)
+def test_street_abbreviations_that_are_also_titles_or_clinical(text, expected):
+    assert redacted(text, None) == expected
+
+
+@pytest.mark.parametrize("written", ["LS6-2AB", "LS62AB", "ls6-2ab"])
+def test_hyphenated_and_unspaced_record_postcodes(written):
+    assert redacted(f"lives in {written}.", MORE) == "lives in [POSTCODE]."
+
+
+@pytest.mark.parametrize("written", ["BS3-4PQ", "BS34PQ", "SW1A-1AA", "m1-1ae"])
+def test_hyphenated_and_unspaced_postcode_patterns(written):
+    assert redacted(f"the home at {written} closed", None) == "the home at [POSTCODE] closed"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "maya at example dot com",
+        "maya[at]example.com",
+        "maya [at] example [dot] com",
+        "maya (at) example (dot) co (dot) uk",
+        "maya(at)example(dot)com",
+        "maya.okafor at example.org",
+        "maya dot okafor at example dot co dot uk",
+        "MAYA AT EXAMPLE DOT NET",
+        "maya{at}example.com",
+    ],
+)
+def test_disguised_email_addresses(written):
+    assert redacted(f"write to {written} please", None) == "write to [EMAIL] please"
+    assert redact(f"write to {written} please", RECORD).counts == {"email": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she was seen at home.Then she slept",
+        "staff at the home dot the notes",
+        "looked at example.pdf",
+        "arrived at 3.30 pm",
+    ],
+)
+def test_ordinary_at_and_dot_are_not_email(text):
+    assert redacted(text, None) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on the third of March", "on the [DATE]"),
+        ("on the twenty-first of June 2023", "on the [DATE]"),
+        ("March the 3rd", "[DATE]"),
+        ("March the third", "[DATE]"),
+        ("on the 3rd of March 2023", "on the [DATE]"),
+        ("from 1st-2nd March", "from [DATE]"),
+        ("from 1\u20132 March 2023", "from [DATE]"),
+        ("between 5 and 6 May", "between [DATE]"),
+        ("March 1-2, 2023", "[DATE]"),
+        ("seen 20 March", "seen [DATE]"),
+        ("died on September 9th in 2019", "died on [DATE] in 2019"),
+        ("on 20/3 she was seen", "on [DATE] she was seen"),
+        ("20/3: seen in clinic", "[DATE]: seen in clinic"),
+        ("Stable.\n20/3 - admitted", "Stable.\n[DATE] - admitted"),
+        ("from 20/3-22/3", "from [DATE]"),
+        ("from 20/3 to 22/3", "from [DATE]"),
+    ],
+)
+def test_dates_in_words_ranges_and_day_month(text, expected):
+    assert redacted(text, None) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "diarrhoea for 5/7",
+        "over 2/52",
+        "24/7 support",
+        "a pain score of 7/10",
+        "an MRC score of 4/5",
+        "GCS 14/15",
+        "reduced to 1/2",
+        "on 1/2 a tablet",
+        "half a tablet (1/2)",
+        "1.5 mg",
+        "grade 2",
+        "ICD-10",
+        "ICD-10 J69.0",
+        "Down's syndrome",
+        "the first of many",
+        "a second opinion",
+        "the third time",
+        "May the first dose help",
+        "2 to 3 times a day",
+        "in Nov. 1 in 10 people",
+    ],
+)
+def test_new_look_alikes_survive(text):
+    # MORE holds 1 February and 5 July: "1/2" and "5/7" here are a fraction and a duration.
+    assert redacted(text, MORE) == text
+
+
+def test_a_record_day_and_month_still_goes_where_it_reads_as_a_date():
+    assert redacted("seen 1/2 by the GP", MORE) == "seen [DATE] by the GP"
+    assert redacted("booked for 1/2", MORE) == "booked for [DATE]"
+    assert redacted("booked for 5/7", MORE) == "booked for 5/7"  # five days: the shorthand wins

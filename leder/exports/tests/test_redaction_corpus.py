@@ -1,6 +1,8 @@
 """The redaction corpus and the recall command: the targets hold at a fixed seed, the corpus is
 reproducible, and its gold positions point at what was planted."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -31,6 +33,41 @@ def test_the_corpus_is_varied_and_reproducible(corpus):
     for kind in ("nhs_number", "postcode", "phone", "email", "date"):
         assert (PATTERN, kind) in kinds
     assert len({key for sample in corpus for key in sample.template_keys}) >= 15
+
+
+@pytest.mark.parametrize(
+    ("kind", "form"),
+    [
+        ("date", r"\d+(?:st|nd|rd|th) [A-Z][a-z]{2} \d\d"),  # 3rd Mar 61
+        ("date", r"\d+ [A-Z][a-z]+ \d\d"),  # 3 March 61
+        ("date", r"[a-z\-]+ of [A-Z][a-z]+"),  # third of March
+        ("date", r"[A-Z][a-z]+ the [a-z\-]+"),  # March the third
+        ("date", r"\d+(?:st|nd|rd|th)-\d+(?:st|nd|rd|th) [A-Z][a-z]+"),  # 1st-2nd March
+        ("date", r"\d+\u2013\d+ [A-Z][a-z]+ \d{4}"),  # 1–2 March 2023
+        ("date", r"\d+/\d+"),  # 20/3
+        ("postcode", r"[A-Z]{1,2}\d[A-Z\d]?-\d[A-Z]{2}"),  # LS6-2AB
+        ("email", r".+ at .+ dot .+"),
+        ("email", r".+\[at\].+"),
+        ("email", r".+ \(at\) .+"),
+        ("address", r"\d+,? [A-Z][a-z]+ (?:Cres|Rd|St|Ave|Cl|Dr|Ln|Gdns|Terr|Pl|Sq|Ct|Gro)"),
+        ("address", r"\d+ [A-Z][a-z]+"),  # 14 Larkspur
+    ],
+)
+def test_the_corpus_plants_the_forms_that_used_to_leak(corpus, kind, form):
+    planted = [
+        (sample, item) for sample in corpus for item in sample.planted if str(item.kind) == kind
+    ]
+    assert any(re.fullmatch(form, item.text) for _, item in planted)
+
+
+def test_the_corpus_plants_names_with_a_plain_s(corpus):
+    followed = [
+        sample.text[item.end : item.end + 2]
+        for sample in corpus
+        for item in sample.planted
+        if str(item.kind) == "name"
+    ]
+    assert "s " in followed
 
 
 def test_gold_positions_point_at_the_planted_text(corpus):
