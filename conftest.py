@@ -84,7 +84,8 @@ def _transactional_tests_keep_reference_data(request):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if not (_is_transactional(item) and "reference" in _SNAPSHOT):
+    # After the session's last test the test databases are gone (nothing to restore).
+    if nextitem is None or not (_is_transactional(item) and "reference" in _SNAPSHOT):
         return
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key

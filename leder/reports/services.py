@@ -30,7 +30,11 @@ PUBLISHED_IS_FINAL = "This report has been published. A published report cannot 
 
 def _locked(report: Report) -> Report:
     """The report's row, locked for this transaction; refused if published."""
-    fresh = Report.objects.select_for_update().select_related("organisation").get(pk=report.pk)
+    fresh = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=report.pk)
+    )
     if fresh.status == ReportStatus.PUBLISHED:
         raise ValidationError(PUBLISHED_IS_FINAL)
     return fresh

@@ -1,6 +1,8 @@
 """API clients and tokens for tests, made through the real services (so they are audited as in
 production), and the headers a client sends."""
 
+import contextlib
+
 from leder.accounts.models import Role
 from leder.accounts.tests.factories import icb as make_icb
 from leder.accounts.tests.factories import user_with_role
@@ -33,3 +35,21 @@ def token_for(client: ApiClient, *, admin=None, **kwargs) -> str:
 
 def bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@contextlib.contextmanager
+def wsgi_keeps_the_test_connection():
+    """Calling the WSGI application directly (schemathesis does) sends Django's request signals,
+    whose `close_old_connections` closes the test's connection on PostgreSQL: inside the test's
+    transaction autocommit is off, so the connection looks obsolete. Django's own test client
+    disconnects it for the same reason; so does this, for the duration of the test."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

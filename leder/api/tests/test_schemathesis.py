@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from leder.api.tests.factories import api_client, token_for
+from leder.api.tests.factories import api_client, token_for, wsgi_keeps_the_test_connection
 
 CHECKS = [
     not_a_server_error,
@@ -35,7 +35,8 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 def token(db, settings):
     settings.LEDER_API_RATE_LIMIT_PER_MINUTE = 100_000
     settings.LEDER_API_SUBMIT_RATE_LIMIT_PER_HOUR = 100_000
-    return token_for(api_client())
+    with wsgi_keeps_the_test_connection():
+        yield token_for(api_client())
 
 
 @schema.parametrize()

@@ -9,7 +9,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.urls import set_urlconf
 from hypothesis import HealthCheck, settings
 
-from leder.api.tests.factories import api_client, token_for
+from leder.api.tests.factories import api_client, token_for, wsgi_keeps_the_test_connection
 from leder.api.tests.test_schemathesis import CHECKS
 from leder.exports.tests import factories
 
@@ -41,7 +41,8 @@ def token(db, settings, django_capture_on_commit_callbacks):
     factories.export(
         django_capture_on_commit_callbacks, actor=client, recipient=recipient, agreement=agreement
     )
-    return token_for(client)
+    with wsgi_keeps_the_test_connection():
+        yield token_for(client)
 
 
 @schema.parametrize()
