@@ -298,7 +298,8 @@ def api_notification_submit(
     `idempotency_key` (the same key and body return the first submission, `created=False`, and
     write nothing; the same key with a different body raises `IdempotencyKeyReused`); records
     which client submitted the notification (`ApiSubmission`), so that only it can read the
-    status; one audit row naming the client, besides the service's own row.
+    status; the service's audit row names the client as the submitter, and one more row records
+    the client's submission.
     """
     if not client.has_scope(ApiScope.NOTIFICATIONS_SUBMIT):
         raise PermissionDenied("This client may not submit notifications.")
@@ -312,6 +313,7 @@ def api_notification_submit(
             channel=Channel.API,
             submission_key=submission_key_for(client=client, key=idempotency_key),
             ip_address=ip_address,
+            submitted_by=f"api-client:{client.name}",
         )
         if not result.created:
             # A concurrent request with the same key won: its submission row is committed.

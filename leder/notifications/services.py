@@ -111,6 +111,7 @@ def notification_submit(
     recorded_by=None,
     ip_address: str | None = None,
     received_at: datetime | None = None,
+    submitted_by: str = "",
 ) -> SubmissionResult:
     """Record a notification of a death, decide eligibility and flag possible duplicates.
 
@@ -119,6 +120,8 @@ def notification_submit(
     on the date of death and stored with their version; duplicates flagged, never merged; the
     acknowledgement e-mail is queued only after the transaction commits; one audit row.
     Telephone notifications need a local area contact of the chosen ICB (`recorded_by`).
+    `submitted_by` names a system that submits without a person (an API client, the importer)
+    in the audit row; a member of the public is recorded as such.
     `received_at` is for historic imports and demo data only: it defaults to now.
     """
     existing = Notification.objects.filter(submission_key=submission_key).first()
@@ -141,6 +144,7 @@ def notification_submit(
                 recorded_by=recorded_by,
                 ip_address=ip_address,
                 received_at=received_at or now(),
+                submitted_by=submitted_by,
             )
     except IntegrityError:
         # A concurrent request with the same key won the race: it is the same notification.
@@ -166,7 +170,7 @@ def _existing_result(notification: Notification) -> SubmissionResult:
 
 
 def _create(
-    *, person, notifier, channel, submission_key, recorded_by, ip_address, received_at
+    *, person, notifier, channel, submission_key, recorded_by, ip_address, received_at, submitted_by
 ) -> SubmissionResult:
     rules = eligibility.rules_for(person.date_of_death)
     assessment = eligibility.assess(
@@ -223,7 +227,7 @@ def _create(
             )
         )
     audit.record(
-        actor=recorded_by,
+        actor=recorded_by or submitted_by or None,
         action=AuditAction.CREATE,
         obj=notification,
         summary=f"Notification {notification.reference} received ({channel})",
