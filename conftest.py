@@ -5,10 +5,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
-    """Each test gets its own media folder and an empty cache (rate limits live in the cache)."""
+    """Each test gets its own media and private folders, and an empty cache (rate limits live in
+    the cache)."""
     from django.core.cache import cache
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LEDER_PRIVATE_MEDIA_ROOT = tmp_path / "private"
     cache.clear()
     yield
     cache.clear()

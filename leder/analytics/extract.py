@@ -28,7 +28,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform
 
 from leder.analytics.cohorts import Cohort, CohortKind, Scope, ScopeKind
-from leder.core.time import now, today
+from leder.core.time import age_on, now, today
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -239,11 +239,6 @@ def _grade(focused, initial) -> int | None:
     return None
 
 
-def _age(born: date, died: date) -> int:
-    years = died.year - born.year
-    return years - 1 if (died.month, died.day) < (born.month, born.day) else years
-
-
 def _death_tuple(row: tuple) -> tuple:
     (
         reference,
@@ -278,7 +273,7 @@ def _death_tuple(row: tuple) -> tuple:
         region,
         state,
         died,
-        _age(born, died),
+        age_on(born=born, on=died),
         sex,
         ethnic_group or NOT_STATED,
         severity if severity in LD_SEVERITIES else None,
@@ -353,9 +348,9 @@ def actions_frame(cohort: Cohort, scope: Scope) -> pl.DataFrame:
 def scope_ld_population(scope: Scope) -> int | None:
     """The population with a learning disability of the scope's ICBs, or None if any ICB in
     it has none configured (a partial sum would understate expected deaths)."""
-    from leder.organisations.models import Organisation, OrganisationKind
+    from leder.organisations.selectors import icbs_open
 
-    icbs = Organisation.objects.filter(kind=OrganisationKind.ICB, closed_on__isnull=True)
+    icbs = icbs_open()
     if scope.kind == ScopeKind.ICB:
         icbs = icbs.filter(ods_code=scope.code)
     elif scope.kind == ScopeKind.REGION:

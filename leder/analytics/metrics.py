@@ -15,7 +15,6 @@ Results are raw: publish them only through `disclosure.protect`.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 
 import polars as pl
@@ -23,6 +22,7 @@ from django.conf import settings
 
 from leder.analytics.extract import NOT_STATED, NOTIFIED, Extract
 from leder.analytics.results import Layout, MetricResult
+from leder.core.time import today
 from leder.reference import avoidable, icd10, population
 
 # --- labels and orders (fixed, so a table always has the same rows) ---------------------------
@@ -695,7 +695,7 @@ def backlog_by_age(extract: Extract):
     """The cohort's cases still to be reviewed (awaiting allocation, allocated, in review,
     quality assurance, panel, or on hold) by the time since notification on the extract's
     "as of" day, in whole calendar months."""
-    as_of = extract.as_of or date.today()
+    as_of = extract.as_of or today()
     waiting = extract.deaths.select("state", "notified_on").filter(pl.col("state").is_in(ACTIVE))
     counts = []
     for _, low, high in BACKLOG_BANDS:

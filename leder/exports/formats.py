@@ -1,8 +1,8 @@
 """Writing the dataset and its specification to files, and where the files live.
 
-An export's files are kept in `MEDIA_ROOT/exports/<export id>/` (or, when `MEDIA_ROOT` is not
-set, under `LEDER_PRIVATE_MEDIA_ROOT`), readable by the service's account only, and reach people
-only through the audited download service: no URL serves the folder.
+An export's files are kept in `LEDER_PRIVATE_MEDIA_ROOT/exports/<export id>/`, readable by the
+service's account only, and reach people only through the audited download service: no URL
+serves the folder.
 
 XLSX is written with openpyxl directly (polars' own writer needs xlsxwriter, which the project
 does not install), in write-only mode so a large cohort streams rather than building the whole
@@ -16,11 +16,11 @@ import os
 from pathlib import Path
 
 import polars as pl
-from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from leder.exports import spec
+from leder.reviews.services.uploads import private_root
 
 #: Download kinds → (file suffix, content type).
 KINDS: dict[str, tuple[str, str]] = {
@@ -42,9 +42,9 @@ KIND_LABELS = {
 
 
 def exports_root() -> Path:
-    media = getattr(settings, "MEDIA_ROOT", "") or ""
-    base = Path(media) if str(media) else Path(settings.LEDER_PRIVATE_MEDIA_ROOT)
-    return base / "exports"
+    """Dataset files hold pseudonymised records: they live with the other private files, never
+    under MEDIA_ROOT (which a deployment may serve)."""
+    return private_root() / "exports"
 
 
 def export_dir(export) -> Path:

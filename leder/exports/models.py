@@ -9,10 +9,10 @@ them.
 - `DataSharingAgreement`: why and on what legal basis a recipient may receive the data, and for
   how long. Outside `starts_on`..`expires_on` it blocks exports and downloads.
 - `DatasetExport`: one generation of the dataset for one recipient under one agreement, for one
-  cohort, in the chosen formats. Its files live under `MEDIA_ROOT/exports/<id>/` (never served
-  directly: every download goes through `services.dataset_download`, which audits it), and its
-  `manifest` says what is in them (row counts, SHA-256 of each file, versions of every
-  definition used, the redaction report, when and by whom).
+  cohort, in the chosen formats. Its files live under `LEDER_PRIVATE_MEDIA_ROOT/exports/<id>/`
+  (never served directly: every download goes through `services.dataset_download`, which
+  audits it), and its `manifest` says what is in them (row counts, SHA-256 of each file,
+  versions of every definition used, the redaction report, when and by whom).
 
 Administrators manage recipients and agreements (Django admin, through the services); national
 analysts read them and request, follow and download exports.

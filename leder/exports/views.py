@@ -98,8 +98,11 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         found = services.dataset_download(
             actor=request.user, export=export, kind=kind, request=request
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, PermissionDenied) as error:
+        # The analyst may use the dataset (checked above): a refusal here is about this export,
+        # e.g. its agreement has expired, and is shown on the export's page in plain words.
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
         return redirect("exports:detail", pk=export.pk)
     return FileResponse(
         found.path.open("rb"),

@@ -4,7 +4,7 @@ A local area contact uploads a file (`ImportBatch`): it is checked at once (the 
 every row gets an outcome (`ImportRow`): ready to import, a duplicate, or rejected with its
 reasons, column by column. Nothing else is written until the contact commits the batch, which
 imports every ready row in one transaction or nothing at all. The file itself is kept under
-`MEDIA_ROOT/imports/` only until the batch is committed or discarded.
+`LEDER_PRIVATE_MEDIA_ROOT/imports/` only until the batch is committed or discarded.
 
 An imported completed review is an ordinary `reviews.Review`, locked as signed off, with an
 `ImportedReview` beside it holding what the previous platform recorded as it was given (its

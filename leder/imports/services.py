@@ -21,7 +21,6 @@ import uuid
 from datetime import datetime, time
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -44,12 +43,9 @@ from leder.imports.reading import FileProblem, read_rows
 from leder.notifications.models import Channel
 from leder.notifications.services import notification_submit
 from leder.organisations.selectors import icbs_open
+from leder.reviews.services.uploads import private_root
 
 logger = logging.getLogger(__name__)
-
-# The sign-off route recorded for an imported review (see the final report: a choice to add to
-# `governance.models.SignOffRoute`).
-IMPORTED_ROUTE = "imported"
 
 
 class ImportFailed(Exception):
@@ -71,9 +67,9 @@ def _check_can_import(actor, icb) -> None:
 
 
 def imports_folder() -> Path:
-    media = getattr(settings, "MEDIA_ROOT", "") or ""
-    base = Path(media) if str(media) else Path(settings.LEDER_PRIVATE_MEDIA_ROOT)
-    return base / "imports"
+    """Uploaded files hold personal data: they live with the other private files, never under
+    MEDIA_ROOT (which a deployment may serve)."""
+    return private_root() / "imports"
 
 
 def _store(content: bytes, file_name: str) -> str:
@@ -242,6 +238,13 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
         with transaction.atomic():
             fresh = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             _save_check(fresh, changed.results)
+            audit.record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=fresh,
+                summary=f"Import {fresh.pk} checked again at commit: the outcomes changed",
+                details={"counts": fresh.report["counts"]},
+            )
         batch.refresh_from_db()
         raise ValidationError(
             "The rows no longer check as they did: notifications may have been added since. "
@@ -334,6 +337,7 @@ def _review_import(*, actor, batch, row_number: int, case, plan: validation.RowP
     the grade and the learning it recorded, one version, and the lock of a signed-off review.
     Written here rather than through the reviewer's services, which (rightly) let only the
     allocated reviewer edit a review in progress; an imported review is never in progress."""
+    from leder.governance.models import SignOffRoute
     from leder.governance.services.signoff import review_lock
     from leder.reference import icd10
     from leder.reviews import questions
@@ -411,7 +415,7 @@ def _review_import(*, actor, batch, row_number: int, case, plan: validation.RowP
         learning_themes=list(review_plan.themes),
         summary=review_plan.summary,
     )
-    signoff = review_lock(actor=actor, review=review, route=IMPORTED_ROUTE)
+    signoff = review_lock(actor=actor, review=review, route=SignOffRoute.IMPORTED)
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,

@@ -35,9 +35,10 @@ from leder.reference import icd10
 from leder.reviews.forms.questions import PLACE_OF_DEATH as REVIEW_PLACES
 from leder.reviews.models import GradingScale, LearningTheme
 
-# The lifecycle step that takes an imported case from notified to completed (see the report).
+# The lifecycle step that takes an imported case from notified to completed, and the service
+# name it must be made with (the lifecycle table says which).
 IMPORT_TRANSITION = "import_completed"
-IMPORT_SERVICE = "imports.services.import_batch_commit"
+IMPORT_SERVICE = TRANSITIONS[IMPORT_TRANSITION].service
 
 # Case outcomes a row may have, and the triage decision that records each (None: no decision).
 OUTCOMES = {
@@ -342,12 +343,6 @@ def _date(result: RowResult, values: dict, column: str, subject: str) -> date | 
 
 def _check_review(result: RowResult, values: dict, *, received_on, died) -> ReviewPlan | None:
     errors_before = len(result.errors)
-    if IMPORT_TRANSITION not in TRANSITIONS:
-        result.error(
-            "outcome",
-            "Completed reviews cannot be imported yet: the case lifecycle has no import step. "
-            "Ask the service team.",
-        )
     completed_on = _date(result, values, "review_completed_on", "date the review was completed")
     if completed_on and received_on and completed_on < received_on:
         result.error(

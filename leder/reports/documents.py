@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from leder.analytics import disclosure
 from leder.reports import easy_read, readability
 from leder.reports.figures import PublishedFigures
 from leder.reports.forms import NARRATIVE_SECTIONS
@@ -72,7 +73,7 @@ def render_report(report, figures: PublishedFigures, *, manifest: dict, actions:
             "narrative": narrative,
             "manifest": manifest,
             "actions": actions,
-            "threshold": next(iter(figures.results.values())).threshold if figures.results else 5,
+            "threshold": disclosure.threshold(),
         },
     )
     parts = easy_read.parts(

@@ -16,7 +16,7 @@ from leder.accounts.tests.factories import icb as make_icb
 from leder.accounts.tests.factories import sign_in_verified, user_with_role
 from leder.casework.models import Case, CaseState
 from leder.imports.models import BatchStatus, ImportBatch
-from leder.imports.tests.factories import as_csv, completed, install_import_step, row
+from leder.imports.tests.factories import as_csv, completed, row
 from leder.notifications.models import Channel, Notification
 from leder.notifications.tests.factories import nhs_number, notify
 
@@ -28,11 +28,6 @@ SCREENSHOTS = os.environ.get("LEDER_SCREENSHOTS")
 def snap(page, name):
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
-
-
-@pytest.fixture(autouse=True)
-def _import_lifecycle_step(monkeypatch):
-    install_import_step(monkeypatch)
 
 
 def signed_in(page, live_server, user):

@@ -135,7 +135,8 @@ def _body(export: DatasetExport) -> dict:
 def _agreement(recipient, reference: str | None):
     agreements = recipient.agreements.all()
     if reference:
-        found = agreements.filter(reference=reference).first()
+        # References are unique whatever their case (services.agreement_save).
+        found = agreements.filter(reference__iexact=reference).first()
         if found is None:
             raise ApiError(
                 422,
@@ -232,8 +233,8 @@ _FILE_CONTENT = {
     summary="Fetch one file of a finished export",
     description=(
         "The dataset (csv, xlsx, parquet), its specification (spec_csv, spec_json) or the "
-        "manifest. Every fetch is recorded. 409 while the export is not done; 403 once its "
-        "agreement has expired."
+        "manifest. Every fetch is recorded. 409 while the export is not done; 404 when a finished "
+        "export has no such file; 403 once its agreement has expired."
     ),
     throttle=THROTTLE,
     url_name="dataset_export_file",
@@ -248,6 +249,10 @@ def export_file(request: HttpRequest, export_id: int, kind: FileKind):
     try:
         found = services.dataset_download(actor=client, export=export, kind=kind, request=request)
     except ValidationError as error:
+        if export.status == ExportStatus.DONE:
+            # Finished, but without this file (a format not asked for, or a file gone): waiting
+            # will not help, so not the "not ready" a client would retry.
+            raise ApiError(404, " ".join(error.messages), code="not_found") from None
         raise ApiError(409, " ".join(error.messages), code="not_ready") from None
     return FileResponse(
         found.path.open("rb"),

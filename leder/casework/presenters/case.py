@@ -272,7 +272,7 @@ class CasePresenter:
     def governance_links(self) -> list[dict]:
         """Links to the case's quality assurance, panel and sign-offs for those who may use
         them, each `{"text", "href"}` (the pages check permission again)."""
-        from leder.governance.models import QARound, SignOff
+        from leder.governance.selectors.signoff import has_qa_rounds, signed_off_kinds
 
         icb = self.case.notification.icb
         reference = self.reference
@@ -286,7 +286,7 @@ class CasePresenter:
                     "href": reverse("governance:qa_review", kwargs={"reference": reference}),
                 }
             )
-        if QARound.objects.filter(review__case=self.case).exists():
+        if has_qa_rounds(self.case):
             links.append(
                 {
                     "text": "Quality assurance history",
@@ -302,11 +302,7 @@ class CasePresenter:
                     "href": reverse("governance:panel", kwargs={"icb_id": icb.pk}),
                 }
             )
-        for kind in (
-            SignOff.objects.filter(review__case=self.case)
-            .values_list("review__kind", flat=True)
-            .distinct()
-        ):
+        for kind in signed_off_kinds(self.case):
             links.append(
                 {
                     "text": f"Signed-off versions of the {kind} review",

@@ -138,6 +138,24 @@ def test_bad_bodies_are_refused_field_by_field(client, linked):
     assert not DatasetExport.objects.exists()
 
 
+def test_a_format_a_finished_export_lacks_is_not_found_and_references_ignore_case(
+    client, linked, deaths, django_capture_on_commit_callbacks
+):
+    _, headers, _, _ = linked
+    response = _start(
+        client,
+        headers,
+        django_capture_on_commit_callbacks,
+        formats=["csv"],
+        agreement_reference="dsa-api-1",
+    )
+    assert response.status_code == 202, response.json()
+    export = DatasetExport.objects.get()
+    response = client.get(f"{URL}/{export.pk}/files/parquet", **headers)
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "not_found"
+
+
 def test_a_file_of_an_export_not_done_yet_is_a_conflict(client, linked):
     api, headers, recipient, agreement = linked
     from leder.exports import services

@@ -11,6 +11,7 @@ from leder.accounts.tests.factories import sign_in_verified, user_with_role
 from leder.casework.models import CaseState
 from leder.core.models import AuditAction, AuditEvent
 from leder.core.time import today
+from leder.exports import services
 from leder.exports.models import DatasetExport, ExportStatus
 from leder.exports.tests import factories
 
@@ -186,6 +187,25 @@ def test_a_download_sends_the_file_and_is_audited(client, analyst, done):
     assert body.startswith(b"pseudonym,review_status")
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert event.actor == analyst and event.details["kind"] == "csv"
+
+
+def test_a_download_after_the_agreement_expired_goes_back_with_the_reason(
+    client, analyst, agreement, done
+):
+    services.agreement_update(
+        actor=factories.administrator(),
+        agreement=agreement,
+        starts_on=today() - timedelta(days=60),
+        expires_on=today() - timedelta(days=1),
+    )
+    sign_in_verified(client, analyst)
+    url = reverse("exports:download", kwargs={"pk": done.pk, "kind": "csv"})
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("exports:detail", kwargs={"pk": done.pk})
+    assert f"The data-sharing agreement {agreement.reference} expired on" in (
+        response.content.decode()
+    )
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
 def test_a_download_of_a_file_the_export_lacks_goes_back_with_a_message(

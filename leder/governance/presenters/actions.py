@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.urls import reverse
 
+from leder.casework.exports import csv_safe
 from leder.core.presenters import count, date_long, date_short, datetime_long
 from leder.governance.models import (
     OPEN_ACTION_STATUSES,
@@ -234,13 +235,6 @@ CSV_HEADERS = (
     "Cancelled on",
     "Reason for cancelling",
 )
-# What a spreadsheet program may take as the start of a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 def csv_row(action: Action, *, today: date) -> list[str]:
@@ -248,7 +242,7 @@ def csv_row(action: Action, *, today: date) -> list[str]:
     against formula injection."""
     row = ActionPresenter(action, today=today)
     return [
-        _cell(value)
+        csv_safe(value)
         for value in (
             action.reference,
             action.icb.display_name,

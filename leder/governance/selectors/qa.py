@@ -22,7 +22,7 @@ from leder.casework.models import Case, CaseState
 from leder.casework.selectors import cases_visible_to
 from leder.casework.selectors.case import can_see_cases
 from leder.governance.models import QAComment, QAOutcome, QARound
-from leder.governance.services.qa import pending_round, qa_refusal
+from leder.governance.services.qa import latest_round, pending_round, qa_refusal
 from leder.reviews.models import Review, ReviewKind, ReviewVersion
 
 NOT_A_SENIOR_REVIEWER = "Quality assurance is for senior reviewers."
@@ -188,7 +188,7 @@ def qa_rounds(review: Review) -> list[QARound]:
 def latest_returned_round(review: Review) -> QARound | None:
     """The latest round if it returned the review (so its comments are what the reviewer is
     working on); None once the review is resubmitted or approved."""
-    latest = QARound.objects.filter(review=review).order_by("-number").first()
+    latest = latest_round(review)
     if latest is None or latest.outcome != QAOutcome.RETURNED:
         return None
     return latest

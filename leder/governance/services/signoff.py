@@ -105,7 +105,14 @@ def review_reopen(*, actor, review: Review, reason: str) -> SignOff:
     if not reason:
         raise ValidationError("Enter the reason for reopening the review.")
     with transaction.atomic():
-        signoff = SignOff.objects.select_for_update().get(review=review, reopened_at__isnull=True)
+        signoff = (
+            SignOff.objects.select_for_update()
+            .filter(review=review, reopened_at__isnull=True)
+            .first()
+        )
+        if signoff is None:
+            # Someone reopened it between the check above and this lock (a double submit).
+            raise ValidationError("This review has already been reopened.")
         signoff.reopened_at, signoff.reopened_by, signoff.reopen_reason = now(), actor, reason
         signoff.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
         transition = "reopen_focused" if review.kind == ReviewKind.FOCUSED else "reopen"

@@ -17,6 +17,7 @@ from leder.core.audit import verify_chain
 from leder.core.models import AuditEvent
 from leder.governance import lock_triggers
 from leder.governance.models import SignOff, SignOffRoute
+from leder.governance.selectors.signoff import signed_off_kinds
 from leder.governance.services.signoff import (
     content_hash,
     is_locked,
@@ -186,6 +187,12 @@ def test_reopening_keeps_the_signed_off_version_and_allows_a_new_one(signed_off,
     with pytest.raises(REFUSED), transaction.atomic():
         SignOff.objects.filter(pk=signoff.pk).update(reopen_reason="changed")
     assert verify_chain()[1] is None
+
+    # Signed off again: two sign-offs of the one review, which the case page lists once.
+    with transaction.atomic():
+        review_lock(actor=lac, review=review, route=SignOffRoute.QA_APPROVAL)
+    assert SignOff.objects.filter(review=review).count() == 2
+    assert signed_off_kinds(review.case) == ["initial"]
 
 
 def test_tampering_behind_the_triggers_is_detected(signed_off):

@@ -4,30 +4,7 @@ an imported completed review needs until `casework.lifecycle` has it."""
 import csv
 import io
 
-from leder.accounts.models import Role
-from leder.casework import lifecycle
-from leder.casework.lifecycle import TRANSITIONS, Transition
-from leder.casework.models import CaseState
 from leder.imports.columns import NAMES
-from leder.imports.validation import IMPORT_SERVICE, IMPORT_TRANSITION
-
-# The step proposed for `leder/casework/lifecycle.py` (see the import app's report to the lead).
-PROPOSED_IMPORT_STEP = Transition(
-    name=IMPORT_TRANSITION,
-    label="Import a completed review",
-    sources=frozenset({CaseState.NOTIFIED}),
-    target=CaseState.COMPLETED,
-    roles=frozenset({Role.LAC}),
-    guard=lifecycle._not_with_open_duplicates,
-    service=IMPORT_SERVICE,
-)
-
-
-def install_import_step(monkeypatch) -> None:
-    """Add the proposed step for this test, unless the lifecycle has it already."""
-    if IMPORT_TRANSITION not in TRANSITIONS:
-        monkeypatch.setitem(TRANSITIONS, IMPORT_TRANSITION, PROPOSED_IMPORT_STEP)
-
 
 BASE = {
     "given_name": "Joanne",

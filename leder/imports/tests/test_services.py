@@ -418,3 +418,6 @@ def test_a_commit_is_refused_when_the_rows_no_longer_check_the_same(icb, lac):
     batch.refresh_from_db()
     assert batch.report["counts"]["duplicate"] == 1
     assert batch.status == BatchStatus.CHECKED
+    # The new check is in the audit, with who made it.
+    event = AuditEvent.objects.get(summary__contains="checked again at commit")
+    assert event.actor == lac and event.details["counts"]["duplicate"] == 1
