@@ -6,8 +6,7 @@ gets a 403. Another ICB's reviewer is a 404. Reads go through `selectors.registe
 through `services.register`, whose `ValidationError`s are shown on the form.
 """
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -25,6 +24,7 @@ from leder.casework.presenters.register import ReviewerPresenter
 from leder.casework.selectors import register as selectors
 from leder.casework.services import register as services
 from leder.core import audit
+from leder.core.form_page import fields, form_page, posted
 from leder.core.presenters import count
 
 
@@ -46,19 +46,6 @@ def _reviewer_to_change(request: HttpRequest, pk: int):
     if not services.can_manage_register(request.user, icb=reviewer.icb):
         raise PermissionDenied("Only a local area contact for this ICB can change its register.")
     return reviewer
-
-
-def _show_errors(form, error: ValidationError, *, rename: dict | None = None) -> None:
-    """Put a service's refusal on the form, beside the answer it is about."""
-    rename = rename or {}
-    for name, errors in error.message_dict.items():
-        name = rename.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _posted(request: HttpRequest):
-    # An empty POST is still a submission (so that "required" errors show).
-    return request.POST if request.method == "POST" else None
 
 
 @verified_staff_required
@@ -116,34 +103,38 @@ def add(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only a local area contact can add a reviewer to the register.")
     candidates = [(icb, user) for icb in icbs for user in selectors.users_who_can_join(icb=icb)]
     form = ReviewerAddForm(
-        _posted(request),
+        posted(request),
         candidates=candidates,
         show_icb=len(icbs) > 1,
         employers=selectors.provider_choices(),
         initial={"capacity": 2, "recruitment_status": RecruitmentStatus.IN_TRAINING},
     )
-    if request.method == "POST" and form.is_valid():
-        icb, user = form.cleaned_data["person"]
-        try:
-            reviewer = services.reviewer_add(
-                actor=request.user,
-                icb=icb,
-                user=user,
-                profession=form.cleaned_data["profession"],
-                employer=form.cleaned_data["employer"],
-                employer_name=form.cleaned_data["employer_name"],
-                capacity=form.cleaned_data["capacity"],
-                recruitment_status=form.cleaned_data["recruitment_status"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error, rename={"user": "person"})
-        else:
-            messages.success(request, f"{user.full_name} added to the register")
-            return redirect("casework:register_detail", pk=reviewer.pk)
-    return render(
+
+    def save(data):
+        icb, user = data["person"]
+        return services.reviewer_add(
+            actor=request.user,
+            icb=icb,
+            user=user,
+            **fields(
+                data,
+                "profession",
+                "employer",
+                "employer_name",
+                "capacity",
+                "recruitment_status",
+            ),
+        )
+
+    return form_page(
         request,
-        "casework/register/add.jinja",
-        {"form": form, "has_candidates": bool(candidates), "has_errors": bool(form.errors)},
+        form=form,
+        template="casework/register/add.jinja",
+        save=save,
+        success=lambda reviewer: redirect("casework:register_detail", pk=reviewer.pk),
+        message=lambda reviewer: f"{reviewer.user.full_name} added to the register",
+        context={"has_candidates": bool(candidates)},
+        rename={"user": "person"},
     )
 
 
@@ -151,7 +142,7 @@ def add(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     reviewer = _reviewer_to_change(request, pk)
     form = ReviewerEditForm(
-        _posted(request),
+        posted(request),
         employers=selectors.provider_choices(),
         initial={
             "profession": reviewer.profession,
@@ -162,111 +153,98 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "is_active": "yes" if reviewer.is_active else "no",
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.reviewer_update(
-                actor=request.user,
-                reviewer=reviewer,
-                profession=form.cleaned_data["profession"],
-                employer=form.cleaned_data["employer"],
-                employer_name=form.cleaned_data["employer_name"],
-                capacity=form.cleaned_data["capacity"],
-                is_active=form.cleaned_data["is_active"],
-                recruitment_status=form.cleaned_data["recruitment_status"],
+
+    def saved_message(changed) -> str:
+        text = "Changes saved" if changed else "Nothing was changed"
+        if "is_active" in changed and not form.cleaned_data["is_active"] and reviewer.open_cases:
+            text += (
+                f". {reviewer.user.full_name} still holds "
+                f"{count(reviewer.open_cases, 'open review')}: reallocate them if needed"
             )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            text = "Changes saved" if changed else "Nothing was changed"
-            if (
-                "is_active" in changed
-                and not form.cleaned_data["is_active"]
-                and (reviewer.open_cases)
-            ):
-                text += (
-                    f". {reviewer.user.full_name} still holds "
-                    f"{count(reviewer.open_cases, 'open review')}: reallocate them if needed"
-                )
-            messages.success(request, text)
-            return redirect("casework:register_detail", pk=reviewer.pk)
-    return render(
+        return text
+
+    return form_page(
         request,
-        "casework/register/edit.jinja",
-        {"form": form, "r": ReviewerPresenter(reviewer), "has_errors": bool(form.errors)},
+        form=form,
+        template="casework/register/edit.jinja",
+        save=lambda data: services.reviewer_update(
+            actor=request.user,
+            reviewer=reviewer,
+            **fields(
+                data,
+                "profession",
+                "employer",
+                "employer_name",
+                "capacity",
+                "is_active",
+                "recruitment_status",
+            ),
+        ),
+        success=lambda changed: redirect("casework:register_detail", pk=reviewer.pk),
+        message=saved_message,
+        context={"r": ReviewerPresenter(reviewer)},
+    )
+
+
+def _register_entry_page(request, *, reviewer, form, template, save, message) -> HttpResponse:
+    """A form on one reviewer's register entry: saved, it returns to the entry."""
+    return form_page(
+        request,
+        form=form,
+        template=template,
+        save=save,
+        success=lambda _: redirect("casework:register_detail", pk=reviewer.pk),
+        message=message,
+        context={"r": ReviewerPresenter(reviewer)},
     )
 
 
 @verified_staff_required
 def training_add(request: HttpRequest, pk: int) -> HttpResponse:
     reviewer = _reviewer_to_change(request, pk)
-    form = TrainingForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reviewer_training_add(
-                actor=request.user,
-                reviewer=reviewer,
-                course=form.cleaned_data["course"],
-                completed_on=form.cleaned_data["completed_on"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Training recorded")
-            return redirect("casework:register_detail", pk=reviewer.pk)
-    return render(
+    return _register_entry_page(
         request,
-        "casework/register/training.jinja",
-        {"form": form, "r": ReviewerPresenter(reviewer), "has_errors": bool(form.errors)},
+        reviewer=reviewer,
+        form=TrainingForm(posted(request)),
+        template="casework/register/training.jinja",
+        save=lambda data: services.reviewer_training_add(
+            actor=request.user, reviewer=reviewer, **fields(data, "course", "completed_on")
+        ),
+        message="Training recorded",
     )
 
 
 @verified_staff_required
 def conflict_organisation(request: HttpRequest, pk: int) -> HttpResponse:
     reviewer = _reviewer_to_change(request, pk)
-    form = OrganisationConflictForm(_posted(request), organisations=selectors.provider_choices())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reviewer_conflict_declare(
-                actor=request.user,
-                reviewer=reviewer,
-                kind=ConflictKind.ORGANISATION,
-                organisation=form.cleaned_data["organisation"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Conflict of interest recorded")
-            return redirect("casework:register_detail", pk=reviewer.pk)
-    return render(
+    return _register_entry_page(
         request,
-        "casework/register/conflict_organisation.jinja",
-        {"form": form, "r": ReviewerPresenter(reviewer), "has_errors": bool(form.errors)},
+        reviewer=reviewer,
+        form=OrganisationConflictForm(posted(request), organisations=selectors.provider_choices()),
+        template="casework/register/conflict_organisation.jinja",
+        save=lambda data: services.reviewer_conflict_declare(
+            actor=request.user,
+            reviewer=reviewer,
+            kind=ConflictKind.ORGANISATION,
+            **fields(data, "organisation", "note"),
+        ),
+        message="Conflict of interest recorded",
     )
 
 
 @verified_staff_required
 def conflict_person(request: HttpRequest, pk: int) -> HttpResponse:
     reviewer = _reviewer_to_change(request, pk)
-    form = PersonConflictForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reviewer_conflict_declare(
-                actor=request.user,
-                reviewer=reviewer,
-                kind=ConflictKind.PERSON,
-                person_name=form.cleaned_data["person_name"],
-                person_date_of_birth=form.cleaned_data["person_date_of_birth"],
-                person_nhs_number=form.cleaned_data["person_nhs_number"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Conflict of interest recorded")
-            return redirect("casework:register_detail", pk=reviewer.pk)
-    return render(
+    return _register_entry_page(
         request,
-        "casework/register/conflict_person.jinja",
-        {"form": form, "r": ReviewerPresenter(reviewer), "has_errors": bool(form.errors)},
+        reviewer=reviewer,
+        form=PersonConflictForm(posted(request)),
+        template="casework/register/conflict_person.jinja",
+        save=lambda data: services.reviewer_conflict_declare(
+            actor=request.user,
+            reviewer=reviewer,
+            kind=ConflictKind.PERSON,
+            **fields(data, "person_name", "person_date_of_birth", "person_nhs_number", "note"),
+        ),
+        message="Conflict of interest recorded",
     )
