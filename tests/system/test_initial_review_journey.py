@@ -19,6 +19,7 @@ from leder.organisations.tests.factories import GpPracticeFactory
 from leder.reviews import sections
 from leder.reviews.models import RecordsRequest, RecordsRequestStatus, Review, ReviewSection
 from leder.reviews.tests.conftest import cases, icb, lac, reviewer  # noqa: F401
+from tests.system.conftest import assert_error_summary_focused
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -112,7 +113,7 @@ def add_attempt(page, axe_check, *, name, day, method, outcome, notes=""):
 
 
 def test_a_reviewer_completes_an_initial_review_with_records_uploaded_and_submits_for_qa(
-    browser, page, live_server, axe_check, case, reviewer, practice, tmp_path
+    another_page, page, live_server, axe_check, case, reviewer, practice, tmp_path
 ):
     signed_in(page, live_server, reviewer)
     workspace = f"{live_server.url}/staff/cases/{case.reference}/review/initial"
@@ -178,7 +179,7 @@ def test_a_reviewer_completes_an_initial_review_with_records_uploaded_and_submit
     axe_check(page)
     page.fill("#id_who_they_were", "Maya loved music and her garden")
     click(page, "button:has-text('Save and mark as complete')")
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert_error_summary_focused(page)
     assert page.input_value("#id_who_they_were") == "Maya loved music and her garden"
     axe_check(page)
     snap(page, "j4-03-pen-portrait-error")
@@ -221,36 +222,31 @@ def test_a_reviewer_completes_an_initial_review_with_records_uploaded_and_submit
     upload_path = re.search(r"/records/upload/\S+", message.body).group(0)
 
     # The practice, with no account and no session, uploads through the link.
-    practice_context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
-    try:
-        org_page = practice_context.new_page()
-        org_page.set_default_timeout(10_000)
-        org_page.goto(live_server.url + upload_path)
-        assert "Upload records for a LeDeR review" in org_page.locator("h1").inner_text()
-        assert "Maya" in org_page.content()
-        axe_check(org_page)
-        snap(org_page, "j4-04-upload-page")
-        # A text file named .pdf is refused, clearly, and nothing is stored.
-        fake = tmp_path / "records.pdf"
-        fake.write_bytes(b"MZ not really a PDF at all")
-        org_page.set_input_files("#id_file", str(fake))
-        click(org_page, "button:has-text('Upload file')")
-        summary = org_page.locator(".nhsuk-error-summary").inner_text()
-        assert "must be a PDF, a Word document" in summary
-        axe_check(org_page)
-        snap(org_page, "j4-05-upload-refused")
-        assert not RecordsRequest.objects.get(review__case=case).files.exists()
-        # A real PDF is accepted.
-        real = tmp_path / "gp-records.pdf"
-        real.write_bytes(PDF_BYTES)
-        org_page.set_input_files("#id_file", str(real))
-        click(org_page, "button:has-text('Upload file')")
-        assert org_page.locator(".nhsuk-error-summary").count() == 0
-        assert "gp-records.pdf uploaded" in org_page.content()
-        axe_check(org_page)
-        snap(org_page, "j4-06-upload-done")
-    finally:
-        practice_context.close()
+    org_page = another_page()
+    org_page.goto(live_server.url + upload_path)
+    assert "Upload records for a LeDeR review" in org_page.locator("h1").inner_text()
+    assert "Maya" in org_page.content()
+    axe_check(org_page)
+    snap(org_page, "j4-04-upload-page")
+    # A text file named .pdf is refused, clearly, and nothing is stored.
+    fake = tmp_path / "records.pdf"
+    fake.write_bytes(b"MZ not really a PDF at all")
+    org_page.set_input_files("input[type=file][name=file]", str(fake))
+    click(org_page, "button:has-text('Upload file')")
+    summary = org_page.locator(".nhsuk-error-summary").inner_text()
+    assert "must be a PDF, a Word document" in summary
+    axe_check(org_page)
+    snap(org_page, "j4-05-upload-refused")
+    assert not RecordsRequest.objects.get(review__case=case).files.exists()
+    # A real PDF is accepted.
+    real = tmp_path / "gp-records.pdf"
+    real.write_bytes(PDF_BYTES)
+    org_page.set_input_files("input[type=file][name=file]", str(real))
+    click(org_page, "button:has-text('Upload file')")
+    assert org_page.locator(".nhsuk-error-summary").count() == 0
+    assert "gp-records.pdf uploaded" in org_page.content()
+    axe_check(org_page)
+    snap(org_page, "j4-06-upload-done")
     request = RecordsRequest.objects.get(review__case=case)
     assert request.status == RecordsRequestStatus.RECEIVED
     assert [f.original_name for f in request.files.all()] == ["gp-records.pdf"]

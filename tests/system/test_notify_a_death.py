@@ -6,6 +6,7 @@ import os
 import pytest
 
 from leder.notifications.models import Channel, Notification
+from tests.system.conftest import assert_error_summary_focused
 from tests.system.keyboard import choose, fill, press_button, select_option, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -19,7 +20,9 @@ def snap(page, name):
 
 
 def expect_error(page, message: str, field_selector: str) -> None:
-    """The error summary lists `message`, and following its link moves focus to the field."""
+    """The error summary takes focus and lists `message`, and following its link moves focus to
+    the field."""
+    assert_error_summary_focused(page)
     summary = page.locator(".nhsuk-error-summary")
     assert summary.is_visible()
     assert page.title().startswith("Error:")
