@@ -43,7 +43,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect as _redirect
 from django.shortcuts import render
@@ -61,13 +61,14 @@ def show_errors(
 
     A service names fields in its own words (`user`); `rename` maps them to the form's
     (`person`). An error about a field the form does not have, or about no field, goes to the top
-    of the form (the error summary).
+    of the form (the error summary), unless `rename` maps `NON_FIELD_ERRORS` to the field a page
+    asks one question with (a page whose only answer is the organisation chosen).
     """
     rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, errors in error.message_dict.items():
+    found = (
+        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    )
+    for name, errors in found.items():
         name = rename.get(name, name)
         form.add_error(name if name in form.fields else None, errors)
 

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponseRedirect
 from django.test import RequestFactory
 
@@ -144,3 +144,10 @@ def test_an_exception_not_named_as_a_refusal_propagates():
 
     with pytest.raises(Refused):
         _page(_request("POST", {"name": "Ann"}), save)
+
+
+def test_a_refusal_without_a_field_can_be_shown_beside_the_pages_one_question():
+    form = NameForm({"name": "Ann"})
+    form.is_valid()
+    show_errors(form, ValidationError("Ann is listed already"), rename={NON_FIELD_ERRORS: "name"})
+    assert form.errors == {"name": ["Ann is listed already"]}
