@@ -569,9 +569,42 @@ def _mark_verified(request, device) -> None:
     request.session.cycle_key()
 
 
-def _throttled(device) -> datetime | None:
+def _device_to_check(model, *, user: User, confirmed: bool):
+    # Locked for the check, so one code cannot be used twice at once.
+    return (
+        model.objects.select_for_update()
+        .filter(user=user, confirmed=confirmed)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _code_check(*, request, device, token: str, refused: str, accepted) -> CodeCheck:
+    """The one way a second-factor code is checked: refused unasked while django-otp's throttle
+    holds (each failure doubles the wait), else checked; a refusal is audited with `refused` as
+    its reason; an accepted code marks the session verified and returns `accepted()`."""
     allowed, data = device.verify_is_allowed()
-    return None if allowed else (data or {}).get("locked_until")
+    locked_until = None if allowed else (data or {}).get("locked_until")
+    if locked_until is None and device.verify_token(token):
+        _mark_verified(request, device)
+        return accepted()
+    _two_factor_record(
+        request,
+        summary=f"Second factor refused: {'too many wrong codes' if locked_until else refused}",
+        details={"event": "refused", "reason": "throttled" if locked_until else refused},
+    )
+    return CodeCheck(accepted=False, locked_until=locked_until)
+
+
+def _two_factor_record(request, *, summary: str, details: dict) -> None:
+    audit.record(
+        actor=request.user,
+        action=AuditAction.TWO_FACTOR,
+        obj=request.user,
+        summary=summary,
+        details=details,
+        ip_address=_ip(request),
+    )
 
 
 def totp_device_confirm(*, request, token: str) -> CodeCheck:
@@ -582,32 +615,27 @@ def totp_device_confirm(*, request, token: str) -> CodeCheck:
     the wait) and is audited; success writes one TWO_FACTOR audit row ("enrolled") and returns
     the recovery codes, which are never shown again."""
     user = request.user
-    with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=user, confirmed=False)
-            .order_by("-pk")
-            .first()
+
+    def enrolled() -> CodeCheck:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _recovery_codes_replace(user=user)
+        _two_factor_record(
+            request, summary="Set up an authenticator app", details={"event": "enrolled"}
         )
+        return CodeCheck(accepted=True, recovery_codes=codes)
+
+    with transaction.atomic():
+        device = _device_to_check(TOTPDevice, user=user, confirmed=False)
         if device is None:
             raise PermissionDenied("There is no authenticator app being set up.")
-        locked_until = _throttled(device)
-        if locked_until is None and device.verify_token(token):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            codes = _recovery_codes_replace(user=user)
-            _mark_verified(request, device)
-            audit.record(
-                actor=user,
-                action=AuditAction.TWO_FACTOR,
-                obj=user,
-                summary="Set up an authenticator app",
-                details={"event": "enrolled"},
-                ip_address=_ip(request),
-            )
-            return CodeCheck(accepted=True, recovery_codes=codes)
-        _record_code_failure(request=request, event="enrolment code wrong", locked=locked_until)
-    return CodeCheck(accepted=False, locked_until=locked_until)
+        return _code_check(
+            request=request,
+            device=device,
+            token=token,
+            refused="enrolment code wrong",
+            accepted=enrolled,
+        )
 
 
 def two_factor_verify(*, request, token: str) -> CodeCheck:
@@ -618,30 +646,26 @@ def two_factor_verify(*, request, token: str) -> CodeCheck:
     code is accepted only once (django-otp remembers the last time step used); wrong codes are
     throttled by django-otp (1, 2, 4, 8 … seconds) and audited; success writes one TWO_FACTOR
     audit row."""
-    user = request.user
-    with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=user, confirmed=True)
-            .order_by("-pk")
-            .first()
+
+    def verified() -> CodeCheck:
+        _two_factor_record(
+            request,
+            summary="Verified with an authenticator app",
+            details={"event": "verified", "method": "authenticator app"},
         )
+        return CodeCheck(accepted=True)
+
+    with transaction.atomic():
+        device = _device_to_check(TOTPDevice, user=request.user, confirmed=True)
         if device is None:
             raise PermissionDenied("This account has no authenticator app.")
-        locked_until = _throttled(device)
-        if locked_until is None and device.verify_token(token):
-            _mark_verified(request, device)
-            audit.record(
-                actor=user,
-                action=AuditAction.TWO_FACTOR,
-                obj=user,
-                summary="Verified with an authenticator app",
-                details={"event": "verified", "method": "authenticator app"},
-                ip_address=_ip(request),
-            )
-            return CodeCheck(accepted=True)
-        _record_code_failure(request=request, event="security code wrong", locked=locked_until)
-    return CodeCheck(accepted=False, locked_until=locked_until)
+        return _code_check(
+            request=request,
+            device=device,
+            token=token,
+            refused="security code wrong",
+            accepted=verified,
+        )
 
 
 def recovery_code_use(*, request, code: str) -> CodeCheck:
@@ -650,43 +674,32 @@ def recovery_code_use(*, request, code: str) -> CodeCheck:
 
     Guarantees: throttled and audited like `two_factor_verify`; success writes one TWO_FACTOR
     audit row saying a recovery code was used and how many are left."""
-    user = request.user
-    with transaction.atomic():
-        device = (
-            StaticDevice.objects.select_for_update()
-            .filter(user=user, confirmed=True)
-            .order_by("-pk")
-            .first()
+
+    def verified() -> CodeCheck:
+        left = device.token_set.count()
+        _two_factor_record(
+            request,
+            summary=f"Verified with a recovery code ({left} left)",
+            details={"event": "verified", "method": "recovery code", "codes_left": left},
         )
+        return CodeCheck(accepted=True, recovery_codes_left=left)
+
+    with transaction.atomic():
+        device = _device_to_check(StaticDevice, user=request.user, confirmed=True)
         if device is None:
-            _record_code_failure(request=request, event="recovery code wrong", locked=None)
-            return CodeCheck(accepted=False)
-        locked_until = _throttled(device)
-        if locked_until is None and device.verify_token(normalise_recovery_code(code)):
-            _mark_verified(request, device)
-            left = device.token_set.count()
-            audit.record(
-                actor=user,
-                action=AuditAction.TWO_FACTOR,
-                obj=user,
-                summary=f"Verified with a recovery code ({left} left)",
-                details={"event": "verified", "method": "recovery code", "codes_left": left},
-                ip_address=_ip(request),
+            _two_factor_record(
+                request,
+                summary="Second factor refused: recovery code wrong",
+                details={"event": "refused", "reason": "recovery code wrong"},
             )
-            return CodeCheck(accepted=True, recovery_codes_left=left)
-        _record_code_failure(request=request, event="recovery code wrong", locked=locked_until)
-    return CodeCheck(accepted=False, locked_until=locked_until)
-
-
-def _record_code_failure(*, request, event: str, locked: datetime | None) -> None:
-    audit.record(
-        actor=request.user,
-        action=AuditAction.TWO_FACTOR,
-        obj=request.user,
-        summary=f"Second factor refused: {'too many wrong codes' if locked else event}",
-        details={"event": "refused", "reason": "throttled" if locked else event},
-        ip_address=_ip(request),
-    )
+            return CodeCheck(accepted=False)
+        return _code_check(
+            request=request,
+            device=device,
+            token=normalise_recovery_code(code),
+            refused="recovery code wrong",
+            accepted=verified,
+        )
 
 
 def normalise_recovery_code(code: str) -> str:

@@ -30,6 +30,7 @@ from leder.accounts.forms import (
     SecurityCodeForm,
     SignInForm,
 )
+from leder.core.form_page import fields, form_page, posted
 from leder.core.presenters import count, datetime_long
 from leder.core.time import now
 
@@ -77,31 +78,36 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return _after_verified(request)
         return redirect(_with_next("accounts:two_factor", request))
 
-    form = SignInForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
+    form = SignInForm(posted(request))
+
+    def sign_in_with(data):
         # `request=` lets django-axes count this attempt and refuse it when locked out.
         authenticated = authenticate(
-            request=request, email=email, password=form.cleaned_data["password"]
+            request=request, email=data["email"], password=data["password"]
         )
         if authenticated is None:
             locked = bool(getattr(request, "axes_locked_out", False))
-            services.sign_in_failure_record(request=request, email=email, locked_out=locked)
-            if locked:
-                return locked_out(request, None, {"email": email})
-            form.add_error(None, SIGN_IN_FAILED)
-        else:
-            services.user_sign_in(request=request, user=authenticated)
-            if selectors.totp_device_for(user=authenticated) is None:
-                return redirect(_with_next("accounts:two_factor_setup", request))
-            return redirect(_with_next("accounts:two_factor", request))
+            services.sign_in_failure_record(request=request, email=data["email"], locked_out=locked)
+            if not locked:
+                raise ValidationError(SIGN_IN_FAILED)
+            return None
+        services.user_sign_in(request=request, user=authenticated)
+        return authenticated
 
-    return render(
+    def then(authenticated) -> HttpResponse:
+        if authenticated is None:
+            return locked_out(request, None, {"email": form.cleaned_data["email"]})
+        if selectors.totp_device_for(user=authenticated) is None:
+            return redirect(_with_next("accounts:two_factor_setup", request))
+        return redirect(_with_next("accounts:two_factor", request))
+
+    return form_page(
         request,
-        "accounts/sign_in.jinja",
-        {
-            "form": form,
-            "has_errors": bool(form.errors),
+        form=form,
+        template="accounts/sign_in.jinja",
+        save=sign_in_with,
+        success=then,
+        context={
             "timed_out": request.GET.get("timed_out") == "1",
             "idle_minutes": _idle_minutes(),
         },
@@ -143,12 +149,16 @@ def _password_session_or_redirect(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _code_refused_message(check: services.CodeCheck, wrong: str) -> str:
+def _accepted(check: services.CodeCheck, *, wrong: str) -> services.CodeCheck:
+    """The check, if the code was accepted; otherwise a refusal beside the code: `wrong`, or how
+    long to wait after too many wrong codes."""
+    if check.accepted:
+        return check
     if check.locked_until:
-        return (
+        wrong = (
             f"You have entered too many wrong codes. {presenters.wait_phrase(check.locked_until)}"
         )
-    return wrong
+    raise ValidationError({"code": wrong})
 
 
 @never_cache
@@ -161,25 +171,16 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if selectors.totp_device_for(user=request.user) is None:
         return redirect(_with_next("accounts:two_factor_setup", request))
 
-    form = SecurityCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        check = services.two_factor_verify(request=request, token=form.cleaned_data["code"])
-        if check.accepted:
-            return _after_verified(request)
-        form.add_error(
-            "code",
-            _code_refused_message(
-                check, "The security code is not right: enter the latest code from your app"
-            ),
-        )
-    return render(
+    return form_page(
         request,
-        "accounts/two_factor.jinja",
-        {
-            "form": form,
-            "has_errors": bool(form.errors),
-            "recovery_url": _with_next("accounts:two_factor_recovery", request),
-        },
+        form=SecurityCodeForm(posted(request)),
+        template="accounts/two_factor.jinja",
+        save=lambda data: _accepted(
+            services.two_factor_verify(request=request, token=data["code"]),
+            wrong="The security code is not right: enter the latest code from your app",
+        ),
+        success=lambda check: _after_verified(request),
+        context={"recovery_url": _with_next("accounts:two_factor_recovery", request)},
     )
 
 
@@ -193,30 +194,24 @@ def two_factor_recovery(request: HttpRequest) -> HttpResponse:
     if selectors.totp_device_for(user=request.user) is None:
         return redirect(_with_next("accounts:two_factor_setup", request))
 
-    form = RecoveryCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        check = services.recovery_code_use(request=request, code=form.cleaned_data["code"])
-        if check.accepted:
-            left = check.recovery_codes_left or 0
-            text = f"You have {count(left, 'recovery code')} left."
-            if left <= RECOVERY_CODES_LOW:
-                text += " Get new recovery codes from your account page."
-            messages.warning(request, text)
-            return _after_verified(request)
-        form.add_error(
-            "code",
-            _code_refused_message(
-                check, "The recovery code is not right, or it has been used already"
-            ),
-        )
-    return render(
+    def codes_left(check: services.CodeCheck) -> HttpResponse:
+        left = check.recovery_codes_left or 0
+        text = f"You have {count(left, 'recovery code')} left."
+        if left <= RECOVERY_CODES_LOW:
+            text += " Get new recovery codes from your account page."
+        messages.warning(request, text)
+        return _after_verified(request)
+
+    return form_page(
         request,
-        "accounts/two_factor_recovery.jinja",
-        {
-            "form": form,
-            "has_errors": bool(form.errors),
-            "code_url": _with_next("accounts:two_factor", request),
-        },
+        form=RecoveryCodeForm(posted(request)),
+        template="accounts/two_factor_recovery.jinja",
+        save=lambda data: _accepted(
+            services.recovery_code_use(request=request, code=data["code"]),
+            wrong="The recovery code is not right, or it has been used already",
+        ),
+        success=codes_left,
+        context={"code_url": _with_next("accounts:two_factor", request)},
     )
 
 
@@ -233,46 +228,49 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         # Already set up: replacing the app takes an administrator's reset (see services).
         return redirect(_with_next("accounts:two_factor", request))
 
-    form = SecurityCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    def confirm(data) -> services.CodeCheck | None:
         try:
-            check = services.totp_device_confirm(request=request, token=form.cleaned_data["code"])
+            check = services.totp_device_confirm(request=request, token=data["code"])
         except PermissionDenied:
             # The page was opened before a reset, or in another tab that finished the set-up.
-            return redirect(_with_next("accounts:two_factor_setup", request))
-        if check.accepted:
-            return render(
-                request,
-                "accounts/recovery_codes.jinja",
-                {
-                    "codes": check.recovery_codes,
-                    "continue_url": _next_url(request) or reverse("accounts:home"),
-                    "first_time": True,
-                },
-            )
-        form.add_error(
-            "code",
-            _code_refused_message(
-                check,
-                "The security code is not right: check the app shows LeDeR and enter its "
-                "latest code",
-            ),
+            return None
+        return _accepted(
+            check,
+            wrong="The security code is not right: check the app shows LeDeR and enter its "
+            "latest code",
         )
 
-    device = services.totp_device_start(user=user)
-    return render(
-        request,
-        "accounts/two_factor_setup.jinja",
-        {
-            "form": form,
-            "has_errors": bool(form.errors),
+    def recovery_codes(check: services.CodeCheck | None) -> HttpResponse:
+        if check is None:
+            return redirect(_with_next("accounts:two_factor_setup", request))
+        return render(
+            request,
+            "accounts/recovery_codes.jinja",
+            {
+                "codes": check.recovery_codes,
+                "continue_url": _next_url(request) or reverse("accounts:home"),
+                "first_time": True,
+            },
+        )
+
+    def setting_up() -> dict:
+        device = services.totp_device_start(user=user)
+        return {
             "qr_code": presenters.qr_code_svg(
                 device.config_url,
                 title="QR code to add LeDeR to your authenticator app. "
                 "The same key is written out below it.",
             ),
             "key_groups": presenters.secret_key_groups(device.bin_key),
-        },
+        }
+
+    return form_page(
+        request,
+        form=SecurityCodeForm(posted(request)),
+        template="accounts/two_factor_setup.jinja",
+        save=confirm,
+        success=recovery_codes,
+        context=setting_up,
     )
 
 
@@ -301,25 +299,15 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     """Change your own password: the current one, then the new one twice."""
-    form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_change_own_password(
-                request=request,
-                current_password=form.cleaned_data["current_password"],
-                new_password=form.cleaned_data["new_password"],
-            )
-        except ValidationError as error:
-            for field_name, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field_name, message)
-        else:
-            messages.success(request, "Your password has been changed")
-            return redirect("accounts:home")
-    return render(
+    return form_page(
         request,
-        "accounts/password_change.jinja",
-        {"form": form, "has_errors": bool(form.errors)},
+        form=PasswordChangeForm(posted(request)),
+        template="accounts/password_change.jinja",
+        save=lambda data: services.user_change_own_password(
+            request=request, **fields(data, "current_password", "new_password")
+        ),
+        success="accounts:home",
+        message="Your password has been changed",
     )
 
 

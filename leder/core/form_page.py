@@ -26,6 +26,16 @@ A view then says only which form, which service, where to go after and which tem
 
 `save` receives the form's cleaned data and returns whatever the service returns; `success` and
 `message` may use that result. A `PermissionDenied` from the service is left to propagate (a 403).
+A check the view makes before calling the service (a reference that names no review) is a
+`ValidationError` raised in `save`, so it is shown like the service's own.
+
+Two needs recur, and are said explicitly:
+
+- What only the shown page needs (its presenters, and the audited view of the person's data it
+  shows) goes in `context` as a function: it is called only when the page is rendered, never
+  before the redirect of a successful save.
+- A service that refuses by another exception than `ValidationError` (the case lifecycle's
+  `TransitionRefused`) names it in `refusals`: its message goes to the top of the form.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -33,7 +43,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect as _redirect
 from django.shortcuts import render
@@ -51,13 +61,14 @@ def show_errors(
 
     A service names fields in its own words (`user`); `rename` maps them to the form's
     (`person`). An error about a field the form does not have, or about no field, goes to the top
-    of the form (the error summary).
+    of the form (the error summary), unless `rename` maps `NON_FIELD_ERRORS` to the field a page
+    asks one question with (a page whose only answer is the organisation chosen).
     """
     rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, errors in error.message_dict.items():
+    found = (
+        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    )
+    for name, errors in found.items():
         name = rename.get(name, name)
         form.add_error(name if name in form.fields else None, errors)
 
@@ -75,8 +86,9 @@ def form_page[T](
     save: Callable[[dict[str, Any]], T],
     success: Callable[[T], HttpResponse] | str,
     message: str | Callable[[T], str | None] | None = None,
-    context: Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
     rename: Mapping[str, str] | None = None,
+    refusals: tuple[type[Exception], ...] = (),
     valid_on: Iterable[str] = ("POST",),
 ) -> HttpResponse:
     """Render a form page, or on a valid submission save it through the service and redirect.
@@ -86,20 +98,26 @@ def form_page[T](
     - `success(result)` returns the response after saving (usually a redirect); a string is a URL
       name or path to redirect to.
     - `message` (or `message(result)`) is shown on the next page as a success banner.
-    - `context` is added to the template's context on every render.
+    - `context` (or `context()`, called only then) is added to the template's context whenever
+      the page is rendered.
+    - `refusals` are the exceptions, besides `ValidationError`, by which the service refuses
+      with a message written for the person; the message is shown at the top of the form.
     """
     if request.method in valid_on and form.is_valid():
         try:
             result = save(dict(form.cleaned_data))
         except ValidationError as error:
             show_errors(form, error, rename=rename)
+        except refusals as refused:
+            form.add_error(None, str(refused))
         else:
             text = message(result) if callable(message) else message
             if text:
                 messages.success(request, text)
             return success(result) if callable(success) else _redirect(success)
+    extra = context() if callable(context) else context
     return render(
         request,
         template,
-        {"form": form, "has_errors": bool(form.errors), **(context or {})},
+        {"form": form, "has_errors": bool(form.errors), **(extra or {})},
     )

@@ -13,6 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from leder.accounts.decorators import verified_staff_required
+from leder.core.form_page import fields, form_page, posted
 from leder.core.presenters import count
 from leder.exports import selectors, services, spec
 from leder.exports.forms import ExportRequestForm
@@ -51,30 +52,25 @@ def recipients(request: HttpRequest) -> HttpResponse:
 def request_export(request: HttpRequest) -> HttpResponse:
     _analysts_only(request)
     agreements = list(selectors.agreements_for(request.user))
-    form = ExportRequestForm(
-        request.POST if request.method == "POST" else None, agreements=agreements
-    )
-    if request.method == "POST" and form.is_valid():
-        agreement = form.agreements[form.cleaned_data["agreement"]]
-        try:
-            export = services.dataset_export_request(
-                actor=request.user,
-                recipient=agreement.recipient,
-                agreement=agreement,
-                cohort_year=form.cleaned_data["cohort_year"],
-                financial=form.cleaned_data["financial"],
-                formats=form.cleaned_data["formats"],
-            )
-        except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            messages.success(request, f"Export {export.pk} requested")
-            return redirect("exports:detail", pk=export.pk)
-    return render(
+    form = ExportRequestForm(posted(request), agreements=agreements)
+
+    def request_it(data):
+        agreement = form.agreements[data["agreement"]]
+        return services.dataset_export_request(
+            actor=request.user,
+            recipient=agreement.recipient,
+            agreement=agreement,
+            **fields(data, "cohort_year", "financial", "formats"),
+        )
+
+    return form_page(
         request,
-        "exports/request.jinja",
-        {"form": form, "has_errors": bool(form.errors), "has_agreements": bool(agreements)},
+        form=form,
+        template="exports/request.jinja",
+        save=request_it,
+        success=lambda export: redirect("exports:detail", pk=export.pk),
+        message=lambda export: f"Export {export.pk} requested",
+        context={"has_agreements": bool(agreements)},
     )
 
 

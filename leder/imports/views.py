@@ -11,12 +11,13 @@ import io
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leder.accounts.decorators import verified_staff_required
+from leder.core.form_page import form_page, posted
 from leder.core.presenters import count
 from leder.imports import selectors, services
 from leder.imports.columns import COLUMNS
@@ -82,28 +83,23 @@ def template_file(request: HttpRequest, kind: str) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     icbs = _contacts_only(request)
     form = UploadForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        icbs=icbs,
+        posted(request), request.FILES if request.method == "POST" else None, icbs=icbs
     )
-    if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        try:
-            batch = services.import_batch_upload(
-                actor=request.user,
-                icb=form.cleaned_data["icb"],
-                file_name=uploaded.name,
-                content=uploaded.read(),
-            )
-        except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else "file", errors)
-        else:
-            return redirect("imports:batch", pk=batch.pk)
-    return render(
+
+    def check(data):
+        uploaded = data["file"]
+        return services.import_batch_upload(
+            actor=request.user, icb=data["icb"], file_name=uploaded.name, content=uploaded.read()
+        )
+
+    return form_page(
         request,
-        "imports/upload.jinja",
-        {"form": form, "has_errors": bool(form.errors)},
+        form=form,
+        template="imports/upload.jinja",
+        save=check,
+        success=lambda batch: redirect("imports:batch", pk=batch.pk),
+        # Whatever the service says about no answer in particular is about the file.
+        rename={NON_FIELD_ERRORS: "file"},
     )
 
 

@@ -2,7 +2,6 @@
 outcome and duplicate flags, the audited detail page, the eligibility override and duplicate
 decisions. Reads go through `selectors`, writes through `services`."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from leder.accounts.decorators import verified_staff_required
 from leder.accounts.models import Role
 from leder.accounts.rules import organisations_where
 from leder.core import audit
+from leder.core.form_page import fields, form_page, posted
 from leder.notifications import selectors, services
 from leder.notifications.inbox_forms import DuplicateDecisionForm, EligibilityOverrideForm
 from leder.notifications.inbox_presenters import InboxFilter, NotificationPresenter
@@ -66,25 +66,16 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 def eligibility_override(request: HttpRequest, reference: str) -> HttpResponse:
     _lac_only(request)
     notification = selectors.notification_for(user=request.user, reference=reference)
-    form = EligibilityOverrideForm(request.POST or None, current=notification.eligibility_outcome)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.eligibility_override(
-                actor=request.user,
-                notification=notification,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, "Eligibility decision changed")
-            return redirect("notifications:inbox_detail", reference=reference)
-    return render(
+    return form_page(
         request,
-        "notifications/inbox/eligibility.jinja",
-        {"n": NotificationPresenter(notification), "form": form, "has_errors": bool(form.errors)},
+        form=EligibilityOverrideForm(posted(request), current=notification.eligibility_outcome),
+        template="notifications/inbox/eligibility.jinja",
+        save=lambda data: services.eligibility_override(
+            actor=request.user, notification=notification, **fields(data, "outcome", "reason")
+        ),
+        success=lambda _: redirect("notifications:inbox_detail", reference=reference),
+        message="Eligibility decision changed",
+        context={"n": NotificationPresenter(notification)},
     )
 
 
@@ -92,34 +83,31 @@ def eligibility_override(request: HttpRequest, reference: str) -> HttpResponse:
 def duplicate_decision(request: HttpRequest, reference: str, flag_id: int) -> HttpResponse:
     _lac_only(request)
     flag = selectors.duplicate_flag_for(user=request.user, reference=reference, flag_id=flag_id)
-    form = DuplicateDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def decide(data) -> str:
         try:
-            if form.cleaned_data["decision"] == "confirm":
+            if data["decision"] == "confirm":
                 merged_into = services.duplicate_confirm(
-                    actor=request.user, flag=flag, note=form.cleaned_data["note"]
+                    actor=request.user, flag=flag, note=data["note"]
                 )
-                messages.success(
-                    request, f"{flag.notification.reference} merged into {merged_into.reference}"
-                )
-            else:
-                services.duplicate_dismiss(
-                    actor=request.user, flag=flag, note=form.cleaned_data["note"]
-                )
-                messages.success(request, "Marked as not a duplicate")
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error.messages[0] if hasattr(error, "messages") else str(error))
-        else:
-            return redirect("notifications:inbox_detail", reference=reference)
-    return render(
+                return f"{flag.notification.reference} merged into {merged_into.reference}"
+            services.duplicate_dismiss(actor=request.user, flag=flag, note=data["note"])
+            return "Marked as not a duplicate"
+        except PermissionDenied as refused:
+            # The flag was found among the user's own, so the role has ended since: say so here.
+            raise ValidationError(str(refused)) from refused
+
+    return form_page(
         request,
-        "notifications/inbox/duplicate.jinja",
-        {
+        form=DuplicateDecisionForm(posted(request)),
+        template="notifications/inbox/duplicate.jinja",
+        save=decide,
+        success=lambda _: redirect("notifications:inbox_detail", reference=reference),
+        message=lambda done: done,
+        context={
             "flag": flag,
             "n": NotificationPresenter(flag.notification),
             "candidate": NotificationPresenter(flag.candidate),
             "same_icb": flag.candidate.icb_id == flag.notification.icb_id,
-            "form": form,
-            "has_errors": bool(form.errors),
         },
     )

@@ -23,6 +23,7 @@ from leder.casework.services.allocation import (
 from leder.casework.services.lifecycle import TransitionRefused
 from leder.casework.views.case import require_lac
 from leder.core import audit
+from leder.core.form_page import form_page, posted
 from leder.core.time import today
 
 
@@ -82,41 +83,33 @@ def allocate_confirm(request: HttpRequest, reference: str, reviewer_id: int) -> 
     suggestion = suggestion_for(case=case, reviewer_id=reviewer_id)
     if suggestion is None:
         raise Http404("No reviewer with that number can be allocated cases of this ICB")
-    form = AllocateForm(
-        request.POST if request.method == "POST" else None, reallocating=mode == "reallocate"
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if mode == "reallocate":
-                case_reallocate(
-                    actor=request.user,
-                    case=case,
-                    reviewer=suggestion.reviewer,
-                    reason=form.cleaned_data["reason"],
-                )
-            else:
-                case_allocate(actor=request.user, case=case, reviewer=suggestion.reviewer)
-        except TransitionRefused as error:
-            form.add_error(None, str(error))
+    reviewer = suggestion.reviewer
+
+    def offer(data):
+        if mode == "reallocate":
+            case_reallocate(actor=request.user, case=case, reviewer=reviewer, reason=data["reason"])
         else:
-            messages.success(
-                request,
-                f"{case.reference} offered to {suggestion.reviewer.user.full_name}. "
-                "They have been asked to accept it.",
-            )
-            return redirect("casework:case", reference=case.reference)
-    if request.method == "GET":
-        _audit_view(request, case, "allocation")
-    return render(
-        request,
-        "casework/allocation/confirm.jinja",
-        {
+            case_allocate(actor=request.user, case=case, reviewer=reviewer)
+
+    def shown() -> dict:
+        if request.method == "GET":
+            _audit_view(request, case, "allocation")
+        return {
             "c": CasePresenter(case, user=request.user, today=today()),
             "mode": mode,
             "row": SuggestionRow(suggestion, reference=case.reference),
-            "form": form,
-            "has_errors": bool(form.errors),
-        },
+        }
+
+    return form_page(
+        request,
+        form=AllocateForm(posted(request), reallocating=mode == "reallocate"),
+        template="casework/allocation/confirm.jinja",
+        save=offer,
+        success=lambda _: redirect("casework:case", reference=case.reference),
+        message=f"{case.reference} offered to {reviewer.user.full_name}. "
+        "They have been asked to accept it.",
+        context=shown,
+        refusals=(TransitionRefused,),
     )
 
 
@@ -167,27 +160,20 @@ def decline(request: HttpRequest, reference: str) -> HttpResponse:
     case, stop = _offered_case(request, reference)
     if stop:
         return stop
-    form = DeclineForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            allocation_decline(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-        except TransitionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(
-                request,
-                f"You have declined the review {case.reference}. The local area contact will "
-                "offer it to someone else.",
-            )
-            return redirect("casework:my_cases")
-    if request.method == "GET":
-        _audit_view(request, case, "decline")
-    return render(
+
+    def shown() -> dict:
+        if request.method == "GET":
+            _audit_view(request, case, "decline")
+        return {"c": CasePresenter(case, user=request.user, today=today())}
+
+    return form_page(
         request,
-        "casework/allocation/decline.jinja",
-        {
-            "c": CasePresenter(case, user=request.user, today=today()),
-            "form": form,
-            "has_errors": bool(form.errors),
-        },
+        form=DeclineForm(posted(request)),
+        template="casework/allocation/decline.jinja",
+        save=lambda data: allocation_decline(actor=request.user, case=case, reason=data["reason"]),
+        success="casework:my_cases",
+        message=f"You have declined the review {case.reference}. The local area contact will "
+        "offer it to someone else.",
+        context=shown,
+        refusals=(TransitionRefused,),
     )

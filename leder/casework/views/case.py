@@ -7,7 +7,7 @@ whether it belongs to another ICB or is allocated to someone else, so nothing le
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -23,6 +23,7 @@ from leder.casework.selectors import case as selectors
 from leder.casework.services.allocation import case_involved_organisation_add
 from leder.casework.services.lifecycle import TransitionRefused, case_transition
 from leder.core import audit
+from leder.core.form_page import form_page, posted
 from leder.core.time import today
 
 
@@ -64,28 +65,17 @@ def _reason_page(request: HttpRequest, reference: str, *, transition: str, form_
     stop = refused(request, case, transition)
     if stop:
         return stop
-    form = form_class(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_transition(
-                actor=request.user,
-                case=case,
-                transition=transition,
-                reason=form.cleaned_data["reason"],
-            )
-        except TransitionRefused as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done)
-            return redirect("casework:case", reference=case.reference)
-    return render(
+    return form_page(
         request,
-        f"casework/case/{transition}.jinja",
-        {
-            "c": CasePresenter(case, user=request.user, today=today()),
-            "form": form,
-            "has_errors": bool(form.errors),
-        },
+        form=form_class(posted(request)),
+        template=f"casework/case/{transition}.jinja",
+        save=lambda data: case_transition(
+            actor=request.user, case=case, transition=transition, reason=data["reason"]
+        ),
+        success=lambda _: redirect("casework:case", reference=case.reference),
+        message=done,
+        context=lambda: {"c": CasePresenter(case, user=request.user, today=today())},
+        refusals=(TransitionRefused,),
     )
 
 
@@ -113,30 +103,28 @@ def organisation_add(request: HttpRequest, reference: str) -> HttpResponse:
     search = ProviderSearchForm(data)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     found = selectors.providers_matching(query=query)
-    choose = InvolvedOrganisationForm(
-        request.POST if request.method == "POST" else None, organisations=found
-    )
-    if request.method == "POST" and choose.is_valid():
-        organisation = choose.organisations[choose.cleaned_data["organisation"]]
-        try:
-            case_involved_organisation_add(actor=request.user, case=case, organisation=organisation)
-        except ValidationError as error:
-            choose.add_error("organisation", error.messages[0])
-        else:
-            messages.success(request, f"{organisation.name} added")
-            return redirect("casework:case", reference=case.reference)
-    return render(
+    form = InvolvedOrganisationForm(posted(request), organisations=found)
+
+    def add(data):
+        organisation = form.organisations[data["organisation"]]
+        case_involved_organisation_add(actor=request.user, case=case, organisation=organisation)
+        return organisation
+
+    return form_page(
         request,
-        "casework/case/organisation_add.jinja",
-        {
+        form=form,
+        template="casework/case/organisation_add.jinja",
+        save=add,
+        success=lambda _: redirect("casework:case", reference=case.reference),
+        message=lambda organisation: f"{organisation.name} added",
+        context=lambda: {
             "c": CasePresenter(case, user=request.user, today=today()),
             "search": search,
             "query": query,
             "found": found,
-            "form": choose,
             "limit_reached": len(found) >= selectors.PROVIDER_RESULTS_LIMIT,
-            "has_errors": bool(choose.errors),
         },
+        rename={NON_FIELD_ERRORS: "organisation"},
     )
 
 

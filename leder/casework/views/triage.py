@@ -22,6 +22,7 @@ from leder.casework.selectors import triage as selectors
 from leder.casework.services.lifecycle import TransitionRefused, check_transition
 from leder.casework.services.triage import case_reconsider, case_triage
 from leder.core import audit
+from leder.core.form_page import form_page, posted
 from leder.core.presenters import count
 from leder.notifications.selectors import notification_for
 
@@ -45,7 +46,7 @@ def _load(request: HttpRequest, reference: str) -> TriagePresenter:
     return TriagePresenter(notification, case=case)
 
 
-def _audited_render(request, template: str, n: TriagePresenter, context: dict) -> HttpResponse:
+def _seen(request, n: TriagePresenter, **context) -> dict:
     """Every page here shows the person's details: record that they were seen."""
     audit.record_view(
         actor=request.user,
@@ -53,7 +54,7 @@ def _audited_render(request, template: str, n: TriagePresenter, context: dict) -
         summary=f"Viewed notification {n.reference} for triage",
         request=request,
     )
-    return render(request, template, {"n": n, **context})
+    return {"n": n, **context}
 
 
 @verified_staff_required
@@ -91,36 +92,42 @@ def _next_after(request: HttpRequest, n: TriagePresenter) -> HttpResponse:
 def triage(request: HttpRequest, reference: str) -> HttpResponse:
     _lac_only(request)
     n = _load(request, reference)
-    form = TriageForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid() and not n.is_triaged:
-        decision = form.cleaned_data["decision"]
+    form = TriageForm(posted(request))
+
+    def decide(data) -> str:
+        if data["decision"] != "opted_out":
+            case_triage(
+                actor=request.user,
+                notification=n.notification,
+                decision=data["decision"],
+                reason=data["reason"],
+            )
+        return data["decision"]
+
+    def then(decision: str) -> HttpResponse:
         if decision == "opted_out":
             # Erasure cannot be undone: ask again on its own page, with the reason carried over.
             return _opt_out_page(
                 request, n, OptOutForm(initial={"reason": form.cleaned_data["reason"]})
             )
-        try:
-            case_triage(
-                actor=request.user,
-                notification=n.notification,
-                decision=decision,
-                reason=form.cleaned_data["reason"],
-            )
-        except TransitionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, DONE_MESSAGES[decision].format(reference=n.reference))
-            return _next_after(request, n)
-    return _audited_render(
+        return _next_after(request, n)
+
+    return form_page(
         request,
-        "casework/triage/decide.jinja",
-        n,
-        {
-            "form": form,
-            "reconsider_form": ReconsiderForm(),
-            "opt_out_allowed": _opt_out_refusal(request, n) is None,
-            "has_errors": bool(form.errors),
-        },
+        form=form,
+        template="casework/triage/decide.jinja",
+        save=decide,
+        success=then,
+        message=lambda decision: DONE_MESSAGES.get(decision, "").format(reference=n.reference),
+        context=lambda: _seen(
+            request,
+            n,
+            reconsider_form=ReconsiderForm(),
+            opt_out_allowed=_opt_out_refusal(request, n) is None,
+        ),
+        refusals=(TransitionRefused,),
+        # A notification decided already (in another tab) is shown, not decided again.
+        valid_on=() if n.is_triaged else ("POST",),
     )
 
 
@@ -143,15 +150,23 @@ def _opt_out_refusal(request: HttpRequest, n: TriagePresenter) -> str | None:
 
 
 def _opt_out_page(request: HttpRequest, n: TriagePresenter, form: OptOutForm) -> HttpResponse:
-    return _audited_render(
+    refusal = _opt_out_refusal(request, n)
+    return form_page(
         request,
-        "casework/triage/opt_out.jinja",
-        n,
-        {
-            "form": form,
-            "refusal": _opt_out_refusal(request, n),
-            "has_errors": bool(form.is_bound and form.errors),
-        },
+        form=form,
+        template="casework/triage/opt_out.jinja",
+        save=lambda data: case_triage(
+            actor=request.user,
+            notification=n.notification,
+            decision="opted_out",
+            reason=data["reason"],
+        ),
+        # Back to this notification, so the LAC sees what is kept (the fact, not the person).
+        success=lambda _: redirect("casework:triage", reference=n.reference),
+        message=f"{n.reference}: national data opt-out recorded and the person's details erased",
+        context=lambda: _seen(request, n, refusal=refusal),
+        refusals=(TransitionRefused,),
+        valid_on=("POST",) if refusal is None else (),
     )
 
 
@@ -159,25 +174,7 @@ def _opt_out_page(request: HttpRequest, n: TriagePresenter, form: OptOutForm) ->
 def opt_out(request: HttpRequest, reference: str) -> HttpResponse:
     _lac_only(request)
     n = _load(request, reference)
-    form = OptOutForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and _opt_out_refusal(request, n) is None and form.is_valid():
-        try:
-            case_triage(
-                actor=request.user,
-                notification=n.notification,
-                decision="opted_out",
-                reason=form.cleaned_data["reason"],
-            )
-        except TransitionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(
-                request,
-                f"{n.reference}: national data opt-out recorded and the person's details erased",
-            )
-            # Back to this notification, so the LAC sees what is kept (the fact, not the person).
-            return redirect("casework:triage", reference=reference)
-    return _opt_out_page(request, n, form)
+    return _opt_out_page(request, n, OptOutForm(posted(request)))
 
 
 @verified_staff_required
@@ -186,18 +183,13 @@ def reconsider(request: HttpRequest, reference: str) -> HttpResponse:
     n = _load(request, reference)
     if not n.can_reconsider:
         return redirect("casework:triage", reference=reference)
-    form = ReconsiderForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_reconsider(actor=request.user, case=n.case, reason=form.cleaned_data["reason"])
-        except TransitionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, f"{n.reference}: reconsidered, waiting for a reviewer")
-            return redirect("casework:triage", reference=reference)
-    return _audited_render(
+    return form_page(
         request,
-        "casework/triage/reconsider.jinja",
-        n,
-        {"form": form, "has_errors": bool(form.errors)},
+        form=ReconsiderForm(posted(request)),
+        template="casework/triage/reconsider.jinja",
+        save=lambda data: case_reconsider(actor=request.user, case=n.case, reason=data["reason"]),
+        success=lambda _: redirect("casework:triage", reference=reference),
+        message=f"{n.reference}: reconsidered, waiting for a reviewer",
+        context=lambda: _seen(request, n),
+        refusals=(TransitionRefused,),
     )

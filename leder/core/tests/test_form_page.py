@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponseRedirect
 from django.test import RequestFactory
 
@@ -100,3 +100,54 @@ def test_fields_picks_the_named_answers():
     assert fields({"a": 1, "b": 2, "c": 3}, "a", "c") == {"a": 1, "c": 3}
     with pytest.raises(KeyError):
         fields({"a": 1}, "b")
+
+
+def test_a_context_function_is_called_only_when_the_page_is_shown():
+    shown = []
+
+    def context():
+        shown.append(True)
+        return {"extra": 1}
+
+    _page(_request("POST", {"name": "Ann"}), lambda data: 1, context=context)
+    assert shown == []
+    response = _page(_request("POST", {}), _never, context=context)
+    assert response.status_code == 200
+    assert shown == [True]
+
+
+class Refused(Exception):
+    pass
+
+
+def test_a_named_refusal_is_shown_at_the_top_of_the_form():
+    def save(_data):
+        raise Refused("The case is on hold")
+
+    request = _request("POST", {"name": "Ann"})
+    form = NameForm(posted(request))
+    response = form_page(
+        request,
+        form=form,
+        template="core/accessibility.jinja",
+        save=save,
+        success="/never",
+        refusals=(Refused,),
+    )
+    assert response.status_code == 200
+    assert form.non_field_errors() == ["The case is on hold"]
+
+
+def test_an_exception_not_named_as_a_refusal_propagates():
+    def save(_data):
+        raise Refused("not expected here")
+
+    with pytest.raises(Refused):
+        _page(_request("POST", {"name": "Ann"}), save)
+
+
+def test_a_refusal_without_a_field_can_be_shown_beside_the_pages_one_question():
+    form = NameForm({"name": "Ann"})
+    form.is_valid()
+    show_errors(form, ValidationError("Ann is listed already"), rename={NON_FIELD_ERRORS: "name"})
+    assert form.errors == {"name": ["Ann is listed already"]}

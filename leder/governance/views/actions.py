@@ -11,7 +11,6 @@ form, and whose `PermissionDenied` is a 403.
 import csv
 import io
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.urls import reverse
 
 from leder.accounts.decorators import verified_staff_required
 from leder.core import audit
+from leder.core.form_page import fields, form_page, posted
 from leder.core.models import AuditAction
 from leder.core.presenters import count
 from leder.core.time import today
@@ -35,21 +35,6 @@ def _readers_only(request: HttpRequest) -> None:
             "Actions are for the ICB’s local area contacts, senior reviewers, panel and executive "
             "lead, and for regional coordinators."
         )
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
-def _show_errors(form, error: ValidationError, *, rename: dict | None = None) -> None:
-    """Put a service's refusal on the form, beside the answer it is about."""
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, errors in error.message_dict.items():
-        name = rename.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _action(request: HttpRequest, reference: str):
@@ -161,47 +146,49 @@ def action_create(request: HttpRequest) -> HttpResponse:
     if item is not None:
         initial["case_references"] = item.review.case.reference
     form = forms.ActionForm(
-        _posted(request),
+        posted(request),
         initial=initial,
         icbs=icbs,
         owners=selectors.owner_organisation_choices(first if len(icbs) == 1 else None),
         themes=selectors.themes_offered(),
         priorities=selectors.priorities_visible_to(request.user).filter(plan__icb__in=icbs),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def agree(data):
         icb = form.chosen_icb()
         reviews, missing = selectors.reviews_for_references(icb=icb, references=form.references)
         if missing:
-            form.add_error(
-                "case_references",
-                f"No review of this ICB has the case reference {', '.join(missing)}",
+            raise ValidationError(
+                {"reviews": f"No review of this ICB has the case reference {', '.join(missing)}"}
             )
-        else:
-            try:
-                action = services.action_create(
-                    actor=request.user,
-                    icb=icb,
-                    title=form.cleaned_data["title"],
-                    description=form.cleaned_data["description"],
-                    owner_organisation=form.cleaned_data["owner_organisation"],
-                    owner_name=form.cleaned_data["owner_name"],
-                    owner_email=form.cleaned_data["owner_email"],
-                    due_on=form.cleaned_data["due_on"],
-                    measure=form.cleaned_data["measure"],
-                    reviews=reviews,
-                    themes=form.cleaned_data["themes"],
-                    priority=form.cleaned_data["priority"],
-                    agenda_item=item,
-                )
-            except ValidationError as error:
-                _show_errors(form, error, rename={"reviews": "case_references"})
-            else:
-                messages.success(request, f"Action {action.reference} agreed")
-                return redirect("governance:action_detail", reference=action.reference)
-    return render(
+        return services.action_create(
+            actor=request.user,
+            icb=icb,
+            reviews=reviews,
+            agenda_item=item,
+            **fields(
+                data,
+                "title",
+                "description",
+                "owner_organisation",
+                "owner_name",
+                "owner_email",
+                "due_on",
+                "measure",
+                "themes",
+                "priority",
+            ),
+        )
+
+    return form_page(
         request,
-        "governance/actions/create.jinja",
-        {"form": form, "item": item, "has_errors": bool(form.errors)},
+        form=form,
+        template="governance/actions/create.jinja",
+        save=agree,
+        success=lambda action: redirect("governance:action_detail", reference=action.reference),
+        message=lambda action: f"Action {action.reference} agreed",
+        context={"item": item},
+        rename={"reviews": "case_references"},
     )
 
 
@@ -218,89 +205,78 @@ AGREE_REFUSAL = (
 )
 
 
-def _status_form_page(request, reference, *, form_class, template, call, success):
+def _action_page(request, action, *, form, template, save, message, rename=None) -> HttpResponse:
+    """A form about one action: saved, it returns to the action's page."""
+    return form_page(
+        request,
+        form=form,
+        template=template,
+        save=save,
+        success=lambda _: redirect("governance:action_detail", reference=action.reference),
+        message=message,
+        context={"a": presenters.ActionPresenter(action, today=today())},
+        rename=rename,
+    )
+
+
+def _status_page(request, reference, *, form_class, template, status, answers, message):
+    """Recording progress, completion or cancellation: one call of `action_update` with the
+    status `status(data)` and the form's `answers`."""
     action = _change_page(
         request, reference, allowed=services.can_update_actions, refusal=UPDATE_REFUSAL
     )
-    form = form_class(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(action, form.cleaned_data)
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("governance:action_detail", reference=action.reference)
-    return render(
+    form = form_class(posted(request))
+    return _action_page(
         request,
-        template,
-        {
-            "form": form,
-            "a": presenters.ActionPresenter(action, today=today()),
-            "has_errors": bool(form.errors),
-        },
+        action,
+        form=form,
+        template=template,
+        save=lambda data: services.action_update(
+            actor=request.user,
+            action=action,
+            to_status=status(data),
+            **{"note": "", **fields(data, *answers)},
+        ),
+        message=message,
     )
 
 
 @verified_staff_required
 def action_update(request: HttpRequest, reference: str) -> HttpResponse:
-    def call(action, data):
-        services.action_update(
-            actor=request.user,
-            action=action,
-            note=data["note"],
-            to_status=ActionStatus.IN_PROGRESS if data["started"] else None,
-        )
-
-    return _status_form_page(
+    return _status_page(
         request,
         reference,
         form_class=forms.ActionUpdateForm,
         template="governance/actions/update.jinja",
-        call=call,
-        success="Update recorded",
+        status=lambda data: ActionStatus.IN_PROGRESS if data["started"] else None,
+        answers=("note",),
+        message="Update recorded",
     )
 
 
 @verified_staff_required
 def action_complete(request: HttpRequest, reference: str) -> HttpResponse:
-    def call(action, data):
-        services.action_update(
-            actor=request.user,
-            action=action,
-            note=data["note"],
-            to_status=ActionStatus.COMPLETED,
-            evidence=data["evidence"],
-        )
-
-    return _status_form_page(
+    return _status_page(
         request,
         reference,
         form_class=forms.ActionCompleteForm,
         template="governance/actions/complete.jinja",
-        call=call,
-        success="Action completed",
+        status=lambda data: ActionStatus.COMPLETED,
+        answers=("note", "evidence"),
+        message="Action completed",
     )
 
 
 @verified_staff_required
 def action_cancel(request: HttpRequest, reference: str) -> HttpResponse:
-    def call(action, data):
-        services.action_update(
-            actor=request.user,
-            action=action,
-            note="",
-            to_status=ActionStatus.CANCELLED,
-            reason=data["reason"],
-        )
-
-    return _status_form_page(
+    return _status_page(
         request,
         reference,
         form_class=forms.ActionCancelForm,
         template="governance/actions/cancel.jinja",
-        call=call,
-        success="Action cancelled",
+        status=lambda data: ActionStatus.CANCELLED,
+        answers=("reason",),
+        message="Action cancelled",
     )
 
 
@@ -312,29 +288,16 @@ def action_reopen(request: HttpRequest, reference: str) -> HttpResponse:
         allowed=services.can_reopen_actions,
         refusal="Only the ICB’s panel chair can reopen a completed or cancelled action.",
     )
-    form = forms.ActionReopenForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(
-                actor=request.user,
-                action=action,
-                note="",
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error, rename={"note": "reason"})
-        else:
-            messages.success(request, "Action reopened")
-            return redirect("governance:action_detail", reference=action.reference)
-    return render(
+    return _action_page(
         request,
-        "governance/actions/reopen.jinja",
-        {
-            "form": form,
-            "a": presenters.ActionPresenter(action, today=today()),
-            "has_errors": bool(form.errors),
-        },
+        action,
+        form=forms.ActionReopenForm(posted(request)),
+        template="governance/actions/reopen.jinja",
+        save=lambda data: services.action_update(
+            actor=request.user, action=action, note="", **fields(data, "to_status", "reason")
+        ),
+        message="Action reopened",
+        rename={"note": "reason"},
     )
 
 
@@ -343,28 +306,15 @@ def action_due_date(request: HttpRequest, reference: str) -> HttpResponse:
     action = _change_page(
         request, reference, allowed=services.can_agree_actions, refusal=AGREE_REFUSAL
     )
-    form = forms.DueDateForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_due_date_change(
-                actor=request.user,
-                action=action,
-                due_on=form.cleaned_data["due_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Due date changed")
-            return redirect("governance:action_detail", reference=action.reference)
-    return render(
+    return _action_page(
         request,
-        "governance/actions/due_date.jinja",
-        {
-            "form": form,
-            "a": presenters.ActionPresenter(action, today=today()),
-            "has_errors": bool(form.errors),
-        },
+        action,
+        form=forms.DueDateForm(posted(request)),
+        template="governance/actions/due_date.jinja",
+        save=lambda data: services.action_due_date_change(
+            actor=request.user, action=action, **fields(data, "due_on", "reason")
+        ),
+        message="Due date changed",
     )
 
 
@@ -373,29 +323,19 @@ def action_priority(request: HttpRequest, reference: str) -> HttpResponse:
     action = _change_page(
         request, reference, allowed=services.can_agree_actions, refusal=AGREE_REFUSAL
     )
-    form = forms.PriorityPlacementForm(
-        _posted(request),
-        initial={"priority": action.priority_id},
-        priorities=selectors.priorities_of(action.icb),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_priority_change(
-                actor=request.user, action=action, priority=form.cleaned_data["priority"]
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Priority saved")
-            return redirect("governance:action_detail", reference=action.reference)
-    return render(
+    return _action_page(
         request,
-        "governance/actions/priority.jinja",
-        {
-            "form": form,
-            "a": presenters.ActionPresenter(action, today=today()),
-            "has_errors": bool(form.errors),
-        },
+        action,
+        form=forms.PriorityPlacementForm(
+            posted(request),
+            initial={"priority": action.priority_id},
+            priorities=selectors.priorities_of(action.icb),
+        ),
+        template="governance/actions/priority.jinja",
+        save=lambda data: services.action_priority_change(
+            actor=request.user, action=action, priority=data["priority"]
+        ),
+        message="Priority saved",
     )
 
 
@@ -444,27 +384,23 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             "Only the ICB’s executive lead, panel chair or local area contacts can start a plan."
         )
-    form = forms.PlanForm(_posted(request), icbs=icbs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.action_plan_create(
-                actor=request.user,
-                icb=form.chosen_icb(),
-                title=form.cleaned_data["title"],
-                starts_on=form.cleaned_data["starts_on"],
-                ends_on=form.cleaned_data["ends_on"],
-                summary=form.cleaned_data["summary"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Action plan started: add its priorities")
-            return redirect("governance:plan_detail", pk=plan.pk)
-    return render(
+    form = forms.PlanForm(posted(request), icbs=icbs)
+    return form_page(
         request,
-        "governance/actions/plan_form.jinja",
-        {"form": form, "plan": None, "has_errors": bool(form.errors)},
+        form=form,
+        template="governance/actions/plan_form.jinja",
+        save=lambda data: services.action_plan_create(
+            actor=request.user,
+            icb=form.chosen_icb(),
+            **fields(data, *PLAN_ANSWERS),
+        ),
+        success=lambda plan: redirect("governance:plan_detail", pk=plan.pk),
+        message="Action plan started: add its priorities",
+        context={"plan": None},
     )
+
+
+PLAN_ANSWERS = ("title", "starts_on", "ends_on", "summary")
 
 
 def _plan_to_keep(request: HttpRequest, pk: int):
@@ -481,34 +417,18 @@ def _plan_to_keep(request: HttpRequest, pk: int):
 @verified_staff_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_to_keep(request, pk)
-    form = forms.PlanForm(
-        _posted(request),
-        initial={
-            "title": plan.title,
-            "starts_on": plan.starts_on,
-            "ends_on": plan.ends_on,
-            "summary": plan.summary,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.action_plan_update(
-                actor=request.user,
-                plan=plan,
-                title=form.cleaned_data["title"],
-                starts_on=form.cleaned_data["starts_on"],
-                ends_on=form.cleaned_data["ends_on"],
-                summary=form.cleaned_data["summary"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Changes saved" if changed else "Nothing was changed")
-            return redirect("governance:plan_detail", pk=plan.pk)
-    return render(
+    return form_page(
         request,
-        "governance/actions/plan_form.jinja",
-        {"form": form, "plan": plan, "has_errors": bool(form.errors)},
+        form=forms.PlanForm(
+            posted(request), initial={name: getattr(plan, name) for name in PLAN_ANSWERS}
+        ),
+        template="governance/actions/plan_form.jinja",
+        save=lambda data: services.action_plan_update(
+            actor=request.user, plan=plan, **fields(data, *PLAN_ANSWERS)
+        ),
+        success=lambda _: redirect("governance:plan_detail", pk=plan.pk),
+        message=lambda changed: "Changes saved" if changed else "Nothing was changed",
+        context={"plan": plan},
     )
 
 
@@ -532,24 +452,19 @@ def _priority_page(request: HttpRequest, pk: int, *, priority_pk: int | None) ->
             "description": priority.description,
             "themes": list(priority.themes.values_list("pk", flat=True)),
         }
-    form = forms.PriorityForm(_posted(request), initial=initial, themes=selectors.themes_offered())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_plan_priority_save(
-                actor=request.user,
-                plan=plan,
-                priority=priority,
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                themes=form.cleaned_data["themes"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Priority saved")
-            return redirect("governance:plan_detail", pk=plan.pk)
-    return render(
+    return form_page(
         request,
-        "governance/actions/priority_form.jinja",
-        {"form": form, "plan": plan, "priority": priority, "has_errors": bool(form.errors)},
+        form=forms.PriorityForm(
+            posted(request), initial=initial, themes=selectors.themes_offered()
+        ),
+        template="governance/actions/priority_form.jinja",
+        save=lambda data: services.action_plan_priority_save(
+            actor=request.user,
+            plan=plan,
+            priority=priority,
+            **fields(data, "title", "description", "themes"),
+        ),
+        success=lambda _: redirect("governance:plan_detail", pk=plan.pk),
+        message="Priority saved",
+        context={"plan": plan, "priority": priority},
     )

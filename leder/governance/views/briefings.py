@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from leder.accounts.decorators import verified_staff_required
 from leder.casework.selectors import cases_visible_to
+from leder.core.form_page import fields, form_page, posted
 from leder.governance.forms.briefings import (
     BriefingForm,
     LibrarySearchForm,
@@ -59,19 +60,6 @@ def _briefing_to_change(request: HttpRequest, pk: int):
     if not services.can_write_briefings(request.user, icb=briefing.icb):
         raise PermissionDenied("Only this ICB's briefing writers can change its briefings.")
     return briefing
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
 
 
 @require_GET
@@ -146,7 +134,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 def _briefing_form(request: HttpRequest, icbs: list, **kwargs) -> BriefingForm:
     return BriefingForm(
-        _posted(request),
+        posted(request),
         reviews=selectors.signed_off_reviews(icbs),
         themes=selectors.briefing_themes(),
         show_icb=len(icbs) > 1,
@@ -154,40 +142,34 @@ def _briefing_form(request: HttpRequest, icbs: list, **kwargs) -> BriefingForm:
     )
 
 
-def _values(form: BriefingForm) -> dict:
-    data = form.cleaned_data
-    return {
-        name: data[name]
-        for name in ("title", "summary", "learning", "easy_read", "themes", "source_reviews")
-    }
+BRIEFING_ANSWERS = ("title", "summary", "learning", "easy_read", "themes", "source_reviews")
 
 
 @verified_staff_required
 def create(request: HttpRequest) -> HttpResponse:
     icbs = _writers_only(request)
     form = _briefing_form(request, icbs)
-    if request.method == "POST" and form.is_valid():
-        chosen_icbs = {r.case.notification.icb for r in form.cleaned_data["source_reviews"]}
+
+    def write(data):
+        chosen_icbs = {r.case.notification.icb for r in data["source_reviews"]}
         if len(chosen_icbs) > 1:
-            form.add_error("source_reviews", "Choose reviews of one ICB: a briefing is one ICB's")
-        else:
-            try:
-                created = services.briefing_create(
-                    actor=request.user, icb=chosen_icbs.pop(), **_values(form)
-                )
-            except ValidationError as error:
-                _show_errors(form, error)
-            else:
-                messages.success(request, "Briefing saved as a draft")
-                return redirect("governance:briefing", pk=created.pk)
-    return render(
+            raise ValidationError(
+                {"source_reviews": "Choose reviews of one ICB: a briefing is one ICB's"}
+            )
+        return services.briefing_create(
+            actor=request.user, icb=chosen_icbs.pop(), **fields(data, *BRIEFING_ANSWERS)
+        )
+
+    return form_page(
         request,
-        "governance/briefings/form.jinja",
-        {
-            "form": form,
+        form=form,
+        template="governance/briefings/form.jinja",
+        save=write,
+        success=lambda created: redirect("governance:briefing", pk=created.pk),
+        message="Briefing saved as a draft",
+        context={
             "heading": "Write a learning briefing",
             "has_reviews": bool(form.fields["source_reviews"].choices),
-            "has_errors": bool(form.errors),
         },
     )
 
@@ -201,7 +183,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     listed = {r.pk for r in reviews}
     reviews += [r for r in selectors.source_reviews(found) if r.pk not in listed]
     form = BriefingForm(
-        _posted(request),
+        posted(request),
         reviews=reviews,
         themes=list(selectors.briefing_themes()) + [t for t in found.themes.all() if not t.active],
         initial={
@@ -213,23 +195,19 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "source_reviews": [str(pk) for pk in found.source_reviews.values_list("pk", flat=True)],
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.briefing_update(actor=request.user, briefing=found, **_values(form))
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Changes saved" if changed else "Nothing was changed")
-            return redirect("governance:briefing", pk=found.pk)
-    return render(
+    return form_page(
         request,
-        "governance/briefings/form.jinja",
-        {
-            "form": form,
+        form=form,
+        template="governance/briefings/form.jinja",
+        save=lambda data: services.briefing_update(
+            actor=request.user, briefing=found, **fields(data, *BRIEFING_ANSWERS)
+        ),
+        success=lambda _: redirect("governance:briefing", pk=found.pk),
+        message=lambda changed: "Changes saved" if changed else "Nothing was changed",
+        context={
             "b": BriefingPresenter(found),
             "heading": "Change the briefing",
             "has_reviews": True,
-            "has_errors": bool(form.errors),
         },
     )
 
@@ -263,19 +241,14 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @verified_staff_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     found = _briefing_to_change(request, pk)
-    form = WithdrawForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.briefing_withdraw(
-                actor=request.user, briefing=found, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Briefing withdrawn from the learning library")
-            return redirect("governance:briefing", pk=found.pk)
-    return render(
+    return form_page(
         request,
-        "governance/briefings/withdraw.jinja",
-        {"form": form, "b": BriefingPresenter(found), "has_errors": bool(form.errors)},
+        form=WithdrawForm(posted(request)),
+        template="governance/briefings/withdraw.jinja",
+        save=lambda data: services.briefing_withdraw(
+            actor=request.user, briefing=found, reason=data["reason"]
+        ),
+        success=lambda _: redirect("governance:briefing", pk=found.pk),
+        message="Briefing withdrawn from the learning library",
+        context={"b": BriefingPresenter(found)},
     )

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from leder.accounts.decorators import verified_staff_required
 from leder.core import audit
+from leder.core.form_page import fields, form_page, posted
 from leder.governance.forms.panels import (
     AttendanceForm,
     DecisionForm,
@@ -32,20 +33,6 @@ from leder.governance.models import PanelDecision
 from leder.governance.presenters import panels as present
 from leder.governance.selectors import panels as selectors
 from leder.governance.services import panels as services
-
-
-def _posted(request: HttpRequest):
-    # An empty POST is still a submission (so that "required" errors show).
-    return request.POST if request.method == "POST" else None
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form, beside the answer it is about."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _check_runs(request: HttpRequest, icb) -> None:
@@ -122,19 +109,14 @@ def panel_edit(request: HttpRequest, icb_id: int) -> HttpResponse:
         if found
         else {"name": f"{icb.name} LeDeR governance panel", "quorum": 3}
     )
-    form = PanelForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_save(actor=request.user, icb=icb, **form.cleaned_data)
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Panel details saved" if found else "Panel set up")
-            return redirect("governance:panel", icb_id=icb.pk)
-    return render(
+    return form_page(
         request,
-        "governance/panels/panel_edit.jinja",
-        {"form": form, "icb": icb, "panel": found, "has_errors": bool(form.errors)},
+        form=PanelForm(posted(request), initial=initial),
+        template="governance/panels/panel_edit.jinja",
+        save=lambda data: services.panel_save(actor=request.user, icb=icb, **data),
+        success=lambda _: redirect("governance:panel", icb_id=icb.pk),
+        message="Panel details saved" if found else "Panel set up",
+        context={"icb": icb, "panel": found},
     )
 
 
@@ -146,24 +128,17 @@ def meeting_new(request: HttpRequest, icb_id: int) -> HttpResponse:
     if found is None:
         messages.info(request, "Set up the panel before scheduling its meetings")
         return redirect("governance:panel_edit", icb_id=icb.pk)
-    form = MeetingForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.panel_meeting_schedule(
-                actor=request.user,
-                panel=found,
-                starts_at=form.starts_at(),
-                location=form.cleaned_data["location"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Meeting scheduled")
-            return _to_meeting(meeting)
-    return render(
+    form = MeetingForm(posted(request))
+    return form_page(
         request,
-        "governance/panels/meeting_new.jinja",
-        {"form": form, "icb": icb, "panel": found, "has_errors": bool(form.errors)},
+        form=form,
+        template="governance/panels/meeting_new.jinja",
+        save=lambda data: services.panel_meeting_schedule(
+            actor=request.user, panel=found, starts_at=form.starts_at(), location=data["location"]
+        ),
+        success=_to_meeting,
+        message="Meeting scheduled",
+        context={"icb": icb, "panel": found},
     )
 
 
@@ -276,30 +251,26 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     _check_runs(request, meeting.panel.icb)
     members = selectors.panel_members(meeting.panel.icb)
     form = AttendanceForm(
-        _posted(request),
+        posted(request),
         members=members,
         initial={
             "attendees": [str(u.pk) for u in meeting.attendees.all()],
             "other_attendees": meeting.other_attendees,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            quorum = services.meeting_attendance_record(
-                actor=request.user,
-                meeting=meeting,
-                attendees=form.chosen_users(),
-                other_attendees=form.cleaned_data["other_attendees"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, f"Attendance recorded. {present.quorum_text(quorum)}")
-            return _to_meeting(meeting)
-    return render(
+    return form_page(
         request,
-        "governance/panels/attendance.jinja",
-        _meeting_context(request, meeting, quorum, form=form, has_errors=bool(form.errors)),
+        form=form,
+        template="governance/panels/attendance.jinja",
+        save=lambda data: services.meeting_attendance_record(
+            actor=request.user,
+            meeting=meeting,
+            attendees=form.chosen_users(),
+            other_attendees=data["other_attendees"],
+        ),
+        success=lambda _: _to_meeting(meeting),
+        message=lambda quorum: f"Attendance recorded. {present.quorum_text(quorum)}",
+        context=lambda: _meeting_context(request, meeting, quorum),
     )
 
 
@@ -307,21 +278,16 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, quorum = _meeting(request, pk)
     _check_runs(request, meeting.panel.icb)
-    form = MinutesForm(_posted(request), initial={"minutes": meeting.minutes})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_minutes_save(
-                actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Minutes saved")
-            return _to_meeting(meeting)
-    return render(
+    return form_page(
         request,
-        "governance/panels/minutes.jinja",
-        _meeting_context(request, meeting, quorum, form=form, has_errors=bool(form.errors)),
+        form=MinutesForm(posted(request), initial={"minutes": meeting.minutes}),
+        template="governance/panels/minutes.jinja",
+        save=lambda data: services.meeting_minutes_save(
+            actor=request.user, meeting=meeting, minutes=data["minutes"]
+        ),
+        success=lambda _: _to_meeting(meeting),
+        message="Minutes saved",
+        context=lambda: _meeting_context(request, meeting, quorum),
     )
 
 
@@ -337,40 +303,31 @@ def decision(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     if found.decision != PanelDecision.PENDING:
         messages.info(request, f"The panel has already decided on {row.reference}")
         return _to_meeting(meeting)
-    form = DecisionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_decision_record(
-                actor=request.user,
-                item=found,
-                decision=form.cleaned_data["decision"],
-                comments=form.cleaned_data["comments"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            label = PanelDecision(form.cleaned_data["decision"]).label
-            messages.success(request, f"{row.reference}: {label.lower()}")
-            return _to_meeting(meeting)
-    audit.record_view(
-        actor=request.user,
-        obj=found.review.case,
-        summary=f"Viewed {row.reference} on the agenda of {meeting}",
-        details={"agenda_item": found.pk},
-        request=request,
-    )
-    return render(
+
+    def decided(data):
+        services.panel_decision_record(
+            actor=request.user, item=found, **fields(data, "decision", "comments")
+        )
+        return PanelDecision(data["decision"]).label
+
+    def shown() -> dict:
+        audit.record_view(
+            actor=request.user,
+            obj=found.review.case,
+            summary=f"Viewed {row.reference} on the agenda of {meeting}",
+            details={"agenda_item": found.pk},
+            request=request,
+        )
+        return _meeting_context(request, meeting, quorum, row=row, quorate=quorum.is_quorate)
+
+    return form_page(
         request,
-        "governance/panels/decision.jinja",
-        _meeting_context(
-            request,
-            meeting,
-            quorum,
-            row=row,
-            form=form,
-            quorate=quorum.is_quorate,
-            has_errors=bool(form.errors),
-        ),
+        form=DecisionForm(posted(request)),
+        template="governance/panels/decision.jinja",
+        save=decided,
+        success=lambda _: _to_meeting(meeting),
+        message=lambda label: f"{row.reference}: {label.lower()}",
+        context=shown,
     )
 
 

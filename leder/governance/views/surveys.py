@@ -13,14 +13,14 @@ account) and their results per ICB.
 from functools import wraps
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from leder.accounts.decorators import verified_staff_required
 from leder.core.audit import client_ip
+from leder.core.form_page import form_page, posted
 from leder.governance.forms.surveys import SurveyAnswerForm
 from leder.governance.models import SurveyAudience, SurveyStatus
 from leder.governance.presenters.surveys import ResultsPresenter, SurveyPresenter
@@ -59,19 +59,6 @@ def limit_feedback_posts(view):
     return wrapped
 
 
-def _show_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
 def _respondents_only(request: HttpRequest) -> list:
     icbs = list(services.respondent_icbs(request.user))
     if not icbs:
@@ -107,34 +94,25 @@ def staff_answer(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "governance/surveys/already.jinja", {"s": presenter})
     several = len(icbs) > 1
     form = SurveyAnswerForm(
-        _posted(request),
+        posted(request),
         questions=selectors.questions_of(survey),
         icbs=services.respondent_icbs(request.user) if several else None,
         icb_label="Which ICB are you answering for?",
         icb_hint="You hold roles at more than one ICB. Results are summarised by ICB.",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.survey_response_submit(
-                survey=survey,
-                icb=form.cleaned_data["icb"] if several else icbs[0],
-                answers=form.answers(),
-                respondent=request.user,
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, f"Thank you. Your answers to “{survey.title}” were sent")
-            return redirect("governance:surveys")
-    return render(
+    return form_page(
         request,
-        "governance/surveys/answer.jinja",
-        {
-            "s": presenter,
-            "form": form,
-            "back_href": "governance:surveys",
-            "has_errors": bool(form.errors),
-        },
+        form=form,
+        template="governance/surveys/answer.jinja",
+        save=lambda data: services.survey_response_submit(
+            survey=survey,
+            icb=data["icb"] if several else icbs[0],
+            answers=form.answers(),
+            respondent=request.user,
+        ),
+        success="governance:surveys",
+        message=f"Thank you. Your answers to “{survey.title}” were sent",
+        context={"s": presenter, "back_href": "governance:surveys"},
     )
 
 
@@ -148,7 +126,7 @@ def public_answer(request: HttpRequest, slug: str) -> HttpResponse:
     if survey.status != SurveyStatus.OPEN:
         return render(request, "governance/surveys/closed.jinja", {"s": presenter})
     form = SurveyAnswerForm(
-        _posted(request),
+        posted(request),
         questions=selectors.questions_of(survey),
         icbs=icbs_open(),
         icb_label="Where do you live?",
@@ -156,19 +134,15 @@ def public_answer(request: HttpRequest, slug: str) -> HttpResponse:
         "group answers by area.",
         icb_as_select=True,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.survey_response_submit(
-                survey=survey, icb=form.cleaned_data["icb"], answers=form.answers()
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            return redirect("feedback:thanks", slug=survey.slug)
-    return render(
+    return form_page(
         request,
-        "governance/surveys/answer.jinja",
-        {"s": presenter, "form": form, "public": True, "has_errors": bool(form.errors)},
+        form=form,
+        template="governance/surveys/answer.jinja",
+        save=lambda data: services.survey_response_submit(
+            survey=survey, icb=data["icb"], answers=form.answers()
+        ),
+        success=lambda _: redirect("feedback:thanks", slug=survey.slug),
+        context={"s": presenter, "public": True},
     )
 
 

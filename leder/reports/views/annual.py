@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from leder.accounts.decorators import verified_staff_required
+from leder.core.form_page import form_page, posted
 from leder.reports import selectors, services
 from leder.reports.forms import NARRATIVE_SECTIONS, NarrativeForm, ReportCreateForm
 from leder.reports.models import ReportStatus
@@ -65,28 +66,24 @@ def report_new(request: HttpRequest) -> HttpResponse:
             "Annual reports are prepared by local area contacts and ICB leads, and England's by "
             "national analysts."
         )
-    form = ReportCreateForm(
-        request.POST if request.method == "POST" else None,
-        areas=[(value, name) for value, name, _ in areas],
-    )
-    if request.method == "POST" and form.is_valid():
-        organisation = next(org for value, _, org in areas if value == form.cleaned_data["area"])
-        try:
-            report = services.report_create(
-                actor=request.user,
-                organisation=organisation,
-                year=form.cleaned_data["year"],
-                cohort_kind=form.cleaned_data["cohort"],
-                financial=form.cleaned_data["period"] == "financial",
-            )
-        except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            messages.success(request, f"{report.title} started")
-            return redirect("reports:report", pk=report.pk)
-    return render(
-        request, "reports/annual/new.jinja", {"form": form, "has_errors": bool(form.errors)}
+
+    def start(data):
+        organisation = next(org for value, _, org in areas if value == data["area"])
+        return services.report_create(
+            actor=request.user,
+            organisation=organisation,
+            year=data["year"],
+            cohort_kind=data["cohort"],
+            financial=data["period"] == "financial",
+        )
+
+    return form_page(
+        request,
+        form=ReportCreateForm(posted(request), areas=[(value, name) for value, name, _ in areas]),
+        template="reports/annual/new.jinja",
+        save=start,
+        success=lambda report: redirect("reports:report", pk=report.pk),
+        message=lambda report: f"{report.title} started",
     )
 
 
@@ -99,37 +96,17 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ReportStatus.PUBLISHED,
         ReportStatus.GENERATING,
     )
-    if request.method == "POST":
-        if not may_prepare:
-            raise PermissionDenied("You cannot change this report.")
-        form = NarrativeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.report_narrative_save(
-                    actor=request.user, report=report, sections=form.cleaned_data
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for name, errors in error.message_dict.items():
-                        form.add_error(name if name in form.fields else None, errors)
-                else:
-                    form.add_error(None, error.messages)
-            else:
-                messages.success(request, "Your text has been saved")
-                return redirect("reports:report", pk=report.pk)
-    else:
-        form = NarrativeForm(initial=report.narrative or {})
-    failure = None
-    if report.status == ReportStatus.FAILED and report.failure:
-        failure = ReconciliationFailure.from_dicts(
-            report.failure, may_name=selectors.may_name_records(request.user, _access(report))
-        )
-    return render(
-        request,
-        "reports/annual/detail.jinja",
-        {
+    if request.method == "POST" and not may_prepare:
+        raise PermissionDenied("You cannot change this report.")
+
+    def shown() -> dict:
+        failure = None
+        if report.status == ReportStatus.FAILED and report.failure:
+            failure = ReconciliationFailure.from_dicts(
+                report.failure, may_name=selectors.may_name_records(request.user, _access(report))
+            )
+        return {
             "report": report,
-            "form": form,
             "editable": editable,
             "may_prepare": may_prepare,
             "may_publish": selectors.can_publish(request.user, organisation=report.organisation),
@@ -137,8 +114,18 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": NARRATIVE_SECTIONS,
             "minimum": MINIMUM_SCORE,
             "meets": meets_threshold(report.readability_score),
-            "has_errors": bool(form.errors),
-        },
+        }
+
+    return form_page(
+        request,
+        form=NarrativeForm(posted(request), initial=report.narrative or {}),
+        template="reports/annual/detail.jinja",
+        save=lambda data: services.report_narrative_save(
+            actor=request.user, report=report, sections=data
+        ),
+        success=lambda _: redirect("reports:report", pk=report.pk),
+        message="Your text has been saved",
+        context=shown,
     )
 
 
