@@ -4,7 +4,7 @@ again (they are the only way in) and own the rules."""
 from django import forms
 
 from leder.core.fields import NHSDateField
-from leder.reviews.models import ContactKind, ContactMethod, ContactOutcome
+from leder.reviews.models import ContactKind, ContactMethod, ContactOutcome, ContactPreference
 from leder.reviews.services.uploads import ACCEPTED_DESCRIPTION, max_bytes, size_label
 
 NO_ORGANISATION = ""
@@ -40,10 +40,90 @@ class ContactForm(forms.Form):
         required=False,
         help_text="For example, sister, support worker, community learning disability nurse",
     )
+    telephone = forms.CharField(
+        label="Telephone (optional)",
+        max_length=30,
+        required=False,
+        help_text="For example, 01632 960 001 or 07700 900 982",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "width": 20}),
+    )
+    email = forms.CharField(
+        label="Email address (optional)",
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    address = forms.CharField(
+        label="Postal address (optional)",
+        required=False,
+        help_text="Without the postcode. Letters are sent here",
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "width": 10}),
+    )
+    preferred_contact = forms.ChoiceField(
+        label="How would they like to be contacted?",
+        required=False,
+        choices=ContactPreference.choices,
+        widget=forms.RadioSelect,
+        help_text="Every message the review sends them uses this way",
+    )
+    language = forms.CharField(
+        label="Language, if not English (optional)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"width": 20}),
+    )
+    needs_interpreter = forms.BooleanField(label="They need an interpreter", required=False)
+    easy_read = forms.BooleanField(label="They need easy read", required=False)
+    large_print = forms.BooleanField(label="They need large print", required=False)
+    advocate_name = forms.CharField(
+        label="Advocate's name (optional)",
+        max_length=200,
+        required=False,
+        help_text="Someone they have asked to support them or speak for them",
+    )
+    advocate_telephone = forms.CharField(
+        label="Advocate's telephone (optional)",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "width": 20}),
+    )
+    advocate_email = forms.CharField(
+        label="Advocate's email address (optional)",
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     notes = forms.CharField(
         label="Notes (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    # Sent to `contact_add`/`contact_update` as they are (the organisation is chosen apart).
+    SERVICE_FIELDS = (
+        "name",
+        "kind",
+        "organisation_name",
+        "role",
+        "telephone",
+        "email",
+        "address",
+        "postcode",
+        "preferred_contact",
+        "language",
+        "needs_interpreter",
+        "easy_read",
+        "large_print",
+        "advocate_name",
+        "advocate_telephone",
+        "advocate_email",
+        "notes",
     )
 
     def __init__(self, *args, organisations=(), **kwargs):

@@ -15,6 +15,7 @@ __all__ = [
     "ContactKind",
     "ContactMethod",
     "ContactOutcome",
+    "ContactPreference",
     "ContactStatement",
     "RecordsRequest",
     "RecordsRequestStatus",
@@ -48,8 +49,21 @@ class ContactOutcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ContactPreference(models.TextChoices):
+    """How a contact would like to hear from the review: every message honours it."""
+
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    ADVOCATE = "advocate", "Through their advocate"
+
+
 class Contact(models.Model):
-    """Someone the reviewer has talked to or tried to reach about the person."""
+    """Someone the reviewer has talked to or tried to reach about the person: how to reach them,
+    and (for family and friends above all) how they would like to be contacted and what they
+    need to take part: another language, an interpreter, easy read, large print, an advocate.
+    Messages to the contact honour these (`leder.messaging`)."""
 
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200)
@@ -64,6 +78,25 @@ class Contact(models.Model):
     )
     organisation_name = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=200, blank=True)
+    telephone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField("Email address", blank=True)
+    # The lines of a postal address, one a line, without the postcode.
+    address = models.TextField("Postal address", blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    preferred_contact = models.CharField(
+        "How they would like to be contacted",
+        max_length=20,
+        choices=ContactPreference.choices,
+        blank=True,
+    )
+    # Empty: English.
+    language = models.CharField("Language", max_length=100, blank=True)
+    needs_interpreter = models.BooleanField("Needs an interpreter", default=False)
+    easy_read = models.BooleanField("Easy read", default=False)
+    large_print = models.BooleanField("Large print", default=False)
+    advocate_name = models.CharField("Advocate's name", max_length=200, blank=True)
+    advocate_telephone = models.CharField("Advocate's telephone", max_length=30, blank=True)
+    advocate_email = models.EmailField("Advocate's email address", blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
@@ -75,6 +108,16 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def postal_address_lines(self) -> list[str]:
+        """The address as the lines a letter is addressed with: name, address, postcode."""
+        from leder.core.validators import address_lines
+
+        lines = address_lines(self.address)
+        if not lines or not self.postcode:
+            return []
+        return [self.name, *lines, self.postcode]
 
 
 class ContactAttempt(models.Model):

@@ -102,6 +102,20 @@ def contacts_snapshot(review: Review) -> dict:
                     contact.organisation.name if contact.organisation else contact.organisation_name
                 ),
                 "role": contact.role,
+                "telephone": contact.telephone,
+                "email": contact.email,
+                "address": contact.address,
+                "postcode": contact.postcode,
+                "preferred_contact": contact.get_preferred_contact_display(),
+                "language": contact.language,
+                "needs_interpreter": contact.needs_interpreter,
+                "easy_read": contact.easy_read,
+                "large_print": contact.large_print,
+                "advocate": {
+                    "name": contact.advocate_name,
+                    "telephone": contact.advocate_telephone,
+                    "email": contact.advocate_email,
+                },
                 "notes": contact.notes,
                 "attempts": [
                     {

@@ -33,6 +33,48 @@ def _organisation(contact: Contact) -> str:
     return contact.organisation.name if contact.organisation else contact.organisation_name
 
 
+def contact_needs(contact: Contact) -> list[str]:
+    """What the contact needs to take part, in words: "Polish, with an interpreter", "Easy
+    read", "Large print"."""
+    needs = []
+    if contact.language:
+        needs.append(
+            f"{contact.language}, with an interpreter"
+            if contact.needs_interpreter
+            else contact.language
+        )
+    if contact.easy_read:
+        needs.append("Easy read")
+    if contact.large_print:
+        needs.append("Large print")
+    return needs
+
+
+def contact_detail_rows(contact: Contact) -> list[tuple[str, str]]:
+    """How to reach the contact and what they prefer and need, as (label, text) rows: only the
+    rows with something in them."""
+    rows = []
+    if contact.telephone:
+        rows.append(("Telephone", contact.telephone))
+    if contact.email:
+        rows.append(("Email", contact.email))
+    if contact.address:
+        rows.append(("Address", ", ".join([*contact.address.splitlines(), contact.postcode])))
+    if contact.preferred_contact:
+        rows.append(("Contact them by", contact.get_preferred_contact_display()))
+    needs = contact_needs(contact)
+    if needs:
+        rows.append(("They need", "; ".join(needs)))
+    if contact.advocate_name:
+        advocate = ", ".join(
+            part
+            for part in (contact.advocate_name, contact.advocate_telephone, contact.advocate_email)
+            if part
+        )
+        rows.append(("Advocate", advocate))
+    return rows
+
+
 @dataclass
 class ContactCard:
     contact: Contact
@@ -51,6 +93,7 @@ class ContactCard:
             rows.append(("Organisation", _organisation(c)))
         if c.role:
             rows.append(("Role", c.role))
+        rows.extend(contact_detail_rows(c))
         if c.notes:
             rows.append(("Notes", c.notes))
         return [{"key": {"text": k}, "value": {"text": v}} for k, v in rows]

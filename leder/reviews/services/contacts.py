@@ -11,9 +11,10 @@ row names what was done. Audit summaries carry no names: a contact is personal d
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
-from leder.core import audit
+from leder.core import audit, validators
 from leder.core.models import AuditAction
 from leder.core.time import now, today
 from leder.organisations.models import Organisation
@@ -23,6 +24,7 @@ from leder.reviews.models import (
     ContactKind,
     ContactMethod,
     ContactOutcome,
+    ContactPreference,
     ContactStatement,
     Review,
 )
@@ -37,16 +39,127 @@ def _check_can_edit(*, actor, review: Review) -> None:
         raise PermissionDenied(refusal)
 
 
-def _clean_contact_fields(
-    *, name: str, kind: str, organisation: Organisation | None, organisation_name: str
-) -> tuple[str, str]:
+# What a contact holds besides its name and relationship, each defaulting to empty (a form
+# sends every field; a service call that leaves one out clears it).
+DETAIL_FIELDS = {
+    "organisation_name": "",
+    "role": "",
+    "telephone": "",
+    "email": "",
+    "address": "",
+    "postcode": "",
+    "preferred_contact": "",
+    "language": "",
+    "needs_interpreter": False,
+    "easy_read": False,
+    "large_print": False,
+    "advocate_name": "",
+    "advocate_telephone": "",
+    "advocate_email": "",
+    "notes": "",
+}
+# A way of contacting that needs a detail, and what to say when it is missing.
+NEEDED_FOR = {
+    ContactPreference.EMAIL: ("email", "Enter their email address, or choose another way"),
+    ContactPreference.LETTER: (
+        "address",
+        "Enter their postal address and postcode, or choose another way",
+    ),
+    ContactPreference.PHONE: ("telephone", "Enter their telephone number, or choose another way"),
+    ContactPreference.TEXT: ("telephone", "Enter their mobile number, or choose another way"),
+    ContactPreference.ADVOCATE: (
+        "advocate_name",
+        "Enter their advocate's name, or choose another way",
+    ),
+}
+
+
+def _clean_email(value: str, errors: dict, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            errors[field] = message
+    return value
+
+
+def _clean_phone(value: str, errors: dict, field: str) -> str:
+    try:
+        return validators.telephone(value)
+    except ValidationError as error:
+        errors[field] = error.messages[0]
+        return value
+
+
+def _clean_contact(
+    *, name: str, kind: str, organisation: Organisation | None, details: dict
+) -> dict:
+    """Every field of a contact, trimmed and checked; `ValidationError` naming each problem."""
+    unknown = set(details) - set(DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown contact fields: {sorted(unknown)}")
+    values = {**DETAIL_FIELDS, **details}
+    errors = {}
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Enter the contact's name"})
+        errors["name"] = "Enter the contact's name"
     if kind not in ContactKind.values:
-        raise ValidationError({"kind": "Select how the contact knew the person"})
+        errors["kind"] = "Select how the contact knew the person"
+    cleaned = {
+        key: (value or "").strip() if isinstance(DETAIL_FIELDS[key], str) else bool(value)
+        for key, value in values.items()
+    }
     # A chosen organisation wins over a typed one, so the two cannot disagree.
-    return name, "" if organisation is not None else (organisation_name or "").strip()
+    if organisation is not None:
+        cleaned["organisation_name"] = ""
+    cleaned["address"] = "\n".join(validators.address_lines(cleaned["address"]))
+    cleaned["email"] = _clean_email(
+        cleaned["email"],
+        errors,
+        "email",
+        "Enter an email address in the correct format, like name@example.com",
+    )
+    cleaned["advocate_email"] = _clean_email(
+        cleaned["advocate_email"],
+        errors,
+        "advocate_email",
+        "Enter the advocate's email address in the correct format, like name@example.com",
+    )
+    cleaned["telephone"] = _clean_phone(cleaned["telephone"], errors, "telephone")
+    cleaned["advocate_telephone"] = _clean_phone(
+        cleaned["advocate_telephone"], errors, "advocate_telephone"
+    )
+    try:
+        cleaned["postcode"] = validators.uk_postcode(cleaned["postcode"])
+    except ValidationError as error:
+        errors["postcode"] = error.messages[0]
+    if cleaned["address"] and not cleaned["postcode"] and "postcode" not in errors:
+        errors["postcode"] = "Enter the postcode of their address"
+    if cleaned["postcode"] and not cleaned["address"]:
+        errors["address"] = "Enter their address, as well as the postcode"
+    preference = cleaned["preferred_contact"]
+    if preference and preference not in ContactPreference.values:
+        errors["preferred_contact"] = "Select how they would like to be contacted"
+    elif preference:
+        needed, message = NEEDED_FOR[preference]
+        if not cleaned[needed] and needed not in errors:
+            errors[needed] = message
+        elif (
+            preference == ContactPreference.TEXT
+            and "telephone" not in errors
+            and not validators.mobile_number(cleaned["telephone"])
+        ):
+            errors["telephone"] = "Enter a mobile number for text messages, like 07700 900 982"
+    if cleaned["needs_interpreter"] and not cleaned["language"]:
+        errors["language"] = "Enter the language they need an interpreter for"
+    if not cleaned["advocate_name"] and (
+        cleaned["advocate_telephone"] or cleaned["advocate_email"]
+    ):
+        errors["advocate_name"] = "Enter the advocate's name"
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name, "kind": kind, **cleaned}
 
 
 def contact_add(
@@ -58,24 +171,54 @@ def contact_add(
     organisation: Organisation | None = None,
     organisation_name: str = "",
     role: str = "",
+    telephone: str = "",
+    email: str = "",
+    address: str = "",
+    postcode: str = "",
+    preferred_contact: str = "",
+    language: str = "",
+    needs_interpreter: bool = False,
+    easy_read: bool = False,
+    large_print: bool = False,
+    advocate_name: str = "",
+    advocate_telephone: str = "",
+    advocate_email: str = "",
     notes: str = "",
 ) -> Contact:
-    """Add a contact to the review. Guarantees as the module says."""
+    """Add a contact to the review: who they are, how to reach them, how they would like to be
+    contacted and what they need, their advocate, notes. Each detail is checked: an email address
+    or telephone number in the right form, a postcode with an address, the detail their
+    preferred way of contact needs. Guarantees as the module says."""
     _check_can_edit(actor=actor, review=review)
-    name, organisation_name = _clean_contact_fields(
-        name=name, kind=kind, organisation=organisation, organisation_name=organisation_name
+    fields = _clean_contact(
+        name=name,
+        kind=kind,
+        organisation=organisation,
+        details={
+            "organisation_name": organisation_name,
+            "role": role,
+            "telephone": telephone,
+            "email": email,
+            "address": address,
+            "postcode": postcode,
+            "preferred_contact": preferred_contact,
+            "language": language,
+            "needs_interpreter": needs_interpreter,
+            "easy_read": easy_read,
+            "large_print": large_print,
+            "advocate_name": advocate_name,
+            "advocate_telephone": advocate_telephone,
+            "advocate_email": advocate_email,
+            "notes": notes,
+        },
     )
     with transaction.atomic():
         contact = Contact.objects.create(
             review=review,
-            name=name,
-            kind=kind,
             organisation=organisation,
-            organisation_name=organisation_name,
-            role=(role or "").strip(),
-            notes=(notes or "").strip(),
             created_at=now(),
             created_by=actor,
+            **fields,
         )
         review_version_record(
             actor=actor,
@@ -101,23 +244,48 @@ def contact_update(
     organisation: Organisation | None = None,
     organisation_name: str = "",
     role: str = "",
+    telephone: str = "",
+    email: str = "",
+    address: str = "",
+    postcode: str = "",
+    preferred_contact: str = "",
+    language: str = "",
+    needs_interpreter: bool = False,
+    easy_read: bool = False,
+    large_print: bool = False,
+    advocate_name: str = "",
+    advocate_telephone: str = "",
+    advocate_email: str = "",
     notes: str = "",
 ) -> Contact:
-    """Change a contact's details. A save that changes nothing writes nothing; otherwise the
-    guarantees the module says."""
+    """Change a contact's details (every field: one left out is cleared, as `contact_add`
+    checks them). A save that changes nothing writes nothing; otherwise the guarantees the
+    module says. The audit row names the fields changed, never their values."""
     review = contact.review
     _check_can_edit(actor=actor, review=review)
-    name, organisation_name = _clean_contact_fields(
-        name=name, kind=kind, organisation=organisation, organisation_name=organisation_name
+    new = _clean_contact(
+        name=name,
+        kind=kind,
+        organisation=organisation,
+        details={
+            "organisation_name": organisation_name,
+            "role": role,
+            "telephone": telephone,
+            "email": email,
+            "address": address,
+            "postcode": postcode,
+            "preferred_contact": preferred_contact,
+            "language": language,
+            "needs_interpreter": needs_interpreter,
+            "easy_read": easy_read,
+            "large_print": large_print,
+            "advocate_name": advocate_name,
+            "advocate_telephone": advocate_telephone,
+            "advocate_email": advocate_email,
+            "notes": notes,
+        },
     )
-    new = {
-        "name": name,
-        "kind": kind,
-        "organisation_id": organisation.pk if organisation else None,
-        "organisation_name": organisation_name,
-        "role": (role or "").strip(),
-        "notes": (notes or "").strip(),
-    }
+    new["organisation_id"] = organisation.pk if organisation else None
     with transaction.atomic():
         locked = Contact.objects.select_for_update().get(pk=contact.pk)
         changed = [field for field, value in new.items() if getattr(locked, field) != value]

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from leder.accounts.decorators import verified_staff_required
 from leder.casework.selectors.case import providers_matching
 from leder.core import audit
+from leder.core.form_page import fields, form_page, posted
 from leder.core.time import today
 from leder.reviews.forms.contacts import (
     ContactAttemptForm,
@@ -125,55 +126,42 @@ def _contact_page(request, access, *, contact=None):
         organisations.append(contact.organisation)
     initial = {}
     if contact is not None:
-        initial = {
-            "name": contact.name,
-            "kind": contact.kind,
-            "organisation": str(contact.organisation_id or ""),
-            "organisation_name": contact.organisation_name,
-            "role": contact.role,
-            "notes": contact.notes,
-        }
-    form = ContactForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        organisations=organisations,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fields = {
-            "name": data["name"],
-            "kind": data["kind"],
-            "organisation": form.chosen_organisation,
-            "organisation_name": data["organisation_name"],
-            "role": data["role"],
-            "notes": data["notes"],
-        }
+        initial = {name: getattr(contact, name) for name in ContactForm.SERVICE_FIELDS}
+        initial["organisation"] = str(contact.organisation_id or "")
+    form = ContactForm(posted(request), initial=initial, organisations=organisations)
+
+    def save(data):
+        details = fields(data, *ContactForm.SERVICE_FIELDS)
         try:
             if contact is None:
-                saved = _save(
-                    form,
-                    lambda: services.contact_add(
-                        actor=request.user, review=access.review, **fields
-                    ),
+                return services.contact_add(
+                    actor=request.user,
+                    review=access.review,
+                    organisation=form.chosen_organisation,
+                    **details,
                 )
-            else:
-                saved = _save(
-                    form,
-                    lambda: services.contact_update(actor=request.user, contact=contact, **fields),
-                )
+            return services.contact_update(
+                actor=request.user,
+                contact=contact,
+                organisation=form.chosen_organisation,
+                **details,
+            )
         except PermissionDenied:
             raise _Refused(access) from None
-        if saved:
-            messages.success(request, "Contact added" if contact is None else "Contact saved")
-            return redirect(review_url("reviews:contacts", access))
+
     _audit(request, access, "add a contact" if contact is None else "change a contact")
-    return _render(
+    return form_page(
         request,
-        "contact_form",
-        access,
         form=form,
-        contact=contact,
-        back_href=review_url("reviews:contacts", access),
+        template="reviews/contacts/contact_form.jinja",
+        save=save,
+        success=lambda saved: redirect(review_url("reviews:contacts", access)),
+        message="Contact added" if contact is None else "Contact saved",
+        context={
+            "p": WorkspacePresenter(access, today=today()),
+            "contact": contact,
+            "back_href": review_url("reviews:contacts", access),
+        },
     )
 
 
