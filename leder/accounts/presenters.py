@@ -174,6 +174,12 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "What staff, people with lived experience and families told us",
     ),
     StaffLink(
+        "Your ICB's LeDeR contact details",
+        "organisations:leder_contact_mine",
+        frozenset({Role.LAC}),
+        "How families and notifiers reach the LeDeR team, and where they can raise concerns",
+    ),
+    StaffLink(
         "Dashboards and figures",
         "reports:index",
         frozenset(

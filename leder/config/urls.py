@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("leder.notifications.urls")),
     path("staff/", include("leder.casework.urls")),
     path("staff/", include("leder.reviews.urls")),
+    path("staff/", include("leder.organisations.urls")),
     path("staff/governance/", include("leder.governance.urls")),
     path("staff/reports/", include("leder.reports.urls")),
     path("staff/national/", include("leder.exports.urls")),

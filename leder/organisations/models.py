@@ -205,3 +205,46 @@ class UnplacedRecord(models.Model):
     def __str__(self) -> str:
         predecessor = self.predecessor.ods_code
         return f"{self.follower} {self.reference} ({predecessor}, {self.effective_on})"
+
+
+class IcbContactDetails(models.Model):
+    """How people reach an ICB's LeDeR team, and where they can raise concerns outside LeDeR,
+    as the ICB's local area contact sets them. E-mails, letters, the public form's help and a
+    family's "raise a concern" page show them; nothing here is personal data."""
+
+    icb = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="leder_contact_details",
+        limit_choices_to={"kind": OrganisationKind.ICB},
+        verbose_name="ICB",
+    )
+    team_name = models.CharField(max_length=200, default="LeDeR team")
+    telephone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField("Email address", blank=True)
+    # The lines of the team's postal address, one a line, without the postcode.
+    address = models.TextField("Postal address", blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    opening_hours = models.CharField(max_length=200, blank=True)
+    complaints_telephone = models.CharField("Complaints telephone", max_length=30, blank=True)
+    complaints_email = models.EmailField("Complaints email address", blank=True)
+    complaints_url = models.URLField("Complaints web page", blank=True)
+    pals_telephone = models.CharField("Patient advice (PALS) telephone", max_length=30, blank=True)
+    pals_email = models.EmailField("Patient advice (PALS) email address", blank=True)
+    pals_url = models.URLField("Patient advice (PALS) web page", blank=True)
+    advocacy_name = models.CharField("Local advocacy service", max_length=200, blank=True)
+    advocacy_telephone = models.CharField("Advocacy telephone", max_length=30, blank=True)
+    advocacy_url = models.URLField("Advocacy web page", blank=True)
+    coroner_name = models.CharField("Coroner's office", max_length=200, blank=True)
+    coroner_telephone = models.CharField("Coroner's office telephone", max_length=30, blank=True)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "ICB LeDeR contact details"
+        verbose_name_plural = "ICB LeDeR contact details"
+
+    def __str__(self) -> str:
+        return f"LeDeR contact details of {self.icb}"

@@ -152,3 +152,14 @@ def records_pointing_at_closed_organisations(
         if len(found) >= limit:
             break
     return found
+
+
+def icb_contact_details(icb: Organisation | None):
+    """The LeDeR contact details `icb`'s local area contact has set, or None. Not personal data,
+    so not scoped: e-mails, letters and public pages show them. Use
+    `presenters.icb_contact(icb)` to show them."""
+    if icb is None:
+        return None
+    from leder.organisations.models import IcbContactDetails
+
+    return IcbContactDetails.objects.filter(icb=icb).first()

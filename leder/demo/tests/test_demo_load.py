@@ -163,3 +163,11 @@ def test_a_second_run_loads_nothing(loaded, settings):
         Case.objects.count(),
         AuditEvent.objects.count(),
     )
+
+
+def test_each_demo_icb_has_its_leder_contact_details(loaded):
+    from leder.organisations.presenters import icb_contact
+
+    for ods_code, _label, _ in DEMO_ICBS:
+        contact = icb_contact(Organisation.objects.get(ods_code=ods_code))
+        assert contact.is_set and contact.complaints.is_set and contact.advocacy.is_set

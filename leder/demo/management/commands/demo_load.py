@@ -19,6 +19,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from leder.accounts import services as accounts
 from leder.accounts.models import Role, User
 from leder.demo import casework, synthetic
+from leder.demo import contact_details as demo_contact_details
 from leder.demo import governance as demo_governance
 from leder.notifications import services as notifications
 from leder.notifications.models import (
@@ -107,6 +108,10 @@ class Command(BaseCommand):
         # One transaction: a load that fails half-way leaves nothing, so it can be run again.
         with transaction.atomic():
             users = self._users()
+            for area in self._areas(users):
+                demo_contact_details.icb_contact_details(
+                    icb=area.icb, label=area.label, lac=area.lac
+                )
             made = self._notifications(count, users)
             states = casework.load(areas=self._areas(users), rng=random.Random(SEED))
             demo_governance.feedback_surveys(users[demo_email("admin")], random.Random(SEED))
