@@ -169,6 +169,22 @@ class ReviewContent:
     # none for an autistic adult without one, not_known).
     ld_severity: str = "moderate"
 
+    # The person's profile (`leder.reviews.profile`, version 2026-1: keys and allowed values
+    # are listed there).
+    profile: tuple[tuple[str, object], ...] = (
+        ("downs_syndrome", "no"),
+        ("cerebral_palsy", "no"),
+        ("epilepsy", "no"),
+        ("long_term_conditions", ("hypertension",)),
+        ("mobility", "some_help"),
+        ("communication", "some_speech"),
+        ("sensory", ("none",)),
+        ("lived_in", "supported_living"),
+        ("support", "round_the_clock"),
+        ("out_of_area_placement", "no"),
+        ("mental_health_act_detained", "no"),
+    )
+
     # Timeline of care: (days before the death, `TimelineEventKind` value, what happened, and
     # optionally the organisation's name). A "gp" event without one names the person's GP
     # practice, when the notification gives it.
@@ -233,6 +249,7 @@ def write_initial_review(
         writer.family()
         writer.contacts()
         writer.pen_portrait()
+        writer.profile()
         writer.timeline()
         writer.questions()
         writer.cause_of_death()
@@ -393,6 +410,15 @@ class _Writer:
                 "what_mattered": self.text(c.what_mattered),
                 "what_people_said": self.text(c.what_people_said),
                 "ld_severity": c.ld_severity,
+            },
+        )
+
+    def profile(self) -> None:
+        self.simple(
+            "profile",
+            {
+                key: list(value) if isinstance(value, tuple) else value
+                for key, value in self.content.profile
             },
         )
 

@@ -1,3 +1,10 @@
 """Import every module that registers review sections, so the registry is complete at start-up."""
 
-from leder.reviews.parts import contacts, learning, questions, timeline, workspace  # noqa: F401
+from leder.reviews.parts import (  # noqa: F401
+    contacts,
+    learning,
+    profile,
+    questions,
+    timeline,
+    workspace,
+)

@@ -187,6 +187,26 @@ def test_a_reviewer_completes_an_initial_review_with_records_uploaded_and_submit
     click(page, "button:has-text('Save and mark as complete')")
     assert "Pen portrait saved and marked as complete" in page.content()
 
+    # The person's profile: every question answered (checkboxes for conditions and senses).
+    open_section(page, workspace, "The person's profile")
+    axe_check(page)
+    for name, value in (
+        ("downs_syndrome", "no"),
+        ("cerebral_palsy", "no"),
+        ("epilepsy", "yes"),
+        ("long_term_conditions", "hypertension"),
+        ("mobility", "some_help"),
+        ("communication", "verbal"),
+        ("sensory", "none"),
+        ("lived_in", "family_home"),
+        ("support", "none"),
+        ("out_of_area_placement", "no"),
+        ("mental_health_act_detained", "no"),
+    ):
+        page.check(f"input[name={name}][value={value}]")
+    click(page, "button:has-text('Save and mark as complete')")
+    assert "The person's profile saved and marked as complete" in page.content()
+
     # Timeline of care: two events, then marked complete.
     open_section(page, workspace, "Timeline of care")
     axe_check(page)

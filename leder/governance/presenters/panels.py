@@ -252,6 +252,8 @@ class PaperReview:
     row: AgendaRow
     version_number: int
     sections: list[SnapshotSection]
+    # The person's profile, from the initial review (`reviews.presenters.profile`).
+    profile: object = None
 
     @property
     def heading(self) -> str:
@@ -269,12 +271,19 @@ class PaperReview:
         ]
 
 
-def paper_reviews(rows: list[AgendaRow], snapshots: dict) -> list[PaperReview]:
-    """`snapshots` maps an agenda item's pk to (version number, snapshot)."""
+def paper_reviews(
+    rows: list[AgendaRow], snapshots: dict, *, initial: dict | None = None
+) -> list[PaperReview]:
+    """`snapshots` maps an agenda item's pk to (version number, snapshot); `initial` to the
+    snapshot of the case's initial review, whose profile the pack shows."""
+    from leder.reviews.presenters.profile import ProfilePresenter
+
+    initial = initial or {}
     out = []
     for row in rows:
         if row.item.pk not in snapshots:
             continue
         number, snapshot = snapshots[row.item.pk]
-        out.append(PaperReview(row, number, snapshot_sections("focused", snapshot)))
+        found = ProfilePresenter.from_snapshot(initial.get(row.item.pk))
+        out.append(PaperReview(row, number, snapshot_sections("focused", snapshot), found))
     return out

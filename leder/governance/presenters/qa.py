@@ -223,9 +223,13 @@ class ContentBlock:
     answers: list[Answer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     comments: list[CommentRow] = field(default_factory=list)
+    # For the "profile" kind: the person's profile (`reviews.presenters.profile`).
+    profile: object = None
 
     @property
     def is_empty(self) -> bool:
+        if self.profile is not None:
+            return self.profile.is_empty
         return not (self.rows or self.groups or self.answers or self.notes)
 
 
@@ -421,6 +425,10 @@ def review_content(review, snapshot: dict | None, *, comments=()) -> list[Conten
     blocks = []
     for section in sections.sections_for(review.kind):
         block = _block(review, section, snapshot.get(section.key), reference=reference)
+        if section.key == "profile":
+            from leder.reviews.presenters.profile import ProfilePresenter
+
+            block.kind, block.profile = "profile", ProfilePresenter.from_snapshot(snapshot)
         block.comments = by_section.get(section.key, [])
         blocks.append(block)
     return blocks

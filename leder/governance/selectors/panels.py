@@ -171,6 +171,24 @@ def latest_snapshots(items: list[AgendaItem]) -> dict[int, tuple[int, dict]]:
     return out
 
 
+def initial_snapshots(items: list[AgendaItem]) -> dict[int, dict]:
+    """For the papers pack: each readable item's *initial* review as last recorded (submitted
+    before the focused review began, unchangeable since), by agenda item pk: the person's profile
+    and pen portrait are there, not in the focused review."""
+    from leder.reviews.models import ReviewVersion
+
+    readable = {i.review.case_id: i.pk for i in items if getattr(i, "can_read", False)}
+    out = {}
+    latest = ReviewVersion.objects.filter(
+        review__case_id__in=readable,
+        review__kind="initial",
+        number=F("review__current_version"),
+    ).select_related("review")
+    for version in latest:
+        out[readable[version.review.case_id]] = version.snapshot
+    return out
+
+
 def review_signoffs(review: Review) -> QuerySet:
     """Every sign-off of `review`, oldest first, with who signed off and who reopened. The
     caller has already checked the user may read the review."""
@@ -189,6 +207,7 @@ __all__ = [
     "PanelMember",
     "agenda",
     "agenda_item_for",
+    "initial_snapshots",
     "latest_snapshots",
     "meeting_for",
     "meetings_of",

@@ -351,7 +351,9 @@ def papers(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, quorum = _meeting(request, pk)
     items = selectors.agenda(user=request.user, meeting=meeting)
     rows = present.agenda_rows(meeting, items)
-    reviews = present.paper_reviews(rows, selectors.latest_snapshots(items))
+    reviews = present.paper_reviews(
+        rows, selectors.latest_snapshots(items), initial=selectors.initial_snapshots(items)
+    )
     pdf = render_papers(
         request,
         {

@@ -78,6 +78,8 @@ class Block:
     kind: str
     answers: list[Answer] = field(default_factory=list)
     rows: list = field(default_factory=list)
+    # For the "profile" kind: the person's profile (`presenters.profile.ProfilePresenter`).
+    profile: object = None
 
 
 def humanise(name: str) -> str:
@@ -253,6 +255,13 @@ class FamilyCopy:
         ):
             rows = _learning_rows(self.review)
             return Block(section.key, section.title, "learning", rows=rows) if rows else None
+        if section.key == "profile":
+            from leder.reviews.presenters.profile import ProfilePresenter
+
+            found = ProfilePresenter.for_review(self.review)
+            if not found.family_rows:
+                return None
+            return Block(section.key, "About the person", "profile", profile=found)
         data = section.snapshot(self.review)
         if section.key == "questions":
             answers = _question_answers(self.review, data)

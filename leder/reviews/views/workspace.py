@@ -182,6 +182,8 @@ def section(request: HttpRequest, reference: str, kind: str, key: str) -> HttpRe
             sec.form_class, review=review, initial=dict(row.data) if row else None
         )
     record_page_view(request, access, sec.title)
+    # A section may add what its own page template needs (`extra["page_context"](review)`).
+    extra = sec.extra.get("page_context") if sec.extra else None
     return render(
         request,
         [f"reviews/sections/{key}.jinja", "reviews/workspace/section.jinja"],
@@ -193,6 +195,7 @@ def section(request: HttpRequest, reference: str, kind: str, key: str) -> HttpRe
             row=row,
             answers=present.answer_rows(sec, row.data if row else {}),
             has_errors=bool(form.errors),
+            **(extra(review) if extra else {}),
         ),
     )
 
