@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 
 from leder.accounts.decorators import verified_staff_required
 from leder.core import audit
+from leder.core.form_page import form_page
 from leder.core.time import today
 from leder.reviews import sections
 from leder.reviews.forms.workspace import VersionCompareForm, bind_section_form, json_ready
@@ -51,6 +52,75 @@ def refuse_change(request: HttpRequest, access: ReviewAccess) -> HttpResponse:
         messages.info(request, access.refusal)
         return redirect(present.review_url("reviews:workspace", access))
     raise PermissionDenied(access.refusal)
+
+
+def section_saved(
+    request: HttpRequest, access: ReviewAccess, *, title: str, changed: bool, draft: bool
+) -> HttpResponse:
+    """After a section's save: say whether it was saved as a draft, marked as complete, or
+    changed nothing, and go back to the workspace."""
+    if not changed:
+        messages.info(request, f"{title}: there were no changes to save")
+    elif draft:
+        messages.success(request, f"{title} saved. You can come back to it later")
+    else:
+        messages.success(request, f"{title} saved and marked as complete")
+    return redirect(present.review_url("reviews:workspace", access))
+
+
+def section_form_page(
+    request: HttpRequest,
+    access: ReviewAccess,
+    *,
+    form_class,
+    initial: dict | None,
+    title: str,
+    template: str | list[str],
+    save,
+    context,
+    draft: bool | None = None,
+    success=None,
+    rename=None,
+) -> HttpResponse:
+    """The form page of a review section, in the one form page shape (`core.form_page`).
+
+    "Save and come back later" saves a draft (every answer optional); "Save and mark as
+    complete" needs every required answer; either way an answer that is not valid is an error,
+    nothing is saved and the page keeps what was typed. A POST from anyone who may not edit is
+    `refuse_change`d. `save(data, complete=…)` calls the service; `success(changed)` (by default
+    `section_saved`) answers after the save, `changed` saying whether it made a new version.
+    `draft` overrides which button was pressed (a save on the way to another page is a draft).
+    `context(form)` is called only when the page is shown.
+    """
+    review = access.review
+    if request.method == "POST" and not access.can_edit:
+        return refuse_change(request, access)
+    if draft is None:
+        draft = request.POST.get("action") != "complete"
+    if request.method == "POST":
+        form = bind_section_form(form_class, review=review, data=request.POST, draft=draft)
+    else:
+        form = bind_section_form(form_class, review=review, initial=initial)
+
+    def saving(data) -> bool:
+        version = review.current_version
+        save(data, complete=not draft)
+        return review.current_version != version
+
+    return form_page(
+        request,
+        form=form,
+        template=template,
+        save=saving,
+        success=success
+        or (
+            lambda changed: section_saved(
+                request, access, title=title, changed=changed, draft=draft
+            )
+        ),
+        context=lambda: context(form),
+        rename=rename,
+    )
 
 
 def _is_the_reviewer(request: HttpRequest, access: ReviewAccess) -> bool:
@@ -156,44 +226,28 @@ def section(request: HttpRequest, reference: str, kind: str, key: str) -> HttpRe
     if review is None:
         return redirect(present.review_url("reviews:workspace", access))
     row = sections.stored(review, key)
-    if request.method == "POST":
-        if not access.can_edit:
-            return refuse_change(request, access)
-        draft = request.POST.get("action") != "complete"
-        form = bind_section_form(sec.form_class, review=review, data=request.POST, draft=draft)
-        if form.is_valid():
-            version = review.current_version
-            review_section_save(
-                actor=request.user,
-                review=review,
-                key=key,
-                data=json_ready(form.cleaned_data),
-                complete=not draft,
-            )
-            if review.current_version == version:
-                messages.info(request, f"{sec.title}: there were no changes to save")
-            elif draft:
-                messages.success(request, f"{sec.title} saved. You can come back to it later")
-            else:
-                messages.success(request, f"{sec.title} saved and marked as complete")
-            return redirect(present.review_url("reviews:workspace", access))
-    else:
-        form = bind_section_form(
-            sec.form_class, review=review, initial=dict(row.data) if row else None
-        )
-    record_page_view(request, access, sec.title)
-    return render(
-        request,
-        [f"reviews/sections/{key}.jinja", "reviews/workspace/section.jinja"],
-        page_context(
+
+    def shown(form) -> dict:
+        record_page_view(request, access, sec.title)
+        return page_context(
             request,
             access,
             section=sec,
-            form=form,
             row=row,
             answers=present.answer_rows(sec, row.data if row else {}),
-            has_errors=bool(form.errors),
+        )
+
+    return section_form_page(
+        request,
+        access,
+        form_class=sec.form_class,
+        initial=dict(row.data) if row else None,
+        title=sec.title,
+        template=[f"reviews/sections/{key}.jinja", "reviews/workspace/section.jinja"],
+        save=lambda data, complete: review_section_save(
+            actor=request.user, review=review, key=key, data=json_ready(data), complete=complete
         ),
+        context=shown,
     )
 
 
