@@ -472,7 +472,8 @@ def avoidable_weights(frame: pl.DataFrame, list_version: str | None = None) -> p
         & (pl.col("date_of_death").dt.year() >= pl.col("_first_year"))
         & ~(
             pl.col("_sex_only").is_not_null()
-            & pl.col("sex").is_in(("female", "male"))
+            # A missing sex is not known: it does not hide the death (as `avoidable.counts`).
+            & pl.col("sex").fill_null("").is_in(("female", "male"))
             & (pl.col("sex") != pl.col("_sex_only"))
         )
     ).fill_null(False)
