@@ -19,6 +19,7 @@ from leder.core.form_page import form_page
 from leder.core.time import today
 from leder.reviews import sections
 from leder.reviews.forms.workspace import VersionCompareForm, bind_section_form, json_ready
+from leder.reviews.oversight import ReviewerComments, oversight
 from leder.reviews.presenters import workspace as present
 from leder.reviews.selectors.workspace import (
     ReviewAccess,
@@ -155,18 +156,12 @@ def page_context(request: HttpRequest, access: ReviewAccess, **extra) -> dict:
 def _qa_comments(access: ReviewAccess) -> dict:
     """The comments of quality assurance that returned this review, by section, for the
     reviewer to act on while amending it (empty otherwise)."""
-    from django.urls import reverse
-
-    from leder.governance.presenters.qa import qa_comment_rows_by_section
-    from leder.governance.selectors.qa import qa_comments_for
-
-    if access.review is None or access.kind != "initial":
-        return {"qa_comment_rows": {}}
-    reference = access.case.reference
-    return {
-        "qa_comment_rows": qa_comment_rows_by_section(qa_comments_for(access.review), reference),
-        "qa_comments_href": reverse("governance:qa_comments", kwargs={"reference": reference}),
-    }
+    comments = (
+        oversight().comments_for_reviewer(access.review)
+        if access.review is not None
+        else ReviewerComments()
+    )
+    return {"qa_comment_rows": comments.by_section, "qa_comments_href": comments.href}
 
 
 @verified_staff_required
