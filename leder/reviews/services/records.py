@@ -29,7 +29,7 @@ def edit_refusal(*, user, review: Review) -> str | None:
     to, and only while the case is at this review's stage (so not after submission, until QA or
     the panel returns it)."""
     case = review.case
-    if case.reviewer_id is None or case.reviewer.user_id != getattr(user, "pk", None):
+    if not case.is_reviewer(user):
         return "Only the reviewer the case is allocated to can change the review."
     if review.pk and oversight().is_locked(review):
         return (

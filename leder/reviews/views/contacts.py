@@ -54,7 +54,7 @@ def _refuse(request: HttpRequest, access: ReviewAccess) -> HttpResponse:
     """The case's own reviewer is told why they cannot change the review now (it was
     submitted); anyone else, who never could, gets 403."""
     case = access.case
-    if case.reviewer_id is not None and case.reviewer.user_id == request.user.pk:
+    if case.is_reviewer(request.user):
         messages.info(request, access.refusal)
         return redirect(review_url("reviews:workspace", access))
     raise PermissionDenied(access.refusal)

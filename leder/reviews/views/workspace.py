@@ -126,7 +126,7 @@ def section_form_page(
 
 def _is_the_reviewer(request: HttpRequest, access: ReviewAccess) -> bool:
     case = access.case
-    return case.reviewer_id is not None and case.reviewer.user_id == request.user.pk
+    return case.is_reviewer(request.user)
 
 
 def _read_only_text(request: HttpRequest, access: ReviewAccess) -> str:
