@@ -73,26 +73,17 @@ class QuestionFormSet(BaseInlineFormSet):
             )
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(AdministratorsOnly, admin.TabularInline):
+    may_manage = staticmethod(services.can_manage_surveys)
+
     model = SurveyQuestion
     form = QuestionForm
     formset = QuestionFormSet
     extra = 1
     ordering = ("order",)
 
-    def _allowed(self, request) -> bool:
-        return services.can_manage_surveys(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
     def has_delete_permission(self, request, obj=None):
+        # A question nobody has answered can be removed; one with answers stays.
         return self._allowed(request) and not (obj is not None and obj.responses.exists())
 
 
