@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from leder.accounts import rules, services
+from leder.accounts.admin_access import AdministratorsOnly
 from leder.accounts.models import ROLE_ORGANISATION_KIND, Membership, Role, User
 from leder.core.time import today
 from leder.organisations.models import Organisation
@@ -66,26 +67,6 @@ try:
             admin.site.unregister(_model)
 except ImportError:  # pragma: no cover - axes is always installed here
     pass
-
-
-class AdministratorOnly:
-    """Admin permissions come from `rules`, not from Django's per-model permissions, so that
-    there is one answer to "may this person manage accounts"."""
-
-    def has_module_permission(self, request):
-        return rules.can_manage_users(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return rules.can_manage_users(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return rules.can_manage_users(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return rules.can_manage_users(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- roles --------------------------------------------------------------------------------------
@@ -189,7 +170,9 @@ def _save_memberships(request, formset, user: User) -> None:
             formset.changed_objects.append((membership, ["ends_on"]))
 
 
-class MembershipInline(AdministratorOnly, admin.TabularInline):
+class MembershipInline(AdministratorsOnly, admin.TabularInline):
+    may_manage = staticmethod(rules.can_manage_users)
+
     model = Membership
     form = MembershipForm
     formset = MembershipInlineFormSet
@@ -204,7 +187,9 @@ class MembershipInline(AdministratorOnly, admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AdministratorOnly, admin.ModelAdmin):
+class MembershipAdmin(AdministratorsOnly, admin.ModelAdmin):
+    may_manage = staticmethod(rules.can_manage_users)
+
     form = MembershipForm
     list_display = ("user", "role", "organisation", "starts_on", "ends_on")
     list_filter = ("role", "organisation__kind")
@@ -288,7 +273,9 @@ class UserAdminForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(AdministratorOnly, admin.ModelAdmin):
+class UserAdmin(AdministratorsOnly, admin.ModelAdmin):
+    may_manage = staticmethod(rules.can_manage_users)
+
     form = UserAdminForm
     inlines = [MembershipInline]
     list_display = ("email", "full_name", "job_title", "is_active", "is_staff", "last_login")

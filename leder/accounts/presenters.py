@@ -39,14 +39,6 @@ class StaffLink:
     description: str = ""
 
 
-# Who may open the case list: those who see case content (see casework.selectors).
-CASE_LIST_ROLES = frozenset(
-    {Role.LAC, Role.SENIOR_REVIEWER, Role.REVIEWER, Role.PANEL_MEMBER, Role.PANEL_CHAIR}
-)
-ICB_DASHBOARD_ROLES = frozenset(
-    {Role.LAC, Role.SENIOR_REVIEWER, Role.ICB_LEAD, Role.PANEL_MEMBER, Role.PANEL_CHAIR}
-)
-
 # What each role is offered on the staff home page. Pages that other apps have not added yet are
 # skipped (their URL names do not resolve), so this table can name them before they exist.
 STAFF_LINKS: tuple[StaffLink, ...] = (
@@ -76,7 +68,7 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
     StaffLink(
         "Cases",
         "casework:case_list",
-        CASE_LIST_ROLES,
+        rules.CASE_CONTENT_ROLES,
         "Find cases, allocate reviewers and watch deadlines",
     ),
     StaffLink(
@@ -94,7 +86,7 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
     StaffLink(
         "Dashboard",
         "casework:dashboard",
-        ICB_DASHBOARD_ROLES,
+        rules.ICB_DASHBOARD_ROLES,
         "Where every notified death in your area stands",
     ),
     StaffLink(
@@ -151,7 +143,12 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "Learning library",
         "governance:library",
         frozenset(
-            {*CASE_LIST_ROLES, Role.ICB_LEAD, Role.REGIONAL_COORDINATOR, Role.NATIONAL_ANALYST}
+            {
+                *rules.CASE_CONTENT_ROLES,
+                Role.ICB_LEAD,
+                Role.REGIONAL_COORDINATOR,
+                Role.NATIONAL_ANALYST,
+            }
         ),
         "De-identified learning briefings from every ICB, by theme",
     ),
@@ -164,7 +161,7 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
     StaffLink(
         "Feedback surveys",
         "governance:surveys",
-        frozenset({*CASE_LIST_ROLES, Role.ICB_LEAD}),
+        frozenset({*rules.CASE_CONTENT_ROLES, Role.ICB_LEAD}),
         "Tell us about your work as a reviewer or on the panel",
     ),
     StaffLink(

@@ -22,6 +22,18 @@ from leder.accounts.decorators import verified_staff_required  # noqa: F401
 from leder.accounts.models import ICB_ROLES, Membership, Role
 from leder.organisations.models import Organisation, OrganisationKind
 
+# The roles that show case content: the people who work on cases open the case list and the case
+# pages (and see only their rows). ICB leads, regional coordinators, national analysts and
+# administrators see counts on the dashboards instead, never a list of people.
+CASE_CONTENT_ROLES = frozenset(
+    {Role.LAC, Role.REVIEWER, Role.SENIOR_REVIEWER, Role.PANEL_MEMBER, Role.PANEL_CHAIR}
+)
+# The ICB roles that read their ICB's dashboard. Reviewers are not among them: they work on the
+# cases allocated to them and have no part in running the area.
+ICB_DASHBOARD_ROLES = frozenset(
+    {Role.LAC, Role.SENIOR_REVIEWER, Role.ICB_LEAD, Role.PANEL_MEMBER, Role.PANEL_CHAIR}
+)
+
 # The (role, organisation id) pairs a user holds today, cached on the user object: a page asks
 # several rules about the same request.user, and one query is enough.
 _ROLES_CACHE_ATTR = "_leder_current_roles"

@@ -436,8 +436,10 @@ def covid_deaths(extract: Extract):
 
 def avoidable_weights(frame: pl.DataFrame, list_version: str | None = None) -> pl.DataFrame:
     """`frame` with `preventable` and `treatable` weights (0, 0.5 or 1) for each death, by the
-    ONS avoidable mortality list: the cause's row, under 75, COVID-19 from 2020, breast cancer
-    in women (or sex not known). One list lookup per distinct code, then vectorised."""
+    ONS avoidable mortality list: `reference.avoidable.counts` (the rule's one statement: the
+    row's age limit, its first year, its sex) applied to the whole frame at once, with one list
+    lookup per distinct code. `test_avoidable_weights_agree_with_the_reference` keeps the two
+    in agreement at every row's boundaries."""
     distinct = frame.get_column("underlying_cause").drop_nulls().unique().to_list()
     rows = []
     for code in distinct:
@@ -472,7 +474,8 @@ def avoidable_weights(frame: pl.DataFrame, list_version: str | None = None) -> p
         & (pl.col("date_of_death").dt.year() >= pl.col("_first_year"))
         & ~(
             pl.col("_sex_only").is_not_null()
-            & pl.col("sex").is_in(("female", "male"))
+            # A missing sex is not known: it does not hide the death (as `avoidable.counts`).
+            & pl.col("sex").fill_null("").is_in(tuple(avoidable.KNOWN_SEXES))
             & (pl.col("sex") != pl.col("_sex_only"))
         )
     ).fill_null(False)

@@ -13,34 +13,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 
-from leder.accounts import rules
+from leder.accounts.admin_access import AdministratorsOnly
 from leder.api import services
 from leder.api.models import ApiClient, ApiScope, ApiToken
 from leder.core.time import now
 
 ROTATION_GRACE = timedelta(hours=24)
-
-
-class AdministratorsOnly:
-    """Permissions come from `leder.accounts.rules`, not Django's per-model permissions."""
-
-    def _allowed(self, request) -> bool:
-        return rules.is_administrator(request.user)
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _show_tokens(modeladmin, request, issued: list[services.IssuedToken]):

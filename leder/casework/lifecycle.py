@@ -19,7 +19,7 @@ RESUME = "resume-to-held-state"
 
 
 def _is_case_reviewer(case, actor) -> str | None:
-    if case.reviewer_id is None or case.reviewer.user_id != getattr(actor, "pk", None):
+    if not case.is_reviewer(actor):
         return "Only the reviewer the case is allocated to can do this."
     return None
 
@@ -36,7 +36,7 @@ def _not_an_author(case, actor) -> str | None:
     from leder.reviews.models import ReviewVersion
 
     user_id = getattr(actor, "pk", None)
-    if case.reviewer_id is not None and case.reviewer.user_id == user_id:
+    if case.is_reviewer(actor):
         return "You cannot quality-assure or sign off a review you wrote."
     if ReviewVersion.objects.filter(review__case=case, saved_by_id=user_id).exists():
         return "You cannot quality-assure or sign off a review you wrote."

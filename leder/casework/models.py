@@ -86,6 +86,10 @@ class Case(models.Model):
     def icb_id(self) -> int:
         return self.notification.icb_id
 
+    def is_reviewer(self, user) -> bool:
+        """Whether `user` is the reviewer the case is allocated to now (offered or reviewing)."""
+        return self.reviewer_id is not None and self.reviewer.user_id == getattr(user, "pk", None)
+
 
 class ImmutableRow(models.Model):
     """A row written once and never changed: history is appended, not edited."""

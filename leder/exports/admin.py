@@ -10,31 +10,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from leder.accounts import rules
+from leder.accounts.admin_access import AdministratorsOnly
 from leder.exports import services
 from leder.exports.models import DataSharingAgreement, Recipient
-
-
-class AdministratorsOnly:
-    """Permissions come from `leder.accounts.rules`, not Django's per-model permissions."""
-
-    def _allowed(self, request) -> bool:
-        return rules.is_administrator(request.user)
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _errors_on_form(form, error: ValidationError) -> None:

@@ -4,17 +4,15 @@ from django import forms
 
 from leder.core.presenters import date_long
 from leder.core.time import today
-from leder.exports.models import ExportFormat
+from leder.exports.models import AgreementState, ExportFormat
 
 
 def agreement_label(agreement) -> str:
-    day = today()
-    if agreement.expires_on < day:
-        when = f"expired on {date_long(agreement.expires_on)}"
-    elif agreement.starts_on > day:
-        when = f"starts on {date_long(agreement.starts_on)}"
-    else:
-        when = f"in force until {date_long(agreement.expires_on)}"
+    when = {
+        AgreementState.EXPIRED: f"expired on {date_long(agreement.expires_on)}",
+        AgreementState.NOT_STARTED: f"starts on {date_long(agreement.starts_on)}",
+        AgreementState.IN_FORCE: f"in force until {date_long(agreement.expires_on)}",
+    }[agreement.state_on(today())]
     return f"{agreement.recipient.name}: {agreement.reference} ({when})"
 
 

@@ -61,7 +61,22 @@ class Recipient(models.Model):
         return self.name
 
 
+class AgreementState(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_FORCE = "in_force", "In force"
+    EXPIRED = "expired", "Expired"
+
+
+class AgreementQuerySet(models.QuerySet):
+    def in_force_on(self, day: date) -> "AgreementQuerySet":
+        """The agreements in force on `day`: the query form of `DataSharingAgreement.state_on`."""
+        return self.filter(starts_on__lte=day, expires_on__gte=day)
+
+
 class DataSharingAgreement(models.Model):
+    """An agreement is in force from `starts_on` to `expires_on`, both days included; this model
+    is the one place that says so (`state_on`, and `in_force_on` for queries)."""
+
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="agreements")
     reference = models.CharField(max_length=60, unique=True)
     purpose = models.TextField()
@@ -78,6 +93,8 @@ class DataSharingAgreement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = AgreementQuerySet.as_manager()
+
     class Meta:
         ordering = ["recipient", "-starts_on"]
         constraints = [
@@ -90,8 +107,15 @@ class DataSharingAgreement(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} ({self.recipient})"
 
+    def state_on(self, day: date) -> AgreementState:
+        if self.expires_on < day:
+            return AgreementState.EXPIRED
+        if self.starts_on > day:
+            return AgreementState.NOT_STARTED
+        return AgreementState.IN_FORCE
+
     def in_force_on(self, day: date) -> bool:
-        return self.starts_on <= day <= self.expires_on
+        return self.state_on(day) == AgreementState.IN_FORCE
 
 
 class ExportStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from leder.core.presenters import count, date_long, datetime_long
 from leder.core.time import today
 from leder.exports import formats
-from leder.exports.models import DatasetExport, ExportFormat, ExportStatus
+from leder.exports.models import AgreementState, DatasetExport, ExportFormat, ExportStatus
 from leder.exports.services import cohort_of
 
 STATUS_TAG_COLOURS = {
@@ -146,6 +146,13 @@ class ExportPresenter:
         ]
 
 
+AGREEMENT_TAG_CLASSES = {
+    AgreementState.EXPIRED: "nhsuk-tag--red",
+    AgreementState.NOT_STARTED: "nhsuk-tag--grey",
+    AgreementState.IN_FORCE: "nhsuk-tag--green",
+}
+
+
 class AgreementPresenter:
     def __init__(self, agreement):
         day = today()
@@ -155,12 +162,8 @@ class AgreementPresenter:
         self.starts = date_long(agreement.starts_on)
         self.expires = date_long(agreement.expires_on)
         self.documents_note = agreement.documents_note
-        if agreement.expires_on < day:
-            self.state_tag = {"text": "Expired", "classes": "nhsuk-tag--red"}
-        elif agreement.starts_on > day:
-            self.state_tag = {"text": "Not started", "classes": "nhsuk-tag--grey"}
-        else:
-            self.state_tag = {"text": "In force", "classes": "nhsuk-tag--green"}
+        state = agreement.state_on(day)
+        self.state_tag = {"text": state.label, "classes": AGREEMENT_TAG_CLASSES[state]}
 
 
 class RecipientPresenter:

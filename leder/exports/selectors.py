@@ -31,10 +31,7 @@ def recipients_for(user) -> QuerySet[Recipient]:
 
 
 def agreements_in_force(*, recipient: Recipient) -> QuerySet[DataSharingAgreement]:
-    day = today()
-    return recipient.agreements.filter(starts_on__lte=day, expires_on__gte=day).order_by(
-        "-expires_on"
-    )
+    return recipient.agreements.in_force_on(today()).order_by("-expires_on")
 
 
 def agreements_for(user) -> QuerySet[DataSharingAgreement]:

@@ -31,6 +31,7 @@ from leder.core.presenters import date_long
 from leder.core.time import now, today
 from leder.exports import formats, spec
 from leder.exports.models import (
+    AgreementState,
     DatasetExport,
     DataSharingAgreement,
     ExportFormat,
@@ -281,14 +282,14 @@ def agreement_update(*, actor, agreement: DataSharingAgreement, **changes) -> Da
 
 def agreement_refusal(agreement: DataSharingAgreement, *, on: date | None = None) -> str | None:
     """Why data may not be shared under `agreement` on `on` (today), or None."""
-    on = on or today()
-    if agreement.expires_on < on:
+    state = agreement.state_on(on or today())
+    if state == AgreementState.EXPIRED:
         return (
             f"The data-sharing agreement {agreement.reference} expired on "
             f"{date_long(agreement.expires_on)}. No data can be shared under it: an "
             "administrator must record a renewed agreement first."
         )
-    if agreement.starts_on > on:
+    if state == AgreementState.NOT_STARTED:
         return (
             f"The data-sharing agreement {agreement.reference} does not start until "
             f"{date_long(agreement.starts_on)}. No data can be shared under it before then."

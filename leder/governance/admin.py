@@ -9,6 +9,7 @@ read-only and only whether it is active can change, so a new checklist is a new 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from leder.accounts.admin_access import AdministratorsOnly
 from leder.governance.models import QAChecklist, QAChecklistItem
 from leder.governance.services.qa import (
     checklist_in_use,
@@ -16,7 +17,6 @@ from leder.governance.services.qa import (
     qa_checklist_item_save,
     qa_checklist_version_save,
 )
-from leder.reviews.admin import AdministratorsOnly
 
 
 class QAChecklistItemInline(admin.TabularInline):

@@ -13,31 +13,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from leder.accounts.admin_access import AdministratorsOnly
 from leder.governance.models import Survey, SurveyQuestion
 from leder.governance.services import surveys as services
-
-
-class AdministratorsOnly:
-    """Permissions come from `leder.accounts.rules` (administrators define surveys), not Django's
-    per-model permissions."""
-
-    def _allowed(self, request) -> bool:
-        return services.can_manage_surveys(request.user)
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SurveyForm(forms.ModelForm):
@@ -95,31 +73,24 @@ class QuestionFormSet(BaseInlineFormSet):
             )
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(AdministratorsOnly, admin.TabularInline):
+    may_manage = staticmethod(services.can_manage_surveys)
+
     model = SurveyQuestion
     form = QuestionForm
     formset = QuestionFormSet
     extra = 1
     ordering = ("order",)
 
-    def _allowed(self, request) -> bool:
-        return services.can_manage_surveys(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
     def has_delete_permission(self, request, obj=None):
+        # A question nobody has answered can be removed; one with answers stays.
         return self._allowed(request) and not (obj is not None and obj.responses.exists())
 
 
 @admin.register(Survey)
 class SurveyAdmin(AdministratorsOnly, admin.ModelAdmin):
+    may_manage = staticmethod(services.can_manage_surveys)
+
     form = SurveyForm
     inlines = (QuestionInline,)
     list_display = ("title", "audience", "anonymous", "status", "created_at")

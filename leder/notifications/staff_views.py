@@ -8,7 +8,7 @@ messages) on one page, and the notification is recorded with channel "telephone"
 
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leder.accounts.models import Role
 from leder.accounts.rules import organisations_where, verified_staff_required
 from leder.core.audit import client_ip
+from leder.core.form_page import form_page, posted
 from leder.core.time import today
 from leder.notifications import forms
 from leder.notifications.eligibility import explanation_for
@@ -71,6 +72,37 @@ def _telephone_forms(data, *, icbs) -> dict[type, forms.QuestionForm]:
     return built
 
 
+class TelephoneForms:
+    """Every question of the public form on one page, standing as one form for `form_page`:
+    valid when each of them is, its answers theirs together, and an error put on the form that
+    asks the question (a refusal about no question goes with the dates, which it is about)."""
+
+    def __init__(self, data, *, icbs):
+        self.by_class = _telephone_forms(data, icbs=icbs)
+
+    def is_valid(self) -> bool:
+        return all([form.is_valid() for form in self.by_class.values()])
+
+    @property
+    def cleaned_data(self) -> dict:
+        return {k: v for form in self.by_class.values() for k, v in form.cleaned_data.items()}
+
+    @property
+    def errors(self) -> dict:
+        return {k: v for form in self.by_class.values() for k, v in form.errors.items()}
+
+    @property
+    def fields(self) -> dict:
+        return {k: v for form in self.by_class.values() for k, v in form.fields.items()}
+
+    def add_error(self, name: str | None, errors) -> None:
+        owner = next(
+            (form for form in self.by_class.values() if name in form.fields),
+            self.by_class[forms.DatesForm],
+        )
+        owner.add_error(name, errors)
+
+
 def _submission_key(value: str | None) -> uuid.UUID:
     try:
         return uuid.UUID(value or "")
@@ -84,49 +116,44 @@ def telephone_entry(request: HttpRequest) -> HttpResponse:
     icbs = lac_icbs(request.user)
     if not icbs.exists():
         raise PermissionDenied("Only a local area contact can record a telephone notification.")
-    data = request.POST if request.method == "POST" else None
-    built = _telephone_forms(data, icbs=icbs)
-    submission_key = _submission_key(data.get("submission_key") if data else None)
+    form = TelephoneForms(posted(request), icbs=icbs)
+    submission_key = _submission_key(request.POST.get("submission_key"))
 
-    if data is not None and all(form.is_valid() for form in built.values()):
-        answers = {}
-        for form in built.values():
-            answers.update(form.cleaned_data)
-        person, notifier = forms.submission_inputs(answers)
-        try:
-            result = notification_submit(
-                person=person,
-                notifier=notifier,
-                channel=Channel.TELEPHONE,
-                submission_key=submission_key,
-                recorded_by=request.user,
-                ip_address=client_ip(request),
-            )
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                built[forms.DatesForm].add_error(name, messages)
-        else:
-            reference = result.notification.reference
-            done = dict(request.session.get(TELEPHONE_DONE_KEY, {}))
-            done.setdefault(
-                reference,
-                {
-                    "outcome": result.assessment.outcome,
-                    "reason": result.assessment.reason,
-                    "possible_duplicates": len(result.duplicate_flags),
-                },
-            )
-            request.session[TELEPHONE_DONE_KEY] = dict(list(done.items())[-10:])
-            return redirect("notifications:telephone_done", reference=reference)
+    def record(data):
+        person, notifier = forms.submission_inputs(data)
+        return notification_submit(
+            person=person,
+            notifier=notifier,
+            channel=Channel.TELEPHONE,
+            submission_key=submission_key,
+            recorded_by=request.user,
+            ip_address=client_ip(request),
+        )
 
-    return render(
+    def done(result) -> HttpResponse:
+        reference = result.notification.reference
+        recent = dict(request.session.get(TELEPHONE_DONE_KEY, {}))
+        recent.setdefault(
+            reference,
+            {
+                "outcome": result.assessment.outcome,
+                "reason": result.assessment.reason,
+                "possible_duplicates": len(result.duplicate_flags),
+            },
+        )
+        request.session[TELEPHONE_DONE_KEY] = dict(list(recent.items())[-10:])
+        return redirect("notifications:telephone_done", reference=reference)
+
+    return form_page(
         request,
-        "notifications/staff/telephone.jinja",
-        {
-            "f": {form_class.__name__: form for form_class, form in built.items()},
-            "all_forms": list(built.values()),
+        form=form,
+        template="notifications/staff/telephone.jinja",
+        save=record,
+        success=done,
+        context={
+            "f": {form_class.__name__: each for form_class, each in form.by_class.items()},
+            "all_forms": list(form.by_class.values()),
             "submission_key": str(submission_key),
-            "has_errors": any(form.errors for form in built.values()),
         },
     )
 

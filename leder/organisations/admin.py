@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from leder.accounts import rules
+from leder.accounts.admin_access import AdministratorsOnly
 from leder.core.time import today
 from leder.organisations import followers
 from leder.organisations.errors import (
@@ -67,28 +69,6 @@ class RegionFilter(admin.SimpleListFilter):
         )
 
 
-class AdministratorsOnly:
-    """Permissions come from `leder.accounts.rules`, not Django's per-model permissions, so an
-    administrator who is not a superuser can manage organisations and nobody else can."""
-
-    def _allowed(self, request) -> bool:
-        from leder.accounts import rules
-
-        return rules.can_manage_organisations(request.user)
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-
 class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
@@ -116,6 +96,8 @@ class OrganisationAdminForm(forms.ModelForm):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AdministratorsOnly, admin.ModelAdmin):
+    may_manage = staticmethod(rules.can_manage_organisations)
+
     form = OrganisationAdminForm
     list_display = ("ods_code", "name", "kind", "region", "icb", "opened_on", "closed_on")
     list_filter = ("kind", RegionFilter, OpenOnTodayFilter)
@@ -171,6 +153,8 @@ class SuccessionAdmin(AdministratorsOnly, admin.ModelAdmin):
     """Successions are loaded by migrations and applied by `manage.py restructure_apply`; the
     one choice left to an administrator is which successor of a split holds what cannot be
     placed."""
+
+    may_manage = staticmethod(rules.can_manage_organisations)
 
     list_display = (
         "predecessor",
@@ -244,6 +228,8 @@ class UnplacedRecordAdminForm(forms.ModelForm):
 class UnplacedRecordAdmin(AdministratorsOnly, admin.ModelAdmin):
     """Administrators decide unplaced roles and providers here. Notifications are the local
     area contact's to decide, outside the admin (administrators have no case access)."""
+
+    may_manage = staticmethod(rules.can_manage_organisations)
 
     form = UnplacedRecordAdminForm
     list_display = (

@@ -57,7 +57,8 @@ _SEX_ONLY: dict[tuple[str, str], str] = {
     (VERSION, "Breast cancer (females only)"): "female",
 }
 
-_KNOWN_SEXES = frozenset({"female", "male"})
+# The sexes a record may state; any other value (or none) is "not known" (see `counts`).
+KNOWN_SEXES = frozenset({"female", "male"})
 
 _CATEGORY = re.compile(r"^[A-Z]\d{2}$")
 _SUBCATEGORY = re.compile(r"^[A-Z]\d{2}\.\d$")
@@ -194,7 +195,9 @@ def lookup(code: str, list_version: str | None = None) -> ListRow | None:
 
 
 def counts(row: ListRow, age_at_death: int, died_on: date, sex: str | None = None) -> bool:
-    """Whether a death in `row` counts, given age, date of death and (optionally) sex.
+    """Whether a death in `row` counts, given age, date of death and (optionally) sex: the one
+    statement of the rule (the analytics library's `avoidable_weights` applies it to a whole
+    frame at once, and a test keeps the two in agreement at every row's boundaries).
 
     Sex ("female", "male", anything else = not known) is only used for rows limited to one sex
     (breast cancer, females only); only a *known* other sex excludes the death, because a
@@ -203,7 +206,7 @@ def counts(row: ListRow, age_at_death: int, died_on: date, sex: str | None = Non
         return False
     if row.first_year is not None and died_on.year < row.first_year:
         return False
-    known_other_sex = sex in _KNOWN_SEXES and sex != row.sex_only
+    known_other_sex = sex in KNOWN_SEXES and sex != row.sex_only
     return not (row.sex_only and known_other_sex)
 
 

@@ -12,33 +12,10 @@ always means what it meant when it was given.
 from django import forms
 from django.contrib import admin
 
+from leder.accounts import rules
+from leder.accounts.admin_access import AdministratorsOnly
 from leder.reviews.models import GradingLevel, GradingScale, LearningTheme
 from leder.reviews.services.learning import learning_theme_save
-
-
-class AdministratorsOnly:
-    """Permissions come from `leder.accounts.rules` (administrators maintain reference data),
-    not Django's per-model permissions."""
-
-    def _allowed(self, request) -> bool:
-        from leder.accounts import rules
-
-        return rules.can_manage_organisations(request.user)
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LearningThemeForm(forms.ModelForm):
@@ -59,6 +36,8 @@ class LearningThemeForm(forms.ModelForm):
 
 @admin.register(LearningTheme)
 class LearningThemeAdmin(AdministratorsOnly, admin.ModelAdmin):
+    may_manage = staticmethod(rules.can_manage_organisations)
+
     form = LearningThemeForm
     list_display = ("name", "parent", "active")
     list_filter = ("active",)
@@ -91,6 +70,8 @@ class GradingLevelInline(admin.TabularInline):
 
 @admin.register(GradingScale)
 class GradingScaleAdmin(AdministratorsOnly, admin.ModelAdmin):
+    may_manage = staticmethod(rules.can_manage_organisations)
+
     list_display = ("version", "effective_from", "description")
     readonly_fields = ("version", "effective_from", "description")
     inlines = (GradingLevelInline,)

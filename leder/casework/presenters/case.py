@@ -109,7 +109,7 @@ class CasePresenter:
     @property
     def back_href(self) -> str:
         """The reviewer's own list for a reviewer of this case, the case list for others."""
-        if self.case.reviewer is not None and self.case.reviewer.user_id == self.user.pk:
+        if self.case.is_reviewer(self.user):
             return reverse("casework:my_cases")
         return reverse("casework:case_list")
 

@@ -6,29 +6,20 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from leder.accounts.models import Role
-from leder.accounts.rules import has_any_role, organisations_where
+from leder.accounts.rules import CASE_CONTENT_ROLES, has_any_role, organisations_where
 from leder.casework.models import Allocation, Case, CaseEvent, CaseHold
 from leder.casework.selectors import cases_visible_to
 from leder.casework.selectors.register import OPEN_REVIEW_STATES
 from leder.core.time import today
 from leder.organisations.models import PROVIDER_KINDS, Organisation
 
-# Roles that can see some case content. Anyone else gets a 403 from case pages: their role never
-# shows identities (ICB leads, regional, national, administrators see counts only).
-CASE_ROLES = (
-    Role.LAC,
-    Role.REVIEWER,
-    Role.SENIOR_REVIEWER,
-    Role.PANEL_MEMBER,
-    Role.PANEL_CHAIR,
-)
 # Roles whose holders can be allocated cases (the lifecycle's "accept" and "decline").
 REVIEWING_ROLES = (Role.REVIEWER, Role.SENIOR_REVIEWER)
 
 
 def can_see_cases(user) -> bool:
     """True if `user` holds a role that shows case content somewhere."""
-    return has_any_role(user, *CASE_ROLES)
+    return has_any_role(user, *CASE_CONTENT_ROLES)
 
 
 def can_review(user) -> bool:

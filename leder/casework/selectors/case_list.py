@@ -23,16 +23,6 @@ from leder.core.time import today as today_in_london
 from leder.organisations.models import Organisation
 from leder.reference.models import EthnicCategory
 
-# The roles for which `cases_visible_to` can return rows: they may open the list (and see only
-# those rows). ICB leads, regional coordinators, national analysts and administrators see
-# counts on the dashboards instead, never a list of people.
-LIST_ROLES = (
-    Role.LAC,
-    Role.SENIOR_REVIEWER,
-    Role.REVIEWER,
-    Role.PANEL_MEMBER,
-    Role.PANEL_CHAIR,
-)
 # The roles that see every case of their ICB, and so may filter by reviewer.
 WHOLE_ICB_ROLES = (Role.LAC, Role.SENIOR_REVIEWER)
 
@@ -102,7 +92,7 @@ class CaseListFilters:
 
 def can_see_case_list(user) -> bool:
     """True if `user` holds, today, a role for which the case list can show anything."""
-    return rules.has_any_role(user, *LIST_ROLES)
+    return rules.has_any_role(user, *rules.CASE_CONTENT_ROLES)
 
 
 def can_export_case_list(user) -> bool:
@@ -132,7 +122,7 @@ def audit_scope(*, filters: CaseListFilters, icb_ids: set[int]) -> int | str:
 
 def case_list_icbs(user) -> QuerySet[Organisation]:
     """The ICBs the user may filter the list by: where they hold a list role."""
-    return rules.organisations_where(user, *LIST_ROLES).order_by("name")
+    return rules.organisations_where(user, *rules.CASE_CONTENT_ROLES).order_by("name")
 
 
 def case_export_icbs(user) -> QuerySet[Organisation]:

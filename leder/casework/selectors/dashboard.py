@@ -20,8 +20,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from leder.accounts.models import Role
-from leder.accounts.rules import is_national_analyst, organisations_where, regions_where
+from leder.accounts.rules import (
+    ICB_DASHBOARD_ROLES,
+    is_national_analyst,
+    organisations_where,
+    regions_where,
+)
 from leder.casework.deadlines import DueStatus
 from leder.casework.models import Case, CaseState, RecruitmentStatus, Reviewer
 from leder.casework.selectors import cases_visible_to
@@ -29,20 +33,10 @@ from leder.casework.selectors.deadlines import due_status_q, past_due_q
 from leder.notifications.models import Notification, NotificationState
 from leder.organisations.models import Organisation
 
-# The ICB roles that may read their ICB's dashboard. Reviewers are not among them: they work on
-# the cases allocated to them and have no part in running the area.
-DASHBOARD_ROLES = (
-    Role.LAC,
-    Role.SENIOR_REVIEWER,
-    Role.ICB_LEAD,
-    Role.PANEL_MEMBER,
-    Role.PANEL_CHAIR,
-)
-
 
 def dashboard_icbs_for(user) -> QuerySet[Organisation]:
     """The ICBs whose dashboard `user` may read today: where they hold a dashboard role."""
-    return organisations_where(user, *DASHBOARD_ROLES).order_by("name")
+    return organisations_where(user, *ICB_DASHBOARD_ROLES).order_by("name")
 
 
 def dashboard_regions_for(user) -> QuerySet[Organisation]:

@@ -182,11 +182,7 @@ def _offer_to(*, actor, case: Case) -> Allocation:
     """The open offer of `case` to `actor`. PermissionDenied if `actor` is not the reviewer the
     case is offered to: nobody accepts or declines on a reviewer's behalf."""
     allocation = _current_allocation(case)
-    if (
-        case.reviewer_id is None
-        or case.reviewer.user_id != getattr(actor, "pk", None)
-        or allocation is None
-    ):
+    if not case.is_reviewer(actor) or allocation is None:
         raise PermissionDenied("Only the reviewer the case is offered to can accept or decline it.")
     return allocation
 

@@ -120,7 +120,7 @@ def _offered_case(request: HttpRequest, reference: str):
     if not case_selectors.can_review(request.user):
         raise PermissionDenied("This page is for reviewers.")
     case = case_selectors.case_for(user=request.user, reference=reference)
-    if case.reviewer is None or case.reviewer.user_id != request.user.pk:
+    if not case.is_reviewer(request.user):
         raise PermissionDenied("Only the reviewer the case is offered to can accept or decline it.")
     if case.state != CaseState.ALLOCATED:
         messages.info(request, f"{case.reference} is not waiting for your answer.")

@@ -194,7 +194,7 @@ def comments_by_section(comments, reference: str) -> list[dict]:
 
 
 def qa_comment_rows_by_section(comments, reference: str) -> dict[str, list[CommentRow]]:
-    """{section key: comment rows} for the review's pages (see `_comments.jinja`)."""
+    """{section key: comment rows} for the review's pages (see `reviews/_qa_comments.jinja`)."""
     out: dict[str, list[CommentRow]] = {}
     for comment in comments:
         out.setdefault(comment.section_key, []).append(CommentRow(comment, reference))

@@ -116,7 +116,7 @@ def _with_rounds(review: Review) -> Review:
 
 
 def _is_reviewer(user, case: Case) -> bool:
-    return case.reviewer_id is not None and case.reviewer.user_id == getattr(user, "pk", None)
+    return case.is_reviewer(user)
 
 
 def qa_access(*, user, reference: str) -> QAAccess:

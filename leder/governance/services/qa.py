@@ -418,7 +418,7 @@ def respond_refusal(*, user, comment: QAComment) -> str | None:
     comments of the latest round when it was returned and the review is back with them."""
     review = comment.round.review
     case = review.case
-    if case.reviewer_id is None or case.reviewer.user_id != getattr(user, "pk", None):
+    if not case.is_reviewer(user):
         return "Only the reviewer the case is allocated to can respond to quality assurance."
     latest = latest_round(review)
     if (
@@ -436,7 +436,7 @@ def qa_comment_respond(*, actor, comment: QAComment, response: str) -> QAComment
     or why they did not). It can be changed until the review is resubmitted."""
     review = comment.round.review
     case = review.case
-    if case.reviewer_id is None or case.reviewer.user_id != getattr(actor, "pk", None):
+    if not case.is_reviewer(actor):
         raise PermissionDenied(
             "Only the reviewer the case is allocated to can respond to quality assurance."
         )

@@ -408,7 +408,7 @@ def render_comments_macro(rows, **kwargs) -> str:
     from django.template import engines
 
     template = engines["jinja2"].from_string(
-        '{% from "governance/qa/_comments.jinja" import qa_comments %}'
+        '{% from "reviews/_qa_comments.jinja" import qa_comments %}'
         "{{ qa_comments(rows, respond=respond) }}"
     )
     return template.render({"rows": rows, "respond": kwargs.get("respond", True)})

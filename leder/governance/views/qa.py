@@ -17,6 +17,7 @@ from django.urls import reverse
 from leder.accounts.decorators import verified_staff_required
 from leder.casework.models import CaseState
 from leder.core import audit, presenters
+from leder.core.form_page import fields, form_page, posted
 from leder.core.time import today
 from leder.governance.forms.qa import ChecklistForm, CommentForm, DecisionForm, ResponseForm
 from leder.governance.presenters import qa as present
@@ -32,15 +33,6 @@ def _record_view(request: HttpRequest, access: selectors.QAAccess, page: str) ->
         details={"page": page},
         request=request,
     )
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form, beside the answer it is about."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _header(access: selectors.QAAccess) -> dict:
@@ -97,7 +89,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- the QA page ------------------------------------------------------------------------------
 
 
-def _qa_page(request, access, *, checklist_form=None, comment_form=None) -> HttpResponse:
+def _qa_page_context(request, access, *, checklist_form=None, comment_form=None) -> dict:
     rounds = selectors.qa_rounds(access.review)
     current = rounds[-1]
     comments = list(current.comments.all())
@@ -110,31 +102,27 @@ def _qa_page(request, access, *, checklist_form=None, comment_form=None) -> Http
             choices=present.section_choices(access.review), initial={"section_key": section}
         )
     _record_view(request, access, "review")
-    return render(
-        request,
-        "governance/qa/review.jinja",
-        {
-            **_header(access),
-            "round": current,
-            "round_tag": present.outcome_tag(current.outcome),
-            "round_rows": present.RoundView(current, access.case.reference).summary_rows,
-            "earlier_rounds": len(rounds) - 1,
-            "blocks": present.review_content(access.review, snapshot, comments=comments),
-            "overall_comments": present.comment_rows(
-                [c for c in comments if not c.section_key], access.case.reference
-            ),
-            "checklist_rows": present.checklist_rows(current),
-            "can_assess": can_assess,
-            "refusal": access.refusal,
-            "checklist_form": checklist_form,
-            "comment_form": comment_form,
-            "approve_href": present.qa_url("qa_approve", access.case.reference),
-            "return_href": present.qa_url("qa_return", access.case.reference),
-            "has_errors": bool(
-                (checklist_form and checklist_form.errors) or (comment_form and comment_form.errors)
-            ),
-        },
-    )
+    return {
+        **_header(access),
+        "round": current,
+        "round_tag": present.outcome_tag(current.outcome),
+        "round_rows": present.RoundView(current, access.case.reference).summary_rows,
+        "earlier_rounds": len(rounds) - 1,
+        "blocks": present.review_content(access.review, snapshot, comments=comments),
+        "overall_comments": present.comment_rows(
+            [c for c in comments if not c.section_key], access.case.reference
+        ),
+        "checklist_rows": present.checklist_rows(current),
+        "can_assess": can_assess,
+        "refusal": access.refusal,
+        "checklist_form": checklist_form,
+        "comment_form": comment_form,
+        "approve_href": present.qa_url("qa_approve", access.case.reference),
+        "return_href": present.qa_url("qa_return", access.case.reference),
+        "has_errors": bool(
+            (checklist_form and checklist_form.errors) or (comment_form and comment_form.errors)
+        ),
+    }
 
 
 @verified_staff_required
@@ -143,7 +131,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     the checklist, adds a comment, or removes one (`action`)."""
     access = selectors.qa_access(user=request.user, reference=reference)
     if request.method != "POST":
-        return _qa_page(request, access)
+        return render(request, "governance/qa/review.jinja", _qa_page_context(request, access))
     if access.refusal:
         raise PermissionDenied(access.refusal)
     here = present.qa_url("qa_review", reference)
@@ -153,33 +141,30 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     action = request.POST.get("action", "")
     if action == "checklist":
         form = ChecklistForm(request.POST, round=access.pending)
-        if form.is_valid():
-            try:
-                services.qa_checklist_save(
-                    actor=request.user, round=access.pending, answers=form.answers()
-                )
-            except ValidationError as error:
-                _show_errors(form, error)
-            else:
-                messages.success(request, "Checklist saved")
-                return redirect(f"{here}#checklist")
-        return _qa_page(request, access, checklist_form=form)
+        return form_page(
+            request,
+            form=form,
+            template="governance/qa/review.jinja",
+            save=lambda _: services.qa_checklist_save(
+                actor=request.user, round=access.pending, answers=form.answers()
+            ),
+            success=lambda _: redirect(f"{here}#checklist"),
+            message="Checklist saved",
+            context=lambda: _qa_page_context(request, access, checklist_form=form),
+        )
     if action == "comment":
         form = CommentForm(request.POST, choices=present.section_choices(access.review))
-        if form.is_valid():
-            try:
-                services.qa_comment_add(
-                    actor=request.user,
-                    round=access.pending,
-                    section_key=form.cleaned_data["section_key"],
-                    text=form.cleaned_data["text"],
-                )
-            except ValidationError as error:
-                _show_errors(form, error)
-            else:
-                messages.success(request, "Comment added")
-                return redirect(f"{here}#comments")
-        return _qa_page(request, access, comment_form=form)
+        return form_page(
+            request,
+            form=form,
+            template="governance/qa/review.jinja",
+            save=lambda data: services.qa_comment_add(
+                actor=request.user, round=access.pending, **fields(data, "section_key", "text")
+            ),
+            success=lambda _: redirect(f"{here}#comments"),
+            message="Comment added",
+            context=lambda: _qa_page_context(request, access, comment_form=form),
+        )
     if action == "remove":
         raw = request.POST.get("comment", "")
         comment = selectors.qa_comment(round=access.pending, pk=int(raw) if raw.isdigit() else 0)
@@ -211,37 +196,34 @@ def approve(request: HttpRequest, reference: str) -> HttpResponse:
     if access.pending is None:
         messages.info(request, services.NOT_AWAITING)
         return redirect(present.qa_url("qa_review", reference))
-    form = DecisionForm(
-        request.POST if request.method == "POST" else None,
-        label="Overall comments (optional)",
-        hint="For the record of this quality assurance. The reviewer can read them.",
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.qa_approve(
-                actor=request.user, review=access.review, summary=form.cleaned_data["summary"]
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, f"Review of case {reference} approved, signed off and locked")
-            return redirect("governance:qa_queue")
-    unanswered = services.unanswered_items(access.pending)
-    unmet = services.unmet_items(access.pending)
-    _record_view(request, access, "approve")
-    return render(
-        request,
-        "governance/qa/approve.jinja",
-        {
+
+    def shown() -> dict:
+        unanswered = services.unanswered_items(access.pending)
+        unmet = services.unmet_items(access.pending)
+        _record_view(request, access, "approve")
+        return {
             **_header(access),
-            "form": form,
             "checklist_rows": present.checklist_rows(access.pending),
             "unanswered": unanswered,
             "unmet": unmet,
             "can_approve": not unanswered and not unmet,
             "comment_count": access.pending.comments.count(),
-            "has_errors": bool(form.errors),
-        },
+        }
+
+    return form_page(
+        request,
+        form=DecisionForm(
+            posted(request),
+            label="Overall comments (optional)",
+            hint="For the record of this quality assurance. The reviewer can read them.",
+        ),
+        template="governance/qa/approve.jinja",
+        save=lambda data: services.qa_approve(
+            actor=request.user, review=access.review, summary=data["summary"]
+        ),
+        success="governance:qa_queue",
+        message=f"Review of case {reference} approved, signed off and locked",
+        context=shown,
     )
 
 
@@ -254,34 +236,32 @@ def return_review(request: HttpRequest, reference: str) -> HttpResponse:
         messages.info(request, services.NOT_AWAITING)
         return redirect(present.qa_url("qa_review", reference))
     comments = list(access.pending.comments.select_related("created_by"))
-    form = DecisionForm(
-        request.POST if request.method == "POST" else None,
-        label="Overall comments" + ("" if not comments else " (optional)"),
-        hint="What the reviewer most needs to do. Needed if you have not commented on a section.",
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.qa_return(
-                actor=request.user, review=access.review, summary=form.cleaned_data["summary"]
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, f"Review of case {reference} returned to the reviewer")
-            return redirect("governance:qa_queue")
-    _record_view(request, access, "return")
-    return render(
-        request,
-        "governance/qa/return.jinja",
-        {
+
+    def shown() -> dict:
+        _record_view(request, access, "return")
+        return {
             **_header(access),
-            "form": form,
             "groups": present.comments_by_section(comments, reference),
             "reviewer_name": access.case.reviewer.user.full_name
             if access.case.reviewer_id
             else "the reviewer",
-            "has_errors": bool(form.errors),
-        },
+        }
+
+    return form_page(
+        request,
+        form=DecisionForm(
+            posted(request),
+            label="Overall comments" + ("" if not comments else " (optional)"),
+            hint="What the reviewer most needs to do. Needed if you have not commented on a "
+            "section.",
+        ),
+        template="governance/qa/return.jinja",
+        save=lambda data: services.qa_return(
+            actor=request.user, review=access.review, summary=data["summary"]
+        ),
+        success="governance:qa_queue",
+        message=f"Review of case {reference} returned to the reviewer",
+        context=shown,
     )
 
 
@@ -344,29 +324,23 @@ def respond(request: HttpRequest, reference: str, comment_id: int) -> HttpRespon
         messages.info(request, "There are no quality assurance comments to respond to.")
         return redirect(back)
     comment = selectors.qa_comment(round=returned, pk=comment_id)
-    form = ResponseForm(
-        request.POST if request.method == "POST" else None,
-        initial={"response": comment.response},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.qa_comment_respond(
-                actor=request.user, comment=comment, response=form.cleaned_data["response"]
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Response saved")
-            return redirect(back)
-    _record_view(request, access, "respond to a comment")
-    return render(
-        request,
-        "governance/qa/respond.jinja",
-        {
+
+    def shown() -> dict:
+        _record_view(request, access, "respond to a comment")
+        return {
             **_header(access),
             "comment": present.CommentRow(comment, reference),
-            "form": form,
             "back_href": back,
-            "has_errors": bool(form.errors),
-        },
+        }
+
+    return form_page(
+        request,
+        form=ResponseForm(posted(request), initial={"response": comment.response}),
+        template="governance/qa/respond.jinja",
+        save=lambda data: services.qa_comment_respond(
+            actor=request.user, comment=comment, response=data["response"]
+        ),
+        success=lambda _: redirect(back),
+        message="Response saved",
+        context=shown,
     )

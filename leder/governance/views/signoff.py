@@ -12,7 +12,7 @@ never sees case content gets 403, a case the user cannot see is 404). Every page
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -21,6 +21,7 @@ from leder.accounts.models import Role
 from leder.accounts.rules import has_any_role
 from leder.casework.selectors import cases_visible_to
 from leder.core import audit
+from leder.core.form_page import form_page, posted
 from leder.core.time import today
 from leder.governance.forms.panels import ReopenForm
 from leder.governance.presenters import signoff as present
@@ -119,26 +120,26 @@ def reopen(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     if refusal:
         messages.info(request, refusal)
         return back
-    form = ReopenForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review_reopen(actor=request.user, review=review, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error("reason", error.messages)
-        else:
-            messages.success(
-                request,
-                f"{access.kind_label} reopened. The signed-off version stays readable; the "
-                "reviewer can now change the review and submit it again",
-            )
-            if not cases_visible_to(request.user).filter(pk=access.case.pk).exists():
-                # The panel sees a case only at or after the panel: the chair who reopened it
-                # goes back to the panel until it returns.
-                return redirect("governance:panels")
-            return back
-    _audit(request, access, "reopen")
-    return render(
+
+    def reopened(_) -> HttpResponse:
+        if not cases_visible_to(request.user).filter(pk=access.case.pk).exists():
+            # The panel sees a case only at or after the panel: the chair who reopened it
+            # goes back to the panel until it returns.
+            return redirect("governance:panels")
+        return back
+
+    def shown() -> dict:
+        _audit(request, access, "reopen")
+        return _context(access)
+
+    return form_page(
         request,
-        "governance/signoff/reopen.jinja",
-        _context(access, form=form, has_errors=bool(form.errors)),
+        form=ReopenForm(posted(request)),
+        template="governance/signoff/reopen.jinja",
+        save=lambda data: review_reopen(actor=request.user, review=review, reason=data["reason"]),
+        success=reopened,
+        message=f"{access.kind_label} reopened. The signed-off version stays readable; the "
+        "reviewer can now change the review and submit it again",
+        context=shown,
+        rename={NON_FIELD_ERRORS: "reason"},
     )

@@ -93,7 +93,7 @@ def organisations_of_case(case: Case) -> list[Organisation]:
 def can_download(user, case: Case) -> bool:
     """Records' files are for the case's reviewer and the senior reviewers of its ICB only:
     not its local area contacts or the panel, who can read the review."""
-    if case.reviewer_id is not None and case.reviewer.user_id == user.pk:
+    if case.is_reviewer(user):
         return True
     return has_role(user, Role.SENIOR_REVIEWER, organisation=case.notification.icb)
 

@@ -15,6 +15,7 @@ from leder.core.models import AuditAction
 from leder.core.time import now
 from leder.reviews import diffs, sections
 from leder.reviews.models import Review, ReviewKind, ReviewSection, ReviewVersion
+from leder.reviews.oversight import oversight
 
 # The case state in which each kind of review is written.
 EDITABLE_IN = {
@@ -28,11 +29,9 @@ def edit_refusal(*, user, review: Review) -> str | None:
     to, and only while the case is at this review's stage (so not after submission, until QA or
     the panel returns it)."""
     case = review.case
-    if case.reviewer_id is None or case.reviewer.user_id != getattr(user, "pk", None):
+    if not case.is_reviewer(user):
         return "Only the reviewer the case is allocated to can change the review."
-    from leder.governance.services.signoff import is_locked
-
-    if review.pk and is_locked(review):
+    if review.pk and oversight().is_locked(review):
         return (
             "This review has been signed off and is locked. To change it, the local area contact "
             "or the panel chair must reopen it with a reason."
@@ -203,8 +202,5 @@ def review_submit(*, actor, review: Review) -> NextStep:
         )
         case_transition(actor=actor, case=review.case, transition=step.transition)
         if step.transition == "submit_for_qa":
-            from leder.governance.services.qa import qa_round_open
-
-            # Each submission to quality assurance is a new QA round.
-            qa_round_open(review=review)
+            oversight().review_submitted_for_qa(review)
     return step

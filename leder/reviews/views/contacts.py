@@ -54,7 +54,7 @@ def _refuse(request: HttpRequest, access: ReviewAccess) -> HttpResponse:
     """The case's own reviewer is told why they cannot change the review now (it was
     submitted); anyone else, who never could, gets 403."""
     case = access.case
-    if case.reviewer_id is not None and case.reviewer.user_id == request.user.pk:
+    if case.is_reviewer(request.user):
         messages.info(request, access.refusal)
         return redirect(review_url("reviews:workspace", access))
     raise PermissionDenied(access.refusal)
@@ -84,27 +84,34 @@ def _audit(request: HttpRequest, access: ReviewAccess, page: str) -> None:
     )
 
 
-def _render(request, template: str, access: ReviewAccess, *, form=None, status=200, **context):
-    context.update(
-        p=WorkspacePresenter(access, today=today()),
+def _render(request, template: str, access: ReviewAccess, **context):
+    context.update(p=WorkspacePresenter(access, today=today()))
+    return render(request, f"reviews/contacts/{template}.jinja", context)
+
+
+def _section_form_page(request, access, *, form, template, save, message, page, back, **context):
+    """A form of the contacts or records section: saved through `save`, back to `back`. A
+    service's refusal to edit (the review was submitted meanwhile) is `_refuse`d."""
+
+    def saving(data):
+        try:
+            return save(data)
+        except PermissionDenied:
+            raise _Refused(access) from None
+
+    def shown() -> dict:
+        _audit(request, access, page)
+        return {"p": WorkspacePresenter(access, today=today()), "back_href": back, **context}
+
+    return form_page(
+        request,
         form=form,
-        has_errors=bool(form is not None and form.errors),
+        template=f"reviews/contacts/{template}.jinja",
+        save=saving,
+        success=lambda _: redirect(back),
+        message=message,
+        context=shown,
     )
-    return render(request, f"reviews/contacts/{template}.jinja", context, status=status)
-
-
-def _save(form, call) -> bool:
-    """Run the service `call`; put a `ValidationError` on the form. True if it saved."""
-    try:
-        call()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 # -- Contacts -----------------------------------------------------------------------------------
@@ -131,37 +138,24 @@ def _contact_page(request, access, *, contact=None):
     form = ContactForm(posted(request), initial=initial, organisations=organisations)
 
     def save(data):
-        details = fields(data, *ContactForm.SERVICE_FIELDS)
-        try:
-            if contact is None:
-                return services.contact_add(
-                    actor=request.user,
-                    review=access.review,
-                    organisation=form.chosen_organisation,
-                    **details,
-                )
-            return services.contact_update(
-                actor=request.user,
-                contact=contact,
-                organisation=form.chosen_organisation,
-                **details,
-            )
-        except PermissionDenied:
-            raise _Refused(access) from None
+        answers = {
+            **fields(data, *ContactForm.SERVICE_FIELDS),
+            "organisation": form.chosen_organisation,
+        }
+        if contact is None:
+            return services.contact_add(actor=request.user, review=access.review, **answers)
+        return services.contact_update(actor=request.user, contact=contact, **answers)
 
-    _audit(request, access, "add a contact" if contact is None else "change a contact")
-    return form_page(
+    return _section_form_page(
         request,
+        access,
         form=form,
-        template="reviews/contacts/contact_form.jinja",
+        template="contact_form",
         save=save,
-        success=lambda saved: redirect(review_url("reviews:contacts", access)),
         message="Contact added" if contact is None else "Contact saved",
-        context={
-            "p": WorkspacePresenter(access, today=today()),
-            "contact": contact,
-            "back_href": review_url("reviews:contacts", access),
-        },
+        page="add a contact" if contact is None else "change a contact",
+        back=review_url("reviews:contacts", access),
+        contact=contact,
     )
 
 
@@ -188,36 +182,20 @@ def contact_attempt_add(
     access = _access(request, reference, kind, edit=True)
     contact = selectors.contact_in(access.review, contact_id)
     contact.review = access.review
-    form = ContactAttemptForm(
-        request.POST if request.method == "POST" else None, initial={"made_on": today()}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            saved = _save(
-                form,
-                lambda: services.contact_attempt_add(
-                    actor=request.user,
-                    contact=contact,
-                    made_on=data["made_on"],
-                    method=data["method"],
-                    outcome=data["outcome"],
-                    notes=data["notes"],
-                ),
-            )
-        except PermissionDenied:
-            raise _Refused(access) from None
-        if saved:
-            messages.success(request, f"Attempt to reach {contact.name} recorded")
-            return redirect(review_url("reviews:contacts", access))
-    _audit(request, access, "record a contact attempt")
-    return _render(
+    return _section_form_page(
         request,
-        "attempt_form",
         access,
-        form=form,
+        form=ContactAttemptForm(posted(request), initial={"made_on": today()}),
+        template="attempt_form",
+        save=lambda data: services.contact_attempt_add(
+            actor=request.user,
+            contact=contact,
+            **fields(data, "made_on", "method", "outcome", "notes"),
+        ),
+        message=f"Attempt to reach {contact.name} recorded",
+        page="record a contact attempt",
+        back=review_url("reviews:contacts", access),
         contact=contact,
-        back_href=review_url("reviews:contacts", access),
     )
 
 
@@ -234,30 +212,18 @@ def family_not_possible(request: HttpRequest, reference: str, kind: str) -> Http
             raise _Refused(access) from None
         messages.success(request, "Reason removed")
         return redirect(review_url("reviews:contacts", access))
-    form = FamilyNotPossibleForm(
-        request.POST if request.method == "POST" else None, initial={"reason": current}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = _save(
-                form,
-                lambda: services.family_contact_not_possible_record(
-                    actor=request.user, review=access.review, reason=form.cleaned_data["reason"]
-                ),
-            )
-        except PermissionDenied:
-            raise _Refused(access) from None
-        if saved:
-            messages.success(request, "Reason saved")
-            return redirect(review_url("reviews:contacts", access))
-    _audit(request, access, "no conversation with family")
-    return _render(
+    return _section_form_page(
         request,
-        "family_not_possible",
         access,
-        form=form,
+        form=FamilyNotPossibleForm(posted(request), initial={"reason": current}),
+        template="family_not_possible",
+        save=lambda data: services.family_contact_not_possible_record(
+            actor=request.user, review=access.review, reason=data["reason"]
+        ),
+        message="Reason saved",
+        page="no conversation with family",
+        back=review_url("reviews:contacts", access),
         current=current,
-        back_href=review_url("reviews:contacts", access),
     )
 
 
@@ -276,33 +242,18 @@ def gp_record_reviewed(request: HttpRequest, reference: str, kind: str) -> HttpR
             raise _Refused(access) from None
         messages.success(request, "GP record review removed")
         return redirect(review_url("reviews:contacts", access))
-    form = GpRecordReviewedForm(
-        request.POST if request.method == "POST" else None,
-        initial={"reviewed_on": current or today()},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = _save(
-                form,
-                lambda: services.gp_record_reviewed_record(
-                    actor=request.user,
-                    review=access.review,
-                    reviewed_on=form.cleaned_data["reviewed_on"],
-                ),
-            )
-        except PermissionDenied:
-            raise _Refused(access) from None
-        if saved:
-            messages.success(request, "GP record review saved")
-            return redirect(review_url("reviews:contacts", access))
-    _audit(request, access, "GP record reviewed")
-    return _render(
+    return _section_form_page(
         request,
-        "gp_record",
         access,
-        form=form,
+        form=GpRecordReviewedForm(posted(request), initial={"reviewed_on": current or today()}),
+        template="gp_record",
+        save=lambda data: services.gp_record_reviewed_record(
+            actor=request.user, review=access.review, reviewed_on=data["reviewed_on"]
+        ),
+        message="GP record review saved",
+        page="GP record reviewed",
+        back=review_url("reviews:contacts", access),
         current=current,
-        back_href=review_url("reviews:contacts", access),
     )
 
 
@@ -333,39 +284,26 @@ def records_request(request: HttpRequest, reference: str, kind: str) -> HttpResp
     query = search.cleaned_data["q"] if search.is_valid() else ""
     known = selectors.organisations_of_case(access.case)
     found = [o for o in providers_matching(query=query) if o not in known]
-    form = RecordsRequestForm(
-        request.POST if request.method == "POST" else None, organisations=known + found
-    )
-    if request.method == "POST" and form.is_valid():
-        organisation = form.chosen_organisation
-        try:
-            saved = _save(
-                form,
-                lambda: upload_services.records_request_create(
-                    actor=request.user,
-                    review=access.review,
-                    organisation=organisation,
-                    email=form.cleaned_data["email"],
-                    requested=form.cleaned_data["requested"],
-                    base_url=request.build_absolute_uri("/"),
-                ),
-            )
-        except PermissionDenied:
-            raise _Refused(access) from None
-        if saved:
-            messages.success(request, f"Upload link sent to {organisation.name}")
-            return redirect(review_url("reviews:records", access))
-    _audit(request, access, "request records")
-    return _render(
+    form = RecordsRequestForm(posted(request), organisations=known + found)
+    return _section_form_page(
         request,
-        "records_request",
         access,
         form=form,
+        template="records_request",
+        save=lambda data: upload_services.records_request_create(
+            actor=request.user,
+            review=access.review,
+            organisation=form.chosen_organisation,
+            base_url=request.build_absolute_uri("/"),
+            **fields(data, "email", "requested"),
+        ),
+        message=lambda _: f"Upload link sent to {form.chosen_organisation.name}",
+        page="request records",
+        back=review_url("reviews:records", access),
         search=search,
         query=query,
         found=found,
         link_days=settings.LEDER_UPLOAD_LINK_DAYS,
-        back_href=review_url("reviews:records", access),
     )
 
 

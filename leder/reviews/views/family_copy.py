@@ -27,7 +27,7 @@ from leder.reviews.selectors.workspace import review_access
 def _access(request: HttpRequest, reference: str, kind: str):
     access = review_access(user=request.user, reference=reference, kind=kind)
     case = access.case
-    is_reviewer = case.reviewer_id is not None and case.reviewer.user_id == request.user.pk
+    is_reviewer = case.is_reviewer(request.user)
     if not (
         is_reviewer
         or has_any_role(

@@ -12,12 +12,13 @@ message, back on the workspace. Every page showing the review is audited once.
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from leder.accounts.decorators import verified_staff_required
 from leder.core import presenters
+from leder.core.form_page import form_page, posted
 from leder.reference import icd10
 from leder.reviews import questions, sections
 from leder.reviews.forms.questions import (
@@ -26,13 +27,19 @@ from leder.reviews.forms.questions import (
     CodeSearchForm,
     QuestionGroupForm,
 )
-from leder.reviews.forms.workspace import bind_section_form, json_ready
+from leder.reviews.forms.workspace import json_ready
 from leder.reviews.models import ReviewKind
 from leder.reviews.presenters import questions as present
 from leder.reviews.presenters.workspace import review_url
 from leder.reviews.selectors.workspace import ReviewAccess, review_access
 from leder.reviews.services import questions as services
-from leder.reviews.views.workspace import page_context, record_page_view, refuse_change
+from leder.reviews.views.workspace import (
+    page_context,
+    record_page_view,
+    refuse_change,
+    section_form_page,
+    section_saved,
+)
 
 SEARCH_LIMIT = 20
 
@@ -125,52 +132,57 @@ def questions_group(request: HttpRequest, reference: str, kind: str, group: str)
     )
     if request.method == "POST" and not access.can_edit:
         return refuse_change(request, access)
-    if request.method == "POST":
-        form = QuestionGroupForm(
-            request.POST, question_set=question_set, group=page, answers=answers
-        )
-        if form.is_valid():
-            shown_before = {
-                key for key in request.POST.getlist("shown") if question_set.question(key)
-            }
-            version = review.current_version
-            services.questions_group_save(
-                actor=request.user, review=review, group=page.slug, answers=form.answers()
-            )
-            appeared = [q for q, _ in form.shown if q.key not in shown_before]
-            if appeared:
-                messages.info(
-                    request,
-                    f"{page.title} saved. Your answers bring up "
-                    f"{presenters.count(len(appeared), 'more question')}: "
-                    "they are shown below.",
-                )
-                return redirect(f"{_group_url(access, page.slug)}#{appeared[0].key}")
-            if review.current_version == version:
-                messages.info(request, f"{page.title}: there were no changes to save")
-            else:
-                messages.success(request, f"{page.title} saved")
-            return redirect(next_href)
-    else:
-        form = QuestionGroupForm(question_set=question_set, group=page, answers=answers)
-    record_page_view(request, access, f"Structured questions: {page.title}")
-    summary = next(
-        s for s in present.group_summaries(question_set, answers) if s.group.slug == page.slug
+    form = QuestionGroupForm(
+        posted(request), question_set=question_set, group=page, answers=answers
     )
-    return render(
-        request,
-        "reviews/questions/group.jinja",
-        page_context(
+
+    def save(data):
+        shown_before = {key for key in request.POST.getlist("shown") if question_set.question(key)}
+        version = review.current_version
+        services.questions_group_save(
+            actor=request.user, review=review, group=page.slug, answers=form.answers()
+        )
+        appeared = [q for q, _ in form.shown if q.key not in shown_before]
+        return appeared, review.current_version != version
+
+    def then(saved) -> HttpResponse:
+        appeared, changed = saved
+        if appeared:
+            messages.info(
+                request,
+                f"{page.title} saved. Your answers bring up "
+                f"{presenters.count(len(appeared), 'more question')}: "
+                "they are shown below.",
+            )
+            return redirect(f"{_group_url(access, page.slug)}#{appeared[0].key}")
+        if changed:
+            messages.success(request, f"{page.title} saved")
+        else:
+            messages.info(request, f"{page.title}: there were no changes to save")
+        return redirect(next_href)
+
+    def shown() -> dict:
+        record_page_view(request, access, f"Structured questions: {page.title}")
+        summary = next(
+            s for s in present.group_summaries(question_set, answers) if s.group.slug == page.slug
+        )
+        return page_context(
             request,
             access,
             page=page,
-            form=form,
             row=row,
             summary=summary,
             overview_href=review_url("reviews:questions", access),
             following=following,
-            has_errors=bool(form.errors),
-        ),
+        )
+
+    return form_page(
+        request,
+        form=form,
+        template="reviews/questions/group.jinja",
+        save=save,
+        success=then,
+        context=shown,
     )
 
 
@@ -198,61 +210,47 @@ def cause_of_death(request: HttpRequest, reference: str, kind: str) -> HttpRespo
     if review is None:
         return redirect(review_url("reviews:workspace", access))
     row, saved = _saved(access, services.CAUSE_KEY)
-    if request.method == "POST" and not access.can_edit:
-        return refuse_change(request, access)
-    if request.method == "POST":
-        find_line = request.POST.get("find", "")
-        draft = find_line != "" or request.POST.get("action") != "complete"
-        form = bind_section_form(CauseOfDeathForm, review=review, data=request.POST, draft=draft)
-        if form.is_valid():
-            version = review.current_version
-            try:
-                services.cause_of_death_save(
-                    actor=request.user,
-                    review=review,
-                    data=json_ready(form.cleaned_data),
-                    complete=not draft,
-                )
-            except ValidationError as error:  # the form checks the same rules; belt and braces
-                for name, problems in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, problems)
-            else:
-                if find_line in services.LINES:
-                    query = form.cleaned_data.get(f"{find_line}_text") or ""
-                    return redirect(
-                        review_url("reviews:cause_of_death_find", access)
-                        + "?"
-                        + urlencode({"line": find_line, "q": query})
-                    )
-                if review.current_version == version:
-                    messages.info(request, "Cause of death: there were no changes to save")
-                elif draft:
-                    messages.success(request, "Cause of death saved. You can come back to it later")
-                else:
-                    messages.success(request, "Cause of death saved and marked as complete")
-                return redirect(review_url("reviews:workspace", access))
-    else:
-        form = bind_section_form(
-            CauseOfDeathForm,
-            review=review,
-            initial=saved if row else _initial_from_notification(access),
-        )
-    record_page_view(request, access, "Cause of death")
-    return render(
-        request,
-        "reviews/questions/cause_of_death.jinja",
-        page_context(
+    # "Find a code" on a line saves what was typed as a draft, then opens the search for it.
+    find_line = request.POST.get("find", "")
+
+    def then(changed: bool) -> HttpResponse:
+        if find_line in services.LINES:
+            query = request.POST.get(f"{find_line}_text", "").strip()
+            return redirect(
+                review_url("reviews:cause_of_death_find", access)
+                + "?"
+                + urlencode({"line": find_line, "q": query})
+            )
+        return section_saved(request, access, title="Cause of death", changed=changed, draft=draft)
+
+    draft = find_line != "" or request.POST.get("action") != "complete"
+
+    def shown(form) -> dict:
+        record_page_view(request, access, "Cause of death")
+        return page_context(
             request,
             access,
-            form=form,
             row=row,
             part_one=services.PART_ONE,
             part_two=form.part_two_rows(saved),
             line_label=services.line_label,
             cause=present.CauseOfDeathPresenter(saved),
             flag_explanation=present.FLAG_EXPLANATION,
-            has_errors=bool(form.errors),
+        )
+
+    return section_form_page(
+        request,
+        access,
+        form_class=CauseOfDeathForm,
+        initial=saved if row else _initial_from_notification(access),
+        title="Cause of death",
+        template="reviews/questions/cause_of_death.jinja",
+        save=lambda data, complete: services.cause_of_death_save(
+            actor=request.user, review=review, data=json_ready(data), complete=complete
         ),
+        context=shown,
+        draft=draft,
+        success=then,
     )
 
 
@@ -274,37 +272,42 @@ def cause_of_death_find(request: HttpRequest, reference: str, kind: str) -> Http
     query = search.cleaned_data.get("q") or ""
     found = icd10.search(query, limit=SEARCH_LIMIT) if query else []
     back = review_url("reviews:cause_of_death", access)
-    choose = CodeChoiceForm(request.POST if request.method == "POST" else None, found=found)
-    if request.method == "POST" and choose.is_valid():
+
+    def use(data) -> bool:
         try:
             services.cause_of_death_code_use(
-                actor=request.user, review=review, line=line, code=choose.cleaned_data["code"]
+                actor=request.user, review=review, line=line, code=data["code"]
             )
-        except ValidationError as error:
-            choose.add_error("code", error.messages[0])
         except PermissionDenied:
-            return refuse_change(request, access)
-        else:
-            messages.success(
-                request,
-                f"{choose.cleaned_data['code']} added to {services.line_label(line)}",
-            )
-            return redirect(f"{back}#{line}_code")
-    record_page_view(request, access, "Cause of death: find a code")
-    return render(
-        request,
-        "reviews/questions/find_code.jinja",
-        page_context(
+            return False
+        return True
+
+    def shown() -> dict:
+        record_page_view(request, access, "Cause of death: find a code")
+        return page_context(
             request,
             access,
             search=search,
-            form=choose,
             line=line,
             line_name=services.line_label(line),
             query=query,
             found=found,
             limit_reached=len(found) >= SEARCH_LIMIT,
             back_href=back,
-            has_errors=bool(choose.errors),
+        )
+
+    form = CodeChoiceForm(posted(request), found=found)
+    return form_page(
+        request,
+        form=form,
+        template="reviews/questions/find_code.jinja",
+        save=use,
+        success=lambda used: (
+            redirect(f"{back}#{line}_code") if used else refuse_change(request, access)
         ),
+        message=lambda used: (
+            f"{form.cleaned_data['code']} added to {services.line_label(line)}" if used else None
+        ),
+        context=shown,
+        rename={NON_FIELD_ERRORS: "code"},
     )

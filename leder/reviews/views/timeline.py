@@ -4,13 +4,14 @@ timeline complete, and a printable version. Reads go through `selectors.workspac
 `services.timeline`, which refuses anyone but the case's reviewer while the review is editable."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from leder.accounts.decorators import verified_staff_required
 from leder.core import audit
+from leder.core.form_page import form_page, posted
 from leder.reviews.forms.timeline import TimelineCompleteForm, TimelineEventForm
 from leder.reviews.models import TimelineEvent
 from leder.reviews.presenters.timeline import TimelinePresenter
@@ -41,18 +42,13 @@ def _event(access, event_id: int) -> TimelineEvent:
     return timeline_event_for(access=access, event_id=event_id)
 
 
-def _timeline_page(request, access, *, complete_form=None, status=200) -> HttpResponse:
+def _timeline_page(request, access) -> HttpResponse:
     page = TimelinePresenter(access.review, can_edit=access.can_edit)
-    complete_form = complete_form or TimelineCompleteForm(initial={"complete": page.is_complete})
+    complete_form = TimelineCompleteForm(initial={"complete": page.is_complete})
     return render(
         request,
         "reviews/timeline/timeline.jinja",
-        {
-            "t": page,
-            "complete_form": complete_form,
-            "has_errors": bool(complete_form.errors),
-        },
-        status=status,
+        {"t": page, "complete_form": complete_form},
     )
 
 
@@ -68,68 +64,64 @@ def timeline(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
 def timeline_complete(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     access = _access(request, reference, kind, edit=True)
     form = TimelineCompleteForm(request.POST)
-    if form.is_valid():
-        complete = form.cleaned_data["complete"]
-        try:
-            services.timeline_mark_complete(
-                actor=request.user, review=access.review, complete=complete
-            )
-        except ValidationError as error:
-            form.add_error("complete", error.messages[0])
-        else:
-            messages.success(
-                request,
-                "Timeline marked as complete" if complete else "Timeline marked as not complete",
-            )
-            return redirect("reviews:timeline", reference=reference, kind=kind)
-    _viewed(request, access, "the timeline")
-    return _timeline_page(request, access, complete_form=form)
 
-
-def _event_form_page(request, access, *, form, event=None) -> HttpResponse:
-    return render(
-        request,
-        "reviews/timeline/event_form.jinja",
-        {
+    def shown() -> dict:
+        _viewed(request, access, "the timeline")
+        return {
             "t": TimelinePresenter(access.review, can_edit=access.can_edit),
-            "form": form,
-            "event": event,
-            "has_errors": bool(form.errors),
-        },
+            "complete_form": form,
+        }
+
+    return form_page(
+        request,
+        form=form,
+        template="reviews/timeline/timeline.jinja",
+        save=lambda data: services.timeline_mark_complete(
+            actor=request.user, review=access.review, complete=data["complete"]
+        ),
+        success=lambda _: redirect("reviews:timeline", reference=reference, kind=kind),
+        message=lambda _: (
+            "Timeline marked as complete"
+            if form.cleaned_data["complete"]
+            else "Timeline marked as not complete"
+        ),
+        context=shown,
+        rename={NON_FIELD_ERRORS: "complete"},
     )
 
 
-def _save_event(request, access, form, *, event=None) -> HttpResponse | None:
-    """Call the service with the form's data; a redirect to the timeline when it saved, None
-    (with the service's objections on the form) when it did not."""
-    try:
-        if event is None:
-            services.timeline_event_add(
-                actor=request.user, review=access.review, **form.service_fields()
-            )
-            done = "Event added to the timeline"
-        else:
-            services.timeline_event_update(actor=request.user, event=event, **form.service_fields())
-            done = "Event changed"
-    except ValidationError as error:
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-        return None
-    messages.success(request, done)
-    return redirect("reviews:timeline", reference=access.case.reference, kind=access.kind)
+def _event_form_page(request, access, *, form, save, message, event=None) -> HttpResponse:
+    def shown() -> dict:
+        if event is not None and request.method == "GET":
+            _viewed(request, access, "a timeline event")
+        return {"t": TimelinePresenter(access.review, can_edit=access.can_edit), "event": event}
+
+    return form_page(
+        request,
+        form=form,
+        template="reviews/timeline/event_form.jinja",
+        # The form turns its answers into the service's (a date or a period, and so on).
+        save=lambda _: save(**form.service_fields()),
+        success=lambda _: redirect(
+            "reviews:timeline", reference=access.case.reference, kind=access.kind
+        ),
+        message=message,
+        context=shown,
+    )
 
 
 @verified_staff_required
 def timeline_event_add(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     access = _access(request, reference, kind, edit=True)
-    form = TimelineEventForm(
-        request.POST if request.method == "POST" else None, review=access.review
+    return _event_form_page(
+        request,
+        access,
+        form=TimelineEventForm(posted(request), review=access.review),
+        save=lambda **answers: services.timeline_event_add(
+            actor=request.user, review=access.review, **answers
+        ),
+        message="Event added to the timeline",
     )
-    if request.method == "POST" and form.is_valid():
-        done = _save_event(request, access, form)
-        if done:
-            return done
-    return _event_form_page(request, access, form=form)
 
 
 @verified_staff_required
@@ -138,18 +130,18 @@ def timeline_event_edit(
 ) -> HttpResponse:
     access = _access(request, reference, kind, edit=True)
     event = _event(access, event_id)
-    form = TimelineEventForm(
-        request.POST if request.method == "POST" else None,
-        review=access.review,
-        initial=TimelineEventForm.initial_for(event),
+    return _event_form_page(
+        request,
+        access,
+        form=TimelineEventForm(
+            posted(request), review=access.review, initial=TimelineEventForm.initial_for(event)
+        ),
+        save=lambda **answers: services.timeline_event_update(
+            actor=request.user, event=event, **answers
+        ),
+        message="Event changed",
+        event=event,
     )
-    if request.method == "POST" and form.is_valid():
-        done = _save_event(request, access, form, event=event)
-        if done:
-            return done
-    if request.method == "GET":
-        _viewed(request, access, "a timeline event")
-    return _event_form_page(request, access, form=form, event=event)
 
 
 @verified_staff_required

@@ -15,9 +15,11 @@ from django.shortcuts import redirect, render
 
 from leder.accounts.decorators import verified_staff_required
 from leder.core import audit
+from leder.core.form_page import form_page
 from leder.core.time import today
 from leder.reviews import sections
 from leder.reviews.forms.workspace import VersionCompareForm, bind_section_form, json_ready
+from leder.reviews.oversight import ReviewerComments, oversight
 from leder.reviews.presenters import workspace as present
 from leder.reviews.selectors.workspace import (
     ReviewAccess,
@@ -53,9 +55,78 @@ def refuse_change(request: HttpRequest, access: ReviewAccess) -> HttpResponse:
     raise PermissionDenied(access.refusal)
 
 
+def section_saved(
+    request: HttpRequest, access: ReviewAccess, *, title: str, changed: bool, draft: bool
+) -> HttpResponse:
+    """After a section's save: say whether it was saved as a draft, marked as complete, or
+    changed nothing, and go back to the workspace."""
+    if not changed:
+        messages.info(request, f"{title}: there were no changes to save")
+    elif draft:
+        messages.success(request, f"{title} saved. You can come back to it later")
+    else:
+        messages.success(request, f"{title} saved and marked as complete")
+    return redirect(present.review_url("reviews:workspace", access))
+
+
+def section_form_page(
+    request: HttpRequest,
+    access: ReviewAccess,
+    *,
+    form_class,
+    initial: dict | None,
+    title: str,
+    template: str | list[str],
+    save,
+    context,
+    draft: bool | None = None,
+    success=None,
+    rename=None,
+) -> HttpResponse:
+    """The form page of a review section, in the one form page shape (`core.form_page`).
+
+    "Save and come back later" saves a draft (every answer optional); "Save and mark as
+    complete" needs every required answer; either way an answer that is not valid is an error,
+    nothing is saved and the page keeps what was typed. A POST from anyone who may not edit is
+    `refuse_change`d. `save(data, complete=…)` calls the service; `success(changed)` (by default
+    `section_saved`) answers after the save, `changed` saying whether it made a new version.
+    `draft` overrides which button was pressed (a save on the way to another page is a draft).
+    `context(form)` is called only when the page is shown.
+    """
+    review = access.review
+    if request.method == "POST" and not access.can_edit:
+        return refuse_change(request, access)
+    if draft is None:
+        draft = request.POST.get("action") != "complete"
+    if request.method == "POST":
+        form = bind_section_form(form_class, review=review, data=request.POST, draft=draft)
+    else:
+        form = bind_section_form(form_class, review=review, initial=initial)
+
+    def saving(data) -> bool:
+        version = review.current_version
+        save(data, complete=not draft)
+        return review.current_version != version
+
+    return form_page(
+        request,
+        form=form,
+        template=template,
+        save=saving,
+        success=success
+        or (
+            lambda changed: section_saved(
+                request, access, title=title, changed=changed, draft=draft
+            )
+        ),
+        context=lambda: context(form),
+        rename=rename,
+    )
+
+
 def _is_the_reviewer(request: HttpRequest, access: ReviewAccess) -> bool:
     case = access.case
-    return case.reviewer_id is not None and case.reviewer.user_id == request.user.pk
+    return case.is_reviewer(request.user)
 
 
 def _read_only_text(request: HttpRequest, access: ReviewAccess) -> str:
@@ -85,18 +156,12 @@ def page_context(request: HttpRequest, access: ReviewAccess, **extra) -> dict:
 def _qa_comments(access: ReviewAccess) -> dict:
     """The comments of quality assurance that returned this review, by section, for the
     reviewer to act on while amending it (empty otherwise)."""
-    from django.urls import reverse
-
-    from leder.governance.presenters.qa import qa_comment_rows_by_section
-    from leder.governance.selectors.qa import qa_comments_for
-
-    if access.review is None or access.kind != "initial":
-        return {"qa_comment_rows": {}}
-    reference = access.case.reference
-    return {
-        "qa_comment_rows": qa_comment_rows_by_section(qa_comments_for(access.review), reference),
-        "qa_comments_href": reverse("governance:qa_comments", kwargs={"reference": reference}),
-    }
+    comments = (
+        oversight().comments_for_reviewer(access.review)
+        if access.review is not None
+        else ReviewerComments()
+    )
+    return {"qa_comment_rows": comments.by_section, "qa_comments_href": comments.href}
 
 
 @verified_staff_required
@@ -156,47 +221,31 @@ def section(request: HttpRequest, reference: str, kind: str, key: str) -> HttpRe
     if review is None:
         return redirect(present.review_url("reviews:workspace", access))
     row = sections.stored(review, key)
-    if request.method == "POST":
-        if not access.can_edit:
-            return refuse_change(request, access)
-        draft = request.POST.get("action") != "complete"
-        form = bind_section_form(sec.form_class, review=review, data=request.POST, draft=draft)
-        if form.is_valid():
-            version = review.current_version
-            review_section_save(
-                actor=request.user,
-                review=review,
-                key=key,
-                data=json_ready(form.cleaned_data),
-                complete=not draft,
-            )
-            if review.current_version == version:
-                messages.info(request, f"{sec.title}: there were no changes to save")
-            elif draft:
-                messages.success(request, f"{sec.title} saved. You can come back to it later")
-            else:
-                messages.success(request, f"{sec.title} saved and marked as complete")
-            return redirect(present.review_url("reviews:workspace", access))
-    else:
-        form = bind_section_form(
-            sec.form_class, review=review, initial=dict(row.data) if row else None
-        )
-    record_page_view(request, access, sec.title)
     # A section may add what its own page template needs (`extra["page_context"](review)`).
     extra = sec.extra.get("page_context") if sec.extra else None
-    return render(
-        request,
-        [f"reviews/sections/{key}.jinja", "reviews/workspace/section.jinja"],
-        page_context(
+
+    def shown(form) -> dict:
+        record_page_view(request, access, sec.title)
+        return page_context(
             request,
             access,
             section=sec,
-            form=form,
             row=row,
             answers=present.answer_rows(sec, row.data if row else {}),
-            has_errors=bool(form.errors),
             **(extra(review) if extra else {}),
+        )
+
+    return section_form_page(
+        request,
+        access,
+        form_class=sec.form_class,
+        initial=dict(row.data) if row else None,
+        title=sec.title,
+        template=[f"reviews/sections/{key}.jinja", "reviews/workspace/section.jinja"],
+        save=lambda data, complete: review_section_save(
+            actor=request.user, review=review, key=key, data=json_ready(data), complete=complete
         ),
+        context=shown,
     )
 
 
