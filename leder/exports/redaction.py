@@ -970,6 +970,12 @@ def apply_spans(
     return Redaction(text="".join(pieces), counts=dict(counts), spans=merged)
 
 
+def _withheld_value() -> str:
+    from leder.exports.spec import WITHHELD
+
+    return WITHHELD
+
+
 @dataclass
 class RedactionReport:
     """What redaction removed across many texts (for the dataset's redaction report): how many
@@ -978,6 +984,32 @@ class RedactionReport:
     texts: int = 0
     texts_changed: int = 0
     counts: Counter = field(default_factory=Counter)
+    # Free-text fields of the dataset released by a person, and withheld, by field.
+    released: Counter = field(default_factory=Counter)
+    withheld: Counter = field(default_factory=Counter)
+
+    def free_text(self, field_name: str, release) -> None:
+        """Count one free-text field: released (its redactions added up) or withheld."""
+        if release is None:
+            self.withheld[field_name] += 1
+            return
+        self.released[field_name] += 1
+        self.texts += 1
+        if release.released_counts:
+            self.texts_changed += 1
+        self.counts.update(release.released_counts)
+
+    def free_text_dict(self) -> dict:
+        names = sorted(set(self.released) | set(self.withheld))
+        return {
+            "released": sum(self.released.values()),
+            "withheld": sum(self.withheld.values()),
+            "by_field": {
+                name: {"released": self.released[name], "withheld": self.withheld[name]}
+                for name in names
+            },
+            "withheld_value": _withheld_value(),
+        }
 
     def add(self, redaction: Redaction) -> Redaction:
         self.texts += 1
