@@ -26,8 +26,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from leder.analytics.cohorts import Cohort, Scope
 from leder.analytics.extract import cohort_notifications
 from leder.casework.deadlines import add_months
-from leder.exports import spec
-from leder.exports import release
+from leder.exports import release, spec
 from leder.exports.redaction import RedactionReport
 from leder.reference import avoidable, icd10
 

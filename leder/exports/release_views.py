@@ -130,7 +130,7 @@ def redaction_add(request: HttpRequest, case_id: int, field: str) -> HttpRespons
         ),
         success=lambda _: redirect(_item_url(item) + "#redactions"),
         message=lambda added: f"{count(added, 'redaction')} added",
-        context={k: v for k, v in context.items() if k != "add_form"},
+        context=context,
     )
 
 

@@ -22,11 +22,13 @@ import polars as pl
 import pytest
 from django.urls import reverse
 
-from leder.accounts.tests.factories import sign_in_verified
+from leder.accounts.models import Role
+from leder.accounts.tests.factories import sign_in_verified, user_with_role
+from leder.casework.models import CaseState
+from leder.casework.tests.factories import make_reviewer
 from leder.demo.reviews import ReviewContent, write_initial_review
-from leder.exports import formats, spec
+from leder.exports import formats, release_services, spec
 from leder.exports import release as queue
-from leder.exports import release_services
 from leder.exports.models import ExportStatus
 from leder.exports.tests import factories
 from leder.imports import services as imports
@@ -34,6 +36,7 @@ from leder.imports.tests.factories import as_csv
 from leder.imports.tests.factories import completed as import_row
 from leder.notifications.tests.factories import notifier
 from leder.reviews.models import LearningTheme
+from leder.reviews.services.records import review_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -237,14 +240,7 @@ FORBIDDEN += ["Perpetua", "Lindqvist", "Cornelius", "Abernethy"]
 def _through_the_pages(client, cases, source) -> None:
     """The initial review written but not submitted, then a piece of learning of each kind
     posted through the learning page as the reviewer, then submitted and approved in QA."""
-    from leder.reviews.services.records import review_submit
-
     content_ = content(PAGES_PERSON)
-    from leder.accounts.models import Role
-    from leder.accounts.tests.factories import user_with_role
-    from leder.casework.models import CaseState
-    from leder.casework.tests.factories import make_reviewer
-
     user = user_with_role(Role.REVIEWER, cases.icb, full_name=REVIEWER)
     case = cases.make(
         CaseState.INITIAL_REVIEW,
