@@ -18,9 +18,11 @@ one quasi-identifier one step at a time, until every combination is shared by at
 A generalised record keeps the coarser field (`age_band`, `death_quarter`, `region_code`,
 `underlying_cause_block`…) and has the finer one emptied, and `generalised` names what was
 generalised for it. At each round the step taken is the one that leaves the fewest records in
-rare combinations (ties in the table's order from month down). Records still rare with every
-quasi-identifier at its last step are suppressed: left out of the export, counted in the
-manifest. Only the rare records are generalised (local recoding); the rest keep full detail.
+rare combinations (ties in the table's order from month down), widening before withholding:
+a last step ("withheld", "year only") is taken only once nothing can be widened. Records still
+rare with every quasi-identifier at its last step are suppressed: left out of the export,
+counted in the manifest. Only the rare records are generalised (local recoding); the rest keep
+full detail.
 
 Works on whichever specification is exported: a quasi-identifier whose column is not in the
 frame is skipped. Linear in the number of records per round, with at most one round per step.
@@ -265,16 +267,22 @@ def anonymise(
         if not rare_rows:
             break
         best = None
-        for q in active:
-            movable = [i for i in rare_rows if steps[i][q.name] < len(q.steps) - 1]
-            if not movable:
-                continue
-            trial = list(keys)
-            for i in movable:
-                trial[i] = key(i, (q.name, steps[i][q.name] + 1))
-            left = len(rare(trial))
-            if best is None or left < best[0]:
-                best = (left, q, movable)
+        # Widen before withholding: a last step (withheld, year only) is taken only when no
+        # quasi-identifier can be widened any more for the rare records.
+        for last_steps in (False, True):
+            for q in active:
+                limit = len(q.steps) - 1 if last_steps else len(q.steps) - 2
+                movable = [i for i in rare_rows if steps[i][q.name] < limit]
+                if not movable:
+                    continue
+                trial = list(keys)
+                for i in movable:
+                    trial[i] = key(i, (q.name, steps[i][q.name] + 1))
+                left = len(rare(trial))
+                if best is None or left < best[0]:
+                    best = (left, q, movable)
+            if best is not None:
+                break
         if best is None:  # every rare record is at the last step of everything: suppress
             suppressed = set(rare_rows)
             break
