@@ -2,7 +2,7 @@
 contact goes from their home page to the queue, opens a concern, reads the original beside the
 text that will leave with every redaction highlighted, adds a redaction and undoes one with the
 keyboard alone, and releases it; the same forms work with JavaScript turned off. axe checks every
-page visited and the console stays clean."""
+page visited, and the page fixture fails on any console error."""
 
 import os
 from datetime import date
@@ -48,12 +48,6 @@ def test_the_lac_checks_and_releases_a_concern(page, browser, live_server, axe_c
             learning=(("concern", CONCERN, ("Sepsis",)),),
         ),
     )
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    # Every page logs the layout's blocked body-class script and the frontend's SupportError
-    # until issue 16 lands its fix (i16), and the NHS fonts CDN is out of reach offline; anything
-    # else is this journey's own error.
-    known = ("Content Security Policy", "SupportError", "ERR_NAME_NOT_RESOLVED")
     signed_in(page.context, live_server, cases.lac)
 
     page.goto(f"{live_server.url}/account/")
@@ -90,7 +84,6 @@ def test_the_lac_checks_and_releases_a_concern(page, browser, live_server, axe_c
     page.wait_for_url("**/staff/release/")
     assert page.get_by_text("Nothing is waiting for release.").is_visible()
     axe_check(page)
-    assert [e for e in errors if not any(k in e for k in known)] == []
     released = FreeTextRelease.objects.get()
     assert "Tobias" in released.released_text and "the GP" not in released.released_text
 
