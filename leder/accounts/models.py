@@ -22,7 +22,9 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "panel_member", "Governance panel member"
     PANEL_CHAIR = "panel_chair", "Governance panel chair"
     ICB_LEAD = "icb_lead", "ICB executive lead"
-    # Releases free text for the national dataset after reading it beside its redaction.
+    # Releases free text for the national dataset after reading it beside its redaction: reads
+    # the original text of signed-off reviews, so it opens case content (an ICB role: issue 12's
+    # separation of duties counts every ICB role as opening case content).
     IG_REVIEWER = "ig_reviewer", "Information governance reviewer"
     REGIONAL_COORDINATOR = "regional_coordinator", "Regional coordinator"
     NATIONAL_ANALYST = "national_analyst", "National analyst"
@@ -37,17 +39,6 @@ ICB_ROLES = (
     Role.PANEL_MEMBER,
     Role.PANEL_CHAIR,
     Role.ICB_LEAD,
-    Role.IG_REVIEWER,
-)
-# Roles whose holders read identifiable case content: granting one should need a second
-# person's approval (issue 12's separation of duties). The information-governance reviewer reads
-# the original free text of signed-off reviews beside its redaction, so opens content.
-CASE_CONTENT_ROLES = (
-    Role.LAC,
-    Role.REVIEWER,
-    Role.SENIOR_REVIEWER,
-    Role.PANEL_MEMBER,
-    Role.PANEL_CHAIR,
     Role.IG_REVIEWER,
 )
 ROLE_ORGANISATION_KIND: dict[str, str] = {

@@ -98,7 +98,9 @@ def test_command_prints_the_figures(capsys):
     assert "Identifiers from the record: 100.00%" in out
     assert "Pattern identifiers (not in the record):" in out
     assert "False removals:" in out
-    assert "All targets met." in out
+    assert "The evaluation corpus, development part" in out
+    assert "The evaluation corpus, held_out part" in out
+    assert "All targets met." in out or "The patterns' corpus met its targets." in out
 
 
 def test_command_fails_when_a_target_is_missed(monkeypatch):
@@ -107,3 +109,11 @@ def test_command_fails_when_a_target_is_missed(monkeypatch):
     monkeypatch.setattr(redaction_recall, "PATTERN_TARGET", 1.01)
     with pytest.raises(CommandError, match="Target missed"):
         call_command("redaction_recall", "--seed", "3", "--size", "10")
+
+
+def test_strict_fails_when_the_evaluation_corpus_misses_a_target(monkeypatch):
+    from leder.exports.evaluation import narratives
+
+    monkeypatch.setitem(narratives.TARGETS, narratives.Kind.PERSON_NAME, 1.01)
+    with pytest.raises(CommandError, match="held_out"):
+        call_command("redaction_recall", "--seed", "3", "--size", "10", "--strict")

@@ -57,13 +57,23 @@ class Command(BaseCommand):
         if size < 1:
             raise CommandError("--size must be at least 1.")
         failures = self._patterns_corpus(seed, size, show_misses)
+        below = []
         for part in (development.PART, held_out.PART):
             missed = self._evaluation_part(part, seed, size, show_misses)
-            if strict and missed:
-                failures.append(f"{part.name}: " + "; ".join(missed))
+            if missed:
+                below.append(f"{part.name}: " + "; ".join(missed))
+        if strict:
+            failures += below
         if failures:
             raise CommandError("Target missed: " + "; ".join(failures))
-        self.stdout.write(self.style.SUCCESS("\nAll targets met."))
+        if below:
+            self.stdout.write(
+                "\nThe patterns' corpus met its targets. Below issue 13's targets on the "
+                "evaluation corpus (reported, not failed without --strict):\n  "
+                + "\n  ".join(below)
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS("\nAll targets met."))
 
     def _patterns_corpus(self, seed: int, size: int, show_misses: bool) -> list[str]:
         write = self.stdout.write
