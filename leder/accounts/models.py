@@ -22,6 +22,10 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "panel_member", "Governance panel member"
     PANEL_CHAIR = "panel_chair", "Governance panel chair"
     ICB_LEAD = "icb_lead", "ICB executive lead"
+    # Releases free text for the national dataset after reading it beside its redaction: reads
+    # the original text of signed-off reviews, so it opens case content (an ICB role: issue 12's
+    # separation of duties counts every ICB role as opening case content).
+    IG_REVIEWER = "ig_reviewer", "Information governance reviewer"
     REGIONAL_COORDINATOR = "regional_coordinator", "Regional coordinator"
     NATIONAL_ANALYST = "national_analyst", "National analyst"
     ADMINISTRATOR = "administrator", "Administrator"
@@ -35,6 +39,7 @@ ICB_ROLES = (
     Role.PANEL_MEMBER,
     Role.PANEL_CHAIR,
     Role.ICB_LEAD,
+    Role.IG_REVIEWER,
 )
 ROLE_ORGANISATION_KIND: dict[str, str] = {
     **{role: OrganisationKind.ICB for role in ICB_ROLES},

@@ -199,6 +199,13 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "Prepare, generate and publish the annual LeDeR report and its easy-read version",
     ),
     StaffLink(
+        "Free text to release",
+        "exports_release:queue",
+        frozenset({Role.LAC, Role.IG_REVIEWER}),
+        "Check the redaction of signed-off reviews' learning before it goes in the national "
+        "dataset",
+    ),
+    StaffLink(
         "National dataset",
         "exports:dataset",
         frozenset({Role.NATIONAL_ANALYST}),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/governance/", include("leder.governance.urls")),
     path("staff/reports/", include("leder.reports.urls")),
     path("staff/national/", include("leder.exports.urls")),
+    path("staff/release/", include("leder.exports.release_urls")),
     path("staff/import/", include("leder.imports.urls")),
     path("feedback/", include("leder.governance.urls.public")),
     path("api/v1/", include("leder.api.urls")),

@@ -26,8 +26,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from leder.analytics.cohorts import Cohort, Scope
 from leder.analytics.extract import cohort_notifications
 from leder.casework.deadlines import add_months
-from leder.exports import spec
-from leder.exports.redaction import RedactionReport, identifiers_for_case
+from leder.exports import release, spec
+from leder.exports.redaction import RedactionReport
 from leder.reference import avoidable, icd10
 
 LONDON = ZoneInfo("Europe/London")
@@ -47,11 +47,6 @@ IN_PROGRESS_STATES = frozenset(
     }
 )
 NOT_STATED = "Not stated/known"
-LEARNING_COLUMNS = {
-    "Good practice": "learning_good_practice",
-    "Area for improvement": "learning_improvement",
-    "Concern": "learning_concerns",
-}
 _GRADE = re.compile(r"(\d)")
 
 Progress = Callable[[int, int], None]
@@ -68,6 +63,8 @@ class Dataset:
     left_out: dict[str, int] = field(default_factory=dict)
     # The cohort's notified deaths, counted by a separate query (reconciliation).
     notified: int = 0
+    # What the re-identification check generalised (filled by the export, `anonymity`).
+    anonymity: dict = field(default_factory=dict)
 
 
 def _local_date(moment: datetime | None) -> date | None:
@@ -182,6 +179,7 @@ class _Reader:
         ):
             self.allocated[case_id] = min(moment, self.allocated.get(case_id, moment))
         self.themes = set(LearningTheme.objects.values_list("name", flat=True))
+        self.releases = release.released_texts(case_ids)
 
 
 def _case(notification):
@@ -343,17 +341,11 @@ def _review_fields(notification, case, signoffs, reader, report, scales, due_mon
     items = _learning(snapshot.get(learning_key))
     themes = sorted({t for item in items for t in _themes(item.get("themes", ""), reader.themes)})
     out["learning_themes"] = spec.MULTI_VALUE_SEPARATOR.join(themes) or None
-    if items:
-        identifiers = identifiers_for_case(case)
-        texts: dict[str, list[str]] = defaultdict(list)
-        for item in items:
-            column = LEARNING_COLUMNS.get(item.get("kind", ""))
-            text = (item.get("text") or "").strip()
-            if column and text:
-                redacted = report.redact(text, identifiers)
-                texts[column].append(redacted.replace(spec.TEXT_SEPARATOR.strip(), "/"))
-        for column, pieces in texts.items():
-            out[column] = spec.TEXT_SEPARATOR.join(pieces)
+    # Free text leaves only as a person released it; otherwise it is withheld (issue 13).
+    for column, text in release.free_texts(signoffs).items():
+        released = reader.releases.get((case.pk, column, release.text_sha256(text)))
+        report.free_text(column, released)
+        out[column] = released.released_text if released else spec.WITHHELD
 
     completed_on = _local_date(completing.signed_off_at)
     notified_on = case.notified_on

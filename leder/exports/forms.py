@@ -61,3 +61,46 @@ class ExportRequestForm(forms.Form):
             (a.pk, agreement_label(a)) for a in self.agreements.values()
         ]
         self.fields["cohort_year"].initial = today().year - 1
+
+
+# --- The free-text release queue ---------------------------------------------------------------
+
+
+class RedactionAddForm(forms.Form):
+    """Add a redaction: the words to remove and what kind of identifier they are. Every
+    occurrence in the text is removed (the service says when the words are not there)."""
+
+    sha256 = forms.CharField(widget=forms.HiddenInput)
+    words = forms.CharField(
+        label="Words to remove",
+        help_text="Copy them exactly as they appear in the original text. Every place they "
+        "appear is removed.",
+        max_length=200,
+        error_messages={"required": "Enter the words to remove, exactly as they appear"},
+    )
+    kind = forms.ChoiceField(
+        label="What kind of identifier are they?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of identifier the words are"},
+    )
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+
+
+class RedactionToggleForm(forms.Form):
+    sha256 = forms.CharField(widget=forms.HiddenInput)
+    start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class ReleaseForm(forms.Form):
+    sha256 = forms.CharField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label="I have read the redacted text and nothing in it could identify the person, their "
+        "family or the staff involved",
+        error_messages={
+            "required": "Confirm that you have read the redacted text and it identifies no one"
+        },
+    )

@@ -181,10 +181,57 @@ class DatasetExport(models.Model):
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
 
 
+class FreeTextRelease(models.Model):
+    """A person's work on one free-text field of one case's signed-off review before it may
+    leave in the national dataset (issue 13): the redactions they added, the automatic ones they
+    undid, and, once they release it, the text that leaves.
+
+    A row belongs to one version of the text (`text_sha256` of the original): when a reopened
+    review is signed off again with different text, the old row no longer matches and the field
+    is withheld until someone releases the new text. The original text is never copied here; it
+    stays in the sign-off's snapshot.
+    """
+
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="+")
+    # The dataset's column: learning_good_practice, learning_improvement, learning_concerns.
+    field = models.CharField(max_length=60)
+    text_sha256 = models.CharField(max_length=64)
+    signoff = models.ForeignKey("governance.SignOff", on_delete=models.PROTECT, related_name="+")
+    # [[start, end, kind], …]: removed by a person (positions in the original text).
+    added = models.JSONField(default=list, blank=True)
+    # [[start, end], …]: automatic redactions a person undid.
+    kept = models.JSONField(default=list, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What leaves: the redacted text as released, and how many of each kind it lost.
+    released_text = models.TextField(blank=True)
+    released_counts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "field"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "field", "text_sha256"], name="one_release_per_text"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} of case {self.case_id}"
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None
+
+
 __all__ = [
     "DataSharingAgreement",
     "DatasetExport",
     "ExportFormat",
     "ExportStatus",
+    "FreeTextRelease",
     "Recipient",
 ]

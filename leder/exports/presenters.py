@@ -31,6 +31,9 @@ REDACTION_LABELS = {
     "email": "E-mail addresses",
     "date": "Dates",
     "address": "Addresses",
+    "record_number": "Hospital and other record numbers",
+    "ni_number": "National Insurance numbers",
+    "place": "Places and organisations",
 }
 
 
@@ -134,6 +137,29 @@ class ExportPresenter:
             rows.append(Row(REDACTION_LABELS.get(kind, kind), count(number)))
         return rows
 
+    def free_text_rows(self) -> list[Row]:
+        """How many free-text fields were released and withheld, by field."""
+        free_text = (self.export.manifest or {}).get("free_text")
+        if not free_text:
+            return []
+        rows = [
+            Row("Fields released", count(free_text.get("released"))),
+            Row("Fields withheld, awaiting release", count(free_text.get("withheld"))),
+        ]
+        for name, numbers in free_text.get("by_field", {}).items():
+            rows.append(
+                Row(
+                    name,
+                    f"{count(numbers.get('released'))} released, "
+                    f"{count(numbers.get('withheld'))} withheld",
+                )
+            )
+        return rows
+
+    def anonymity(self) -> dict | None:
+        """The k-anonymity step's record in the manifest, for the page."""
+        return (self.export.manifest or {}).get("k_anonymity")
+
     def file_rows(self) -> list[dict]:
         return [
             {
@@ -175,3 +201,52 @@ class RecipientPresenter:
         )
         self.api_client = recipient.api_client.name if recipient.api_client_id else ""
         self.agreements = [AgreementPresenter(a) for a in recipient.agreements.all()]
+
+
+class ReleaseItemPresenter:
+    """One free-text field waiting for release, or released, for the release queue's pages.
+    With `identifiers` (the case's record), also the redactions and the highlighted texts."""
+
+    def __init__(self, item, *, identifiers=None):
+        from leder.exports import release as queue
+
+        self.item = item
+        self.case = item.case
+        self.reference = item.case.notification.reference
+        self.icb = item.case.notification.icb.name
+        self.label = item.label
+        self.field = item.field
+        self.sha256 = item.sha256
+        self.is_released = item.is_released
+        self.href = reverse(
+            "exports_release:item", kwargs={"case_id": item.case.pk, "field": item.field}
+        )
+        self.add_href = reverse(
+            "exports_release:add", kwargs={"case_id": item.case.pk, "field": item.field}
+        )
+        self.toggle_href = reverse(
+            "exports_release:toggle", kwargs={"case_id": item.case.pk, "field": item.field}
+        )
+        release = item.release
+        self.signed_off = date_long(item.signoff.signed_off_at) if item.signoff else ""
+        self.released = (
+            f"{datetime_long(release.released_at)} by {release.released_by.full_name}"
+            if release and release.is_released
+            else ""
+        )
+        self.changes = (len(release.added) + len(release.kept)) if release else 0
+        if identifiers is not None:
+            self.redactions = queue.redactions(item.text, identifiers, release)
+            self.segments = queue.segments(item.text, self.redactions)
+            self.result = queue.redacted_text(item.text, self.redactions)
+            self.in_force = count(sum(1 for r in self.redactions if not r.undone), "redaction")
+
+    def output_segments(self) -> list[dict]:
+        """The text that would leave, as plain pieces and highlighted placeholders."""
+        import re
+
+        return [
+            {"text": piece, "placeholder": bool(re.fullmatch(r"\[[A-Z ]+\]", piece))}
+            for piece in re.split(r"(\[[A-Z ]+\])", self.result.text)
+            if piece
+        ]

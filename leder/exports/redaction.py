@@ -62,6 +62,10 @@ class Kind(StrEnum):
     EMAIL = "email"
     DATE = "date"
     ADDRESS = "address"
+    # Found by `detection` only: identifiers the record does not hold.
+    RECORD_NUMBER = "record_number"
+    NI_NUMBER = "ni_number"
+    PLACE = "place"
 
 
 PLACEHOLDERS: Mapping[str, str] = {
@@ -72,6 +76,9 @@ PLACEHOLDERS: Mapping[str, str] = {
     Kind.EMAIL: "[EMAIL]",
     Kind.DATE: "[DATE]",
     Kind.ADDRESS: "[ADDRESS]",
+    Kind.RECORD_NUMBER: "[RECORD NUMBER]",
+    Kind.NI_NUMBER: "[NI NUMBER]",
+    Kind.PLACE: "[PLACE]",
 }
 
 # When two matches overlap, the merged span takes the kind with the lowest number here: an e-mail
@@ -79,11 +86,14 @@ PLACEHOLDERS: Mapping[str, str] = {
 _PRIORITY = {
     Kind.EMAIL: 0,
     Kind.NHS_NUMBER: 1,
-    Kind.PHONE: 2,
-    Kind.ADDRESS: 3,
-    Kind.POSTCODE: 4,
-    Kind.DATE: 5,
-    Kind.NAME: 6,
+    Kind.NI_NUMBER: 2,
+    Kind.PHONE: 3,
+    Kind.RECORD_NUMBER: 4,
+    Kind.ADDRESS: 5,
+    Kind.POSTCODE: 6,
+    Kind.DATE: 7,
+    Kind.PLACE: 8,
+    Kind.NAME: 9,
 }
 
 
@@ -667,6 +677,44 @@ def _full_name_patterns(full_name: str) -> list[str]:
     return patterns
 
 
+def _initials_patterns(full_name: str) -> list[tuple[str, Kind, Callable | None]]:
+    """The initials of a name the record holds: "M.O-B.", "M.O.B.", "MOB", "M O-B". Without dots,
+    initials that are also an abbreviation ("TB", "GP") go only where they stand for a person:
+    before "'s" or a verb, or after a verb that takes a person ("assessed TB")."""
+    from leder.exports.detection import ABBREVIATIONS
+
+    words = [w for w in re.split(r"\s+", fold(full_name)) if w.lower() not in NAME_STOPWORDS]
+    words = [w for w in words if re.match(r"[A-Za-z]", w)]
+    if not 2 <= len(words) <= 4:
+        return []
+    # Hyphenated family names give an initial a part: Okonkwo-Blythe is O-B.
+    parts = [[p[0].upper() for p in re.split(r"-", w) if p] for w in words]
+    letters = [letter for part in parts for letter in part]
+    hyphened = r"\.?[ ]?".join("-?".join(part) for part in parts)
+    dotted = rf"(?-i:{hyphened})\."
+    patterns: list[tuple[str, Kind, Callable | None]] = [(dotted, Kind.NAME, None)]
+    plain = "".join(letters)
+    check = _initials_stand_for_person if plain in ABBREVIATIONS else None
+    undotted = "".join("-?".join(part) for part in parts)
+    patterns.append((rf"(?-i:{undotted})", Kind.NAME, check))
+    return patterns
+
+
+_PERSON_AFTER = re.compile(
+    r"(?:'s|[ ]+(?:was|were|had|has|is|said|did|died|lived|loved|liked|attended|moved|went))\b"
+)
+_PERSON_BEFORE = re.compile(
+    r"(?:assessed|saw|seen|visited|supported|told|asked|helped|reviewed|admitted|examined)[ ]+$"
+)
+
+
+def _initials_stand_for_person(folded: str, match: re.Match) -> bool:
+    return bool(
+        _PERSON_AFTER.match(folded, match.end())
+        or _PERSON_BEFORE.search(folded[max(0, match.start() - 20) : match.start()])
+    )
+
+
 def _date_patterns(value: date) -> list[str]:
     """Forms a record date may be written in that the general date patterns do not cover: day and
     month without a year (3/3, 03/03), and 2-digit years run together (030361)."""
@@ -721,6 +769,8 @@ def _compile(identifiers: RecordIdentifiers) -> _Compiled:
     for token in identifiers.name_tokens:
         check = _plural_is_name if token.lower() in NAME_WORDS else None
         found.append((_name_token_pattern(token), Kind.NAME, check))
+    for full in identifiers.full_names:
+        found += _initials_patterns(full)
     for number in identifiers.nhs_numbers:
         if len(number) >= 6:
             found.append((_digits_pattern(number), Kind.NHS_NUMBER, None))
@@ -857,19 +907,20 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
-def redact(
-    text: str,
-    identifiers: RecordIdentifiers | None = None,
-    *,
-    placeholders: Mapping[str, str] = PLACEHOLDERS,
-) -> Redaction:
-    """`text` with every identifier the record holds and every identifier-shaped pattern replaced
-    by a placeholder naming its kind ("[NAME]", "[NHS NUMBER]"…). `identifiers` may be None to
-    apply the patterns alone (text with no case behind it)."""
+def find_spans(
+    text: str, identifiers: RecordIdentifiers | None = None, *, detect: bool = True
+) -> list[Span]:
+    """The merged spans of `text` to remove: what the record holds, the general patterns and,
+    with `detect`, the identifiers the record does not hold (`leder.exports.detection`)."""
     if not text:
-        return Redaction(text=text or "", counts={})
+        return []
     folded = fold(text)
     spans = _pattern_spans(folded)
+    if detect:
+        from leder.exports.detection import detect as detect_identifiers
+        from leder.exports.detection import weekday_before
+
+        spans += [Span(f.start, f.end, Kind(f.kind), False) for f in detect_identifiers(folded)]
     if identifiers is not None:
         for regex, kind, check in _compile(identifiers).patterns:
             spans += [
@@ -877,7 +928,37 @@ def redact(
                 for m in regex.finditer(folded)
                 if check is None or check(folded, m)
             ]
-    merged = _merge(spans)
+    if detect:
+        # A weekday heading a date goes with it ("Saturday 21 August 2021").
+        spans += [
+            Span(start, span.start, Kind.DATE, span.from_record)
+            for span in spans
+            if span.kind == Kind.DATE and (start := weekday_before(folded, span.start)) < span.start
+        ]
+    return _merge(spans)
+
+
+def redact(
+    text: str,
+    identifiers: RecordIdentifiers | None = None,
+    *,
+    placeholders: Mapping[str, str] = PLACEHOLDERS,
+    detect: bool = True,
+) -> Redaction:
+    """`text` with every identifier the record holds, every identifier-shaped pattern and (with
+    `detect`) every identifier the detection rules find replaced by a placeholder naming its
+    kind ("[NAME]", "[NHS NUMBER]"…). `identifiers` may be None to apply the patterns and rules
+    alone (text with no case behind it)."""
+    if not text:
+        return Redaction(text=text or "", counts={})
+    merged = find_spans(text, identifiers, detect=detect)
+    return apply_spans(text, merged, placeholders=placeholders)
+
+
+def apply_spans(
+    text: str, merged: list[Span], *, placeholders: Mapping[str, str] = PLACEHOLDERS
+) -> Redaction:
+    """`text` with each of `merged` (sorted, not overlapping) replaced by its placeholder."""
     pieces: list[str] = []
     position = 0
     for span in merged:
@@ -889,6 +970,12 @@ def redact(
     return Redaction(text="".join(pieces), counts=dict(counts), spans=merged)
 
 
+def _withheld_value() -> str:
+    from leder.exports.spec import WITHHELD
+
+    return WITHHELD
+
+
 @dataclass
 class RedactionReport:
     """What redaction removed across many texts (for the dataset's redaction report): how many
@@ -897,6 +984,32 @@ class RedactionReport:
     texts: int = 0
     texts_changed: int = 0
     counts: Counter = field(default_factory=Counter)
+    # Free-text fields of the dataset released by a person, and withheld, by field.
+    released: Counter = field(default_factory=Counter)
+    withheld: Counter = field(default_factory=Counter)
+
+    def free_text(self, field_name: str, release) -> None:
+        """Count one free-text field: released (its redactions added up) or withheld."""
+        if release is None:
+            self.withheld[field_name] += 1
+            return
+        self.released[field_name] += 1
+        self.texts += 1
+        if release.released_counts:
+            self.texts_changed += 1
+        self.counts.update(release.released_counts)
+
+    def free_text_dict(self) -> dict:
+        names = sorted(set(self.released) | set(self.withheld))
+        return {
+            "released": sum(self.released.values()),
+            "withheld": sum(self.withheld.values()),
+            "by_field": {
+                name: {"released": self.released[name], "withheld": self.withheld[name]}
+                for name in names
+            },
+            "withheld_value": _withheld_value(),
+        }
 
     def add(self, redaction: Redaction) -> Redaction:
         self.texts += 1

@@ -638,11 +638,13 @@ def _removed_mask(text: str, redaction: Redaction) -> list[bool]:
     return mask
 
 
-def evaluate(samples: list[Sample]) -> Evaluation:
-    """Redact every sample with its own record and compare with what was planted."""
+def evaluate(samples: list[Sample], *, detect: bool = True) -> Evaluation:
+    """Redact every sample with its own record and compare with what was planted. Without
+    `detect`, only the record and the general patterns are used (what this corpus was written
+    for)."""
     result = Evaluation()
     for sample in samples:
-        redaction = redact(sample.text, sample.identifiers)
+        redaction = redact(sample.text, sample.identifiers, detect=detect)
         removed = _removed_mask(sample.text, redaction)
         planted_mask = [False] * len(sample.text)
         for item in sample.planted:

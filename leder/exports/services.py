@@ -41,6 +41,9 @@ from leder.exports.models import (
 
 logger = logging.getLogger(__name__)
 
+#: Records left out by the re-identification check, as the manifest's reconciliation names them.
+SUPPRESSED = "suppressed_k_anonymity"
+
 #: LeDeR began in 2015: no cohort before it.
 FIRST_COHORT_YEAR = 2015
 
@@ -435,6 +438,7 @@ def _remove_files(export: DatasetExport) -> None:
 
 
 def _generate(export: DatasetExport) -> None:
+    from leder.exports.anonymity import anonymise
     from leder.exports.dataset import build_dataset
     from leder.exports.pseudonyms import recipient_key
 
@@ -446,6 +450,12 @@ def _generate(export: DatasetExport) -> None:
     dataset = build_dataset(
         cohort=cohort, pseudonym_key=recipient_key(export.recipient), progress=reading
     )
+    # The re-identification check on the structured fields, before anything is written.
+    checked = anonymise(dataset.frame)
+    dataset.frame = checked.frame
+    dataset.anonymity = checked.as_dict()
+    if checked.suppressed:
+        dataset.left_out[SUPPRESSED] = checked.suppressed
     frame = dataset.frame
     # Reading identifiable records to build the export: recorded once for the whole export.
     audit.record(
@@ -536,8 +546,11 @@ def _manifest(export, cohort, dataset, paths: dict[str, Path], finished) -> dict
             "included": rows,
             "left_out": left_out,
             "left_out_because": {
-                state: "not eligible" if state == "not_eligible" else "national data opt-out"
-                for state in EXCLUDED_STATES
+                **{
+                    state: "not eligible" if state == "not_eligible" else "national data opt-out"
+                    for state in EXCLUDED_STATES
+                },
+                SUPPRESSED: "suppressed by the re-identification check (k-anonymity)",
             },
             # Every notified death is either a row or left out for a stated reason.
             "balanced": dataset.notified == rows + sum(left_out.values()),
@@ -550,6 +563,8 @@ def _manifest(export, cohort, dataset, paths: dict[str, Path], finished) -> dict
             "notification reference)",
         },
         "redaction": dataset.redaction.as_dict(),
+        "free_text": dataset.redaction.free_text_dict(),
+        "k_anonymity": dataset.anonymity,
         "files": files,
     }
 

@@ -34,6 +34,17 @@ VERSION = "2026.1"
 MULTI_VALUE_SEPARATOR = "|"
 #: Separates pieces of redacted free-text learning in one field.
 TEXT_SEPARATOR = " | "
+#: What a free-text field holds until a person has released its redacted text (issue 13).
+WITHHELD = "[WITHHELD: awaiting release]"
+_FREE_TEXT = (
+    "Free text leaves only after the ICB's local area contact or information-governance "
+    "reviewer has read it beside its redaction and released it; until then the field holds "
+    f"{WITHHELD}, and the manifest counts the fields withheld. The text is redacted of the names, "
+    "numbers, addresses, postcodes, dates, telephone numbers and e-mail addresses the case "
+    "record holds, of patterns for them, and of names, record and National Insurance numbers, "
+    "named days and places the record does not hold, replaced by [NAME], [PLACE]… A review "
+    "whose text changes after release (reopened and signed off again) is withheld again. "
+)
 
 _TYPES = {
     "string": pl.String,
@@ -53,6 +64,8 @@ class Field:
     multi_valued: bool = False
     # False for fields that are empty unless the review is completed and signed off.
     always_present: bool = True
+    # Free text: withheld until released by a person (see `WITHHELD`).
+    free_text: bool = False
 
     @property
     def dtype(self) -> pl.DataType:
@@ -68,6 +81,9 @@ REVIEW_STATUSES = {
 }
 
 _REVIEW = "Empty unless review_status is completed."
+_GENERALISED = (
+    "Emptied, or widened, in records the re-identification check generalised (see generalised)."
+)
 
 FIELDS: tuple[Field, ...] = (
     Field(
@@ -101,7 +117,15 @@ FIELDS: tuple[Field, ...] = (
         "integer",
         "0 or more",
         "Age at death in whole years.",
-        "Date of death minus date of birth, in completed years. Neither date is exported.",
+        "Date of death minus date of birth, in completed years. Neither date is exported. "
+        + _GENERALISED,
+    ),
+    Field(
+        "age_band",
+        "string",
+        "a band such as 40-44 (5 years), 40-49 (10 years) or 40-59 (20 years)",
+        "Age at death in a band: 5 years, or wider where the record was generalised.",
+        "From age_at_death. " + _GENERALISED,
     ),
     Field(
         "death_year",
@@ -110,7 +134,32 @@ FIELDS: tuple[Field, ...] = (
         "Year of death.",
         "From the date of death (only the month and year leave).",
     ),
-    Field("death_month", "integer", "1 to 12", "Month of death.", "From the date of death."),
+    Field(
+        "death_month",
+        "integer",
+        "1 to 12; empty when generalised",
+        "Month of death.",
+        "From the date of death. " + _GENERALISED,
+    ),
+    Field(
+        "death_quarter",
+        "string",
+        "Q1 (January to March) to Q4; empty when generalised further",
+        "Quarter of the calendar year of death.",
+        "From the date of death. " + _GENERALISED,
+    ),
+    Field(
+        "generalised",
+        "string",
+        "names separated by |: age, death_month, icb, sex, ethnic_group, cause; empty when "
+        "nothing was",
+        "The quasi-identifiers generalised in this record by the re-identification check.",
+        "See k_anonymity in the manifest and the specification's rule: a record whose "
+        "combination of quasi-identifiers is shared by fewer than k records is generalised "
+        "step by step (age to a band, month to a quarter, ICB to region, cause to its ICD-10 "
+        "block or chapter, ethnic category to group) until no combination is rarer than k.",
+        multi_valued=True,
+    ),
     Field("sex", "string", "female, male, not_known", "Sex.", "As notified."),
     Field(
         "ethnic_category",
@@ -326,10 +375,9 @@ FIELDS: tuple[Field, ...] = (
         "string",
         "redacted free text; pieces separated by ' | '",
         "Good practice the review found.",
-        "The signed-off review's learning of this kind, redacted: names, NHS numbers, "
-        "addresses, postcodes, dates, telephone numbers and e-mail addresses the case record "
-        "holds, and patterns for them, replaced by [NAME], [NHS NUMBER]… " + _REVIEW,
+        "The signed-off review's learning of this kind. " + _FREE_TEXT + _REVIEW,
         always_present=False,
+        free_text=True,
     ),
     Field(
         "learning_improvement",
@@ -338,6 +386,7 @@ FIELDS: tuple[Field, ...] = (
         "Areas for improvement the review found.",
         "As learning_good_practice. " + _REVIEW,
         always_present=False,
+        free_text=True,
     ),
     Field(
         "learning_concerns",
@@ -346,10 +395,12 @@ FIELDS: tuple[Field, ...] = (
         "Concerns the review found.",
         "As learning_good_practice. " + _REVIEW,
         always_present=False,
+        free_text=True,
     ),
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
+FREE_TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.free_text)
 SCHEMA: dict[str, pl.DataType] = {f.name: f.dtype for f in FIELDS}
 
 _COLUMNS = ("name", "type", "allowed", "description", "derivation", "multi_valued")
@@ -363,6 +414,7 @@ def as_dict() -> dict:
         "multi_value_separator": MULTI_VALUE_SEPARATOR,
         "text_separator": TEXT_SEPARATOR,
         "review_statuses": REVIEW_STATUSES,
+        "withheld": WITHHELD,
         "fields": [{k: v for k, v in asdict(f).items() if k != "always_present"} for f in FIELDS],
     }
 

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from leder.accounts.decorators import verified_staff_required
 from leder.core.form_page import fields, form_page, posted
 from leder.core.presenters import count
-from leder.exports import selectors, services, spec
+from leder.exports import anonymity, selectors, services, spec
 from leder.exports.forms import ExportRequestForm
 from leder.exports.presenters import ExportPresenter, RecipientPresenter
 
@@ -82,7 +82,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "exports/detail.jinja",
-        {"e": export, "refresh_seconds": REFRESH_SECONDS if reloading else None},
+        {
+            "e": export,
+            "refresh_seconds": REFRESH_SECONDS if reloading else None,
+            "withheld": spec.WITHHELD,
+        },
     )
 
 
@@ -120,5 +124,9 @@ def specification(request: HttpRequest) -> HttpResponse:
             "statuses": spec.REVIEW_STATUSES,
             "separator": spec.MULTI_VALUE_SEPARATOR,
             "text_separator": spec.TEXT_SEPARATOR,
+            "withheld": spec.WITHHELD,
+            "k": anonymity.configured_k(),
+            "quasi_identifiers": anonymity.configured_quasi_identifiers(),
+            "quasi_identifier_steps": anonymity.QUASI_IDENTIFIERS,
         },
     )

@@ -228,6 +228,12 @@ LEDER_BASE_URL = env("LEDER_BASE_URL", "")
 LEDER_UPLOAD_LINK_DAYS = env_int("LEDER_UPLOAD_LINK_DAYS", 14)
 LEDER_UPLOAD_MAX_BYTES = env_int("LEDER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 LEDER_PRIVATE_MEDIA_ROOT = Path(env("LEDER_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# The national dataset's re-identification check (issue 13): no combination of these
+# quasi-identifiers may be shared by fewer than K records in an export (leder.exports.anonymity).
+LEDER_K_ANONYMITY_K = env_int("LEDER_K_ANONYMITY_K", 5)
+LEDER_K_ANONYMITY_QUASI_IDENTIFIERS = tuple(
+    env_list("LEDER_K_ANONYMITY_QUASI_IDENTIFIERS", "age,death_month,icb,sex,ethnic_group,cause")
+)
 # Public upload page: files accepted per client address per hour.
 LEDER_UPLOAD_RATE_LIMIT_PER_HOUR = env_int("LEDER_UPLOAD_RATE_LIMIT_PER_HOUR", 30)
 # Uploads over 2.5 MB go to a temporary file, not memory; at most 10 files a request; stored

@@ -1,9 +1,16 @@
-"""The dataset contains no direct identifier.
+"""The dataset contains no direct identifier, released or not.
 
-Identifiers of the person, the notifier, the contacts and the reviewer are planted in every
-field of the notification and in every free text of two written, signed-off reviews (one
-approved in QA, one through a focused review and the panel). The export is read back from CSV,
-XLSX and Parquet and searched for each identifier in the forms it was written in."""
+Identifiers of the person, the notifier, the contacts and the reviewer, and every kind of
+identifier the record does not hold (issue 13: a nickname, a care home and its street, a
+brother, a hospital number, a National Insurance number, a named day, a named nurse, a ward and
+a hospital, initials, a title with a first name), are planted in every field of the notification
+and in every free text of four signed-off reviews, written three ways: through the review
+services (one approved in QA, one through a focused review and the panel), through the review
+pages (learning posted as a reviewer would) and through the bulk import of a completed review.
+The dataset is exported before anything is released (every free-text field withheld) and again
+after the local area contact released every text as redacted automatically; each export is read
+back from CSV, XLSX and Parquet and searched for each identifier in the forms it was written
+in."""
 
 import csv
 import io
@@ -13,12 +20,23 @@ from datetime import date
 import openpyxl
 import polars as pl
 import pytest
+from django.urls import reverse
 
-from leder.demo.reviews import ReviewContent
-from leder.exports import formats
+from leder.accounts.models import Role
+from leder.accounts.tests.factories import sign_in_verified, user_with_role
+from leder.casework.models import CaseState
+from leder.casework.tests.factories import make_reviewer
+from leder.demo.reviews import ReviewContent, write_initial_review
+from leder.exports import formats, release_services, spec
+from leder.exports import release as queue
 from leder.exports.models import ExportStatus
 from leder.exports.tests import factories
+from leder.imports import services as imports
+from leder.imports.tests.factories import as_csv
+from leder.imports.tests.factories import completed as import_row
 from leder.notifications.tests.factories import notifier
+from leder.reviews.models import LearningTheme
+from leder.reviews.services.records import review_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -71,9 +89,19 @@ CONTACTS = (
 REVIEWER = "Ottoline Fairweather"
 
 
+# Identifiers the record does not hold: what issue 13 found in an export's learning, and more.
+ELSEWHERE = (
+    " She was known to everyone as Maggie and lived at Rosewood House care home, 22 Belgrave "
+    "Gate, Leicester, with visits from her brother Tobias. Hospital number RWE-1234567; NI number "
+    "QQ123456C. She died on Christmas Day 2024. Staff nurse Priya Raman on Ward 7 of Leicester "
+    "Royal Infirmary and Mrs Funmi were there; M.O-S. signed the notes. She went to Ashmount "
+    "School and Beacon Day Centre, and worked at Hartleys Bakery on Narborough Road."
+)
+
+
 def planted(person: dict) -> str:
     """Free text planting every kind of identifier the person's record holds, in the forms
-    people write them."""
+    people write them, and identifiers it does not hold."""
     address_line = person["address"].split("\n")[0]
     # With no NHS number in the record, one written in the text is found by its pattern.
     nhs = person["nhs_number"] or "9434765919"
@@ -86,7 +114,7 @@ def planted(person: dict) -> str:
         "b.quince@example.invalid) spoke with Dr Seraphina Voss of "
         f"{person['gp_practice_text']} on {born.day} {born:%B %Y} and again on "
         f"{died.isoformat()}; Tobias Wrenfield and Ottoline Fairweather agreed. "
-        "Bartholomew Quince can be reached on +44 7700 900457."
+        "Bartholomew Quince can be reached on +44 7700 900457." + ELSEWHERE
     )
 
 
@@ -148,9 +176,27 @@ FORBIDDEN = [
     "2025-06-14",
     "2025-02-07",
     "12 June 2025",
+    # Not in the record.
+    "Maggie",
+    "Rosewood",
+    "Belgrave",
+    "Tobias",
+    "RWE",
+    "QQ123456C",
+    "Christmas Day",
+    "Priya",
+    "Raman",
+    "Ward 7",
+    "Leicester Royal",
+    "M.O-S",
+    "Funmi",
+    "Ashmount",
+    "Beacon",
+    "Hartleys",
+    "Narborough",
 ]
 # Digit runs (compared with every non-digit removed from the cell).
-FORBIDDEN_DIGITS = ["9434765919", "7700900457"]
+FORBIDDEN_DIGITS = ["9434765919", "7700900457", "1234567", "123456"]
 
 
 def _texts_in_csv(path) -> list[str]:
@@ -184,48 +230,142 @@ def _survivors(texts: list[str]) -> list[str]:
     return found
 
 
+# A third and a fourth person: one whose learning is posted through the review pages, one whose
+# completed review arrives through the bulk import.
+PAGES_PERSON = {**PERSON, "given_name": "Perpetua", "family_name": "Lindqvist", "nhs_number": ""}
+IMPORTED = {"given_name": "Cornelius", "family_name": "Abernethy-Vane"}
+FORBIDDEN += ["Perpetua", "Lindqvist", "Cornelius", "Abernethy"]
+
+
+def _through_the_pages(client, cases, source) -> None:
+    """The initial review written but not submitted, then a piece of learning of each kind
+    posted through the learning page as the reviewer, then submitted and approved in QA."""
+    content_ = content(PAGES_PERSON)
+    user = user_with_role(Role.REVIEWER, cases.icb, full_name=REVIEWER)
+    case = cases.make(
+        CaseState.INITIAL_REVIEW,
+        reviewer=make_reviewer(cases.icb, user=user),
+        source=source,
+        **PAGES_PERSON,
+    )
+    review = write_initial_review(case=case, content=content_, submit=False)
+    sign_in_verified(client, user)
+    theme = LearningTheme.objects.get(name="Communication")
+    for kind in ("good_practice", "improvement", "concern"):
+        response = client.post(
+            reverse(
+                "reviews:learning_add", kwargs={"reference": case.reference, "kind": "initial"}
+            ),
+            {"kind": kind, "text": "Posted: " + planted(PAGES_PERSON), "themes": [theme.pk]},
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+    client.logout()
+    review_submit(actor=user, review=review)
+    case.refresh_from_db()
+    factories._lock(review, "qa", "qa_approve", cases.icb)
+
+
+def _through_the_import(cases, capture) -> None:
+    text = planted({**PERSON, **IMPORTED, "nhs_number": ""})
+    row = import_row(
+        **IMPORTED,
+        date_of_death="2025-05-20",
+        received_on="2025-05-22",
+        review_completed_on="2025-09-01",
+        review_summary=text[:4900],
+        notifier_name="Bartholomew Quince",
+    )
+    batch = imports.import_batch_upload(
+        actor=cases.lac, icb=cases.icb, file_name="deaths.csv", content=as_csv([row])
+    )
+    with capture(execute=True):
+        batch = imports.import_batch_commit(actor=cases.lac, batch=batch)
+    assert batch.rows_imported == 1, batch.rows_rejected
+
+
 @pytest.fixture
-def exported(django_capture_on_commit_callbacks):
+def written(client, django_capture_on_commit_callbacks):
     cases = factories.area()
     source = notifier(**NOTIFIER)
     # One approved in QA (White British, no reasons), one through a focused review (Black
     # African: the notification itself triggers it) signed off by the panel.
-    qa_case = factories.completed_case(
+    factories.completed_case(
         cases, content=content(PERSON), reviewer_name=REVIEWER, source=source, **PERSON
     )
-    focused_case = factories.completed_case(
+    factories.completed_case(
         cases,
         content=content(OTHER_PERSON),
         reviewer_name=REVIEWER,
         source=source,
         **OTHER_PERSON,
     )
+    _through_the_pages(client, cases, source)
+    _through_the_import(cases, django_capture_on_commit_callbacks)
+    return cases
+
+
+def _export(capture):
     recipient = factories.recipient()
-    made = factories.export(
-        django_capture_on_commit_callbacks,
+    return factories.export(
+        capture,
         actor=factories.analyst(),
         recipient=recipient,
         agreement=factories.agreement(recipient),
     )
-    return made, qa_case, focused_case
 
 
-def test_no_planted_identifier_survives_in_any_format(exported):
-    export, *_ = exported
+@pytest.fixture
+def exported(written, django_capture_on_commit_callbacks):
+    return _export(django_capture_on_commit_callbacks), written
+
+
+def _release_everything(cases) -> int:
+    items = [i for i in queue.release_items_for(cases.lac) if not i.is_released]
+    for item in items:
+        release_services.free_text_release(actor=cases.lac, item=item, sha256=item.sha256)
+    return len(items)
+
+
+READERS = {"csv": _texts_in_csv, "xlsx": _texts_in_xlsx, "parquet": _texts_in_parquet}
+
+
+def test_nothing_planted_leaves_while_the_free_text_is_withheld(exported):
+    export, _ = exported
     assert export.status == ExportStatus.DONE, export.failure
     folder = formats.export_dir(export)
-    readers = {"csv": _texts_in_csv, "xlsx": _texts_in_xlsx, "parquet": _texts_in_parquet}
-    for kind, read in readers.items():
+    for kind, read in READERS.items():
+        texts = _pseudonym_free(read(folder / export.files[kind]))
+        assert sum(t == spec.WITHHELD for t in texts) == 10, kind  # 3 + 3 + 3 + 1 fields
+        assert _survivors(texts) == [], kind
+    assert export.manifest["free_text"]["withheld"] == 10
+    assert export.manifest["free_text"]["released"] == 0
+
+
+def test_nothing_planted_leaves_once_the_free_text_is_released(
+    written, django_capture_on_commit_callbacks
+):
+    assert _release_everything(written) == 10
+    export = _export(django_capture_on_commit_callbacks)
+    assert export.status == ExportStatus.DONE, export.failure
+    folder = formats.export_dir(export)
+    for kind, read in READERS.items():
         texts = _pseudonym_free(read(folder / export.files[kind]))
         # The learning is there (redacted), so the search looked at real free text.
         assert any("[NAME]" in t for t in texts), kind
+        assert any("[PLACE]" in t and "[NI NUMBER]" in t for t in texts), kind
+        assert not any(t == spec.WITHHELD for t in texts), kind
         assert _survivors(texts) == [], kind
+    assert export.manifest["free_text"]["released"] == 10
 
 
-def test_both_records_are_in_the_dataset_with_their_review_fields(exported):
-    export, qa_case, _ = exported
+def test_both_records_are_in_the_dataset_with_their_review_fields(
+    written, django_capture_on_commit_callbacks
+):
+    _release_everything(written)
+    export = _export(django_capture_on_commit_callbacks)
     frame = pl.read_parquet(formats.export_dir(export) / export.files["parquet"])
-    assert frame.height == 2
+    assert frame.height == 4
+    frame = frame.filter(pl.col("learning_themes") == "Communication|Reasonable adjustments")
     rows = {row["review_route"]: row for row in frame.iter_rows(named=True)}
     initial, focused = rows["initial"], rows["focused"]
     for row in (initial, focused):
@@ -234,9 +374,7 @@ def test_both_records_are_in_the_dataset_with_their_review_fields(exported):
         assert row["underlying_cause_code"] == "J69.0"
         assert row["underlying_cause_chapter"] == "X"
         assert row["underlying_cause_block"] == "J60-J70"
-        assert row["learning_themes"] == "Communication|Reasonable adjustments"
         assert row["grading_level"] == 2
-        assert row["icb_code"] == qa_case.notification.icb.ods_code
         assert row["region_name"] == "Test North Region"
         assert row["learning_concerns"].startswith("Concern: [NAME]")
     assert (initial["death_month"], initial["age_at_death"], initial["sex"]) == (6, 64, "female")
@@ -245,11 +383,14 @@ def test_both_records_are_in_the_dataset_with_their_review_fields(exported):
     assert focused["focused_review_triggers"] == "ethnic_background"
 
 
-def test_the_manifest_holds_the_hash_of_every_file_and_the_redaction_report(exported):
-    export, *_ = exported
+def test_the_manifest_holds_the_hash_of_every_file_and_the_redaction_report(
+    written, django_capture_on_commit_callbacks
+):
+    _release_everything(written)
+    export = _export(django_capture_on_commit_callbacks)
     folder = formats.export_dir(export)
     manifest = export.manifest
-    assert manifest["rows"] == 2
+    assert manifest["rows"] == 4
     assert manifest["reconciliation"]["balanced"] is True
     for entry in manifest["files"]:
         assert formats.sha256_of(folder / entry["name"]) == entry["sha256"]
@@ -262,12 +403,13 @@ def test_the_manifest_holds_the_hash_of_every_file_and_the_redaction_report(expo
     }
     assert formats.sha256_of(folder / export.files["manifest"]) == export.manifest_sha256
     removed = manifest["redaction"]["removed"]
-    assert removed["name"] > 0 and removed["nhs_number"] > 0 and removed["email"] > 0
-    assert manifest["redaction"]["texts"] == 6  # three pieces of learning in each review
+    for kind in ("name", "nhs_number", "email", "place", "ni_number", "record_number", "date"):
+        assert removed[kind] > 0, kind
+    assert manifest["redaction"]["texts"] == 10
 
 
 def test_the_specification_is_written_beside_the_data_and_names_every_column(exported):
-    export, *_ = exported
+    export, _ = exported
     folder = formats.export_dir(export)
     spec_rows = list(csv.DictReader(io.StringIO((folder / export.files["spec_csv"]).read_text())))
     header = pl.read_csv(folder / export.files["csv"]).columns

@@ -126,7 +126,11 @@ def test_the_cohort_holds_eligible_deaths_of_the_year_and_leaves_out_the_rest(
         "notified_deaths_in_cohort": 5,
         "included": 3,
         "left_out": {"not_eligible": 1, "opted_out": 1},
-        "left_out_because": {"not_eligible": "not eligible", "opted_out": "national data opt-out"},
+        "left_out_because": {
+            "not_eligible": "not eligible",
+            "opted_out": "national data opt-out",
+            "suppressed_k_anonymity": "suppressed by the re-identification check (k-anonymity)",
+        },
         "balanced": True,
     }
 

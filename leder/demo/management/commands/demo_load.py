@@ -53,6 +53,7 @@ ICB_ROLE_NAMES = [
     (Role.PANEL_MEMBER, "panel", "Panel member"),
     (Role.PANEL_CHAIR, "chair", "Panel chair"),
     (Role.ICB_LEAD, "lead", "ICB executive lead"),
+    (Role.IG_REVIEWER, "ig", "Information governance reviewer"),
 ]
 # Ethnic categories weighted roughly as LeDeR notifications are (most White British).
 ETHNICITY_WEIGHTS = {
