@@ -124,7 +124,7 @@ def test_a_person_adds_and_undoes_redactions_and_the_release_keeps_them(cases, c
         "Raman noticed the sepsis on [DATE]."
     )
     # Each change and the release is audited, without the words themselves.
-    events = AuditEvent.objects.filter(object_type__endswith="freetextrelease").order_by("sequence")
+    events = AuditEvent.objects.filter(object_type="exports.FreeTextRelease").order_by("sequence")
     summaries = [e.summary for e in events]
     assert len(summaries) == 3
     assert "added" in summaries[0] and "undone" in summaries[1] and "released" in summaries[2]
