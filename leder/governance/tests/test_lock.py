@@ -589,7 +589,8 @@ def blank_row(model, locked: Locked):
         elif isinstance(column, models.DateField):
             setattr(row, column.attname, today())
         elif isinstance(column, models.CharField | models.TextField):
-            setattr(row, column.attname, (column.choices[0][0] if column.choices else CHANGED))
+            value = column.choices[0][0] if column.choices else CHANGED
+            setattr(row, column.attname, value[: column.max_length] if column.max_length else value)
         elif isinstance(column, models.BooleanField):
             setattr(row, column.attname, False)
         elif isinstance(column, models.IntegerField):
