@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Before django_tasks_db: its `db_worker` command is replaced by one that writes a heartbeat.
+    "leder.operations",
     "django_tasks_db",
     "leder.core",
     "leder.reference",
@@ -262,3 +264,18 @@ LEDER_PSEUDONYM_KEY = env("LEDER_PSEUDONYM_KEY", SECRET_KEY)
 LEDER_API_RATE_LIMIT_PER_MINUTE = env_int("LEDER_API_RATE_LIMIT_PER_MINUTE", 120)
 # Notifications a client may submit an hour through the API.
 LEDER_API_SUBMIT_RATE_LIMIT_PER_HOUR = env_int("LEDER_API_SUBMIT_RATE_LIMIT_PER_HOUR", 600)
+
+# Processes (leder.operations, docs/adr/0100-scheduler-and-job-leases.md). Workers and the
+# scheduler touch a heartbeat row every LEDER_HEARTBEAT_SECONDS; a worker not seen for
+# LEDER_WORKER_LEASE_SECONDS is dead, and the job it was running is recovered. The scheduler
+# looks for due jobs every LEDER_SCHEDULER_INTERVAL_SECONDS and holds a job's lease for at most
+# LEDER_SCHEDULER_LEASE_SECONDS (after that another scheduler may run it again). /readyz fails
+# when no worker has been seen within the lease or the oldest queued task is older than
+# LEDER_READY_MAX_QUEUE_AGE_SECONDS.
+LEDER_HEARTBEAT_SECONDS = env_int("LEDER_HEARTBEAT_SECONDS", 10)
+LEDER_WORKER_LEASE_SECONDS = env_int("LEDER_WORKER_LEASE_SECONDS", 120)
+LEDER_SCHEDULER_INTERVAL_SECONDS = env_int("LEDER_SCHEDULER_INTERVAL_SECONDS", 15)
+LEDER_SCHEDULER_LEASE_SECONDS = env_int("LEDER_SCHEDULER_LEASE_SECONDS", 900)
+LEDER_RECOVER_EVERY_SECONDS = env_int("LEDER_RECOVER_EVERY_SECONDS", 60)
+LEDER_READY_MAX_QUEUE_AGE_SECONDS = env_int("LEDER_READY_MAX_QUEUE_AGE_SECONDS", 600)
+LEDER_TASK_RESULTS_KEEP_DAYS = env_int("LEDER_TASK_RESULTS_KEEP_DAYS", 30)
