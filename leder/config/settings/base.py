@@ -14,8 +14,13 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = BASE_DIR / "leder"
 VAR_DIR = Path(env("LEDER_VAR_DIR", str(BASE_DIR / "var")))
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-development-key-change-me")
-DEBUG = env_bool("DJANGO_DEBUG", False)
+# No default: production refuses to start without a proper key (leder.config.keys, ADR 0110);
+# the demo and test settings set their own published ones.
+SECRET_KEY = env("DJANGO_SECRET_KEY", "") or ""
+DEBUG = False
+# Demo-only conveniences (demo data, printed TOTP codes) need this on; only the demo settings
+# turn it on.
+LEDER_DEMO_MODE = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -256,9 +261,10 @@ LEDER_DISCLOSURE_THRESHOLD = env_int("LEDER_DISCLOSURE_THRESHOLD", 5)
 
 # The national dataset's pseudonyms: each recipient's HMAC key is derived from this master key
 # and the recipient's own salt, so the database alone cannot reproduce a pseudonym, and two
-# recipients' files cannot be linked. Set it (or LEDER_PSEUDONYM_KEY_FILE) in production and
-# never change it, or pseudonyms change.
-LEDER_PSEUDONYM_KEY = env("LEDER_PSEUDONYM_KEY", SECRET_KEY)
+# recipients' files cannot be linked. Required in production (at least 50 characters, not the
+# secret key: ADR 0110); set it (or LEDER_PSEUDONYM_KEY_FILE) and never change it, or
+# pseudonyms change.
+LEDER_PSEUDONYM_KEY = env("LEDER_PSEUDONYM_KEY", "") or ""
 
 # The REST API: requests a minute allowed per client token.
 LEDER_API_RATE_LIMIT_PER_MINUTE = env_int("LEDER_API_RATE_LIMIT_PER_MINUTE", 120)

@@ -2,6 +2,10 @@
 
 from .base import *  # noqa: F403
 
+# Published keys: tests hold synthetic data only. Production refuses keys like these.
+SECRET_KEY = "insecure-test-secret-key-published-in-the-repository-do-not-use"
+LEDER_PSEUDONYM_KEY = "insecure-test-pseudonym-key-published-in-the-repository-do-not-use"
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
