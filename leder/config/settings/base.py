@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
                 "leder.core.context_processors.service",
+                "leder.accounts.context_processors.staff_navigation",
             ],
         },
     },
