@@ -262,3 +262,18 @@ LEDER_PSEUDONYM_KEY = env("LEDER_PSEUDONYM_KEY", SECRET_KEY)
 LEDER_API_RATE_LIMIT_PER_MINUTE = env_int("LEDER_API_RATE_LIMIT_PER_MINUTE", 120)
 # Notifications a client may submit an hour through the API.
 LEDER_API_SUBMIT_RATE_LIMIT_PER_HOUR = env_int("LEDER_API_SUBMIT_RATE_LIMIT_PER_HOUR", 600)
+
+# The audit log (ADR 0120). Each row's hash is an HMAC under AUDIT_HMAC_KEY, which never lives in
+# the database; production refuses to start without it. After a key rotation, list the earlier
+# keys in AUDIT_HMAC_OLD_KEYS (comma-separated) so older rows still verify.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS")
+# Signed checkpoints (sequence and head hash) are written every AUDIT_CHECKPOINT_MINUTES to this
+# folder, meant for write-once storage outside the database (an object-locked bucket mount, a
+# WORM share); optionally e-mailed to AUDIT_CHECKPOINT_EMAIL. The signing key defaults to one
+# derived from AUDIT_HMAC_KEY; set AUDIT_CHECKPOINT_KEY to keep it apart.
+AUDIT_CHECKPOINT_DIR = env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", "")
+AUDIT_CHECKPOINT_OLD_KEYS = env_list("AUDIT_CHECKPOINT_OLD_KEYS")
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 60)
+AUDIT_CHECKPOINT_EMAIL = env("AUDIT_CHECKPOINT_EMAIL", "")

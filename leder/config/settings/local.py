@@ -8,3 +8,7 @@ DEBUG = True
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 LEDER_DEMO_MODE = True
+
+# A fixed, public audit key for the demo and development only; production refuses to start
+# without its own.
+AUDIT_HMAC_KEY = AUDIT_HMAC_KEY or "demo-audit-key-not-secret-0001"  # noqa: F405

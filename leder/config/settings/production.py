@@ -8,6 +8,10 @@ from .base import *  # noqa: F403
 DEBUG = False
 if SECRET_KEY.startswith("insecure"):  # noqa: F405
     raise RuntimeError("Set DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) in production.")
+if len(AUDIT_HMAC_KEY or "") < 32:  # noqa: F405
+    raise RuntimeError(
+        "Set AUDIT_HMAC_KEY (or AUDIT_HMAC_KEY_FILE), 32+ characters, in production."
+    )
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", "true").lower() == "true"
 SECURE_HSTS_SECONDS = 31536000
 SESSION_COOKIE_SECURE = True

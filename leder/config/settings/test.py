@@ -13,3 +13,6 @@ WHITENOISE_AUTOREFRESH = True
 # re-identification check's own tests (exports/tests/test_anonymity.py, test_dataset_release.py)
 # set k themselves.
 LEDER_K_ANONYMITY_K = 1
+
+# A fixed, public audit key for the tests only; production refuses to start without its own.
+AUDIT_HMAC_KEY = AUDIT_HMAC_KEY or "test-audit-key-not-secret-0001"  # noqa: F405
