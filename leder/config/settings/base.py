@@ -142,6 +142,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "OpenLeDeR")
+# Seals authenticator-app keys and digests recovery codes (leder.accounts.sealing, ADR 0121);
+# never stored in the database. Required in production; changing it voids every enrolment.
+OTP_ENCRYPTION_KEY = env("OTP_ENCRYPTION_KEY", "")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -234,6 +237,9 @@ LEDER_K_ANONYMITY_K = env_int("LEDER_K_ANONYMITY_K", 5)
 LEDER_K_ANONYMITY_QUASI_IDENTIFIERS = tuple(
     env_list("LEDER_K_ANONYMITY_QUASI_IDENTIFIERS", "age,death_month,icb,sex,ethnic_group,cause")
 )
+# Refuse uploads when no virus scanner (ClamAV) is installed, rather than keep them unscanned.
+# On by default in production settings; off elsewhere so the demo works without ClamAV.
+LEDER_UPLOAD_REQUIRE_SCAN = env_bool("LEDER_UPLOAD_REQUIRE_SCAN", False)
 # Public upload page: files accepted per client address per hour.
 LEDER_UPLOAD_RATE_LIMIT_PER_HOUR = env_int("LEDER_UPLOAD_RATE_LIMIT_PER_HOUR", 30)
 # Uploads over 2.5 MB go to a temporary file, not memory; at most 10 files a request; stored

@@ -1,7 +1,7 @@
 """Settings for a deployed service. Everything still comes from the environment; this file only
 turns on what must never be off in production."""
 
-from leder.config.env import env
+from leder.config.env import env, env_bool
 
 from .base import *  # noqa: F403
 
@@ -14,6 +14,10 @@ if len(AUDIT_HMAC_KEY or "") < 32:  # noqa: F405
     )
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", "true").lower() == "true"
 SECURE_HSTS_SECONDS = 31536000
+# HSTS for every subdomain too (turn off only if a subdomain cannot serve HTTPS).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Uploaded records are scanned or refused, never kept unscanned.
+LEDER_UPLOAD_REQUIRE_SCAN = env_bool("LEDER_UPLOAD_REQUIRE_SCAN", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -16,3 +16,4 @@ LEDER_K_ANONYMITY_K = 1
 
 # A fixed, public audit key for the tests only; production refuses to start without its own.
 AUDIT_HMAC_KEY = AUDIT_HMAC_KEY or "test-audit-key-not-secret-0001"  # noqa: F405
+OTP_ENCRYPTION_KEY = OTP_ENCRYPTION_KEY or "test-otp-key-not-secret-0001"  # noqa: F405

@@ -358,8 +358,9 @@ class Infected(Exception):
 def scan(path: Path) -> str:
     """Check `path` with ClamAV: the daemon's client (`clamdscan`) if on PATH, else the
     stand-alone `clamscan`, else `pyclamd` if installed. Returns `ScanStatus.CLEAN`, or
-    `ScanStatus.NOT_SCANNED` when no scanner is installed; raises `Infected`, or `ScanFailed`
-    when a scanner is installed but none could check the file (we refuse rather than store a
+    `ScanStatus.NOT_SCANNED` when no scanner is installed and `LEDER_UPLOAD_REQUIRE_SCAN` is off;
+    raises `Infected`, or `ScanFailed` when a scanner is installed but none could check the file,
+    or none is installed and a scan is required (we refuse rather than store a
     file we were meant to check)."""
     tried = False
     for command in ("clamdscan", "clamscan"):
@@ -397,7 +398,8 @@ def scan(path: Path) -> str:
             if found:
                 raise Infected(str(found))
             return ScanStatus.CLEAN
-    if tried:
+    if tried or settings.LEDER_UPLOAD_REQUIRE_SCAN:
+        # Production requires a scan (LEDER_UPLOAD_REQUIRE_SCAN): no scanner means refuse.
         raise ScanFailed()
     return ScanStatus.NOT_SCANNED
 

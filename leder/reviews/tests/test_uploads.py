@@ -457,6 +457,18 @@ def test_a_scanner_that_fails_refuses_the_file(
     assert stored_files(private_root) == []
 
 
+def test_without_a_scanner_a_required_scan_refuses_the_file(
+    client, review, reviewer, settings, private_root
+):
+    """Production requires a scan: with no ClamAV installed the file is refused, not kept
+    unscanned."""
+    settings.LEDER_UPLOAD_REQUIRE_SCAN = True
+    _, token = make_request(review, reviewer)
+    response = post_file(client, token, PDF_BYTES, "a.pdf")
+    assert "could not be checked for viruses" in response.content.decode()
+    assert not UploadedRecord.objects.exists() and stored_files(private_root) == []
+
+
 # -- The records page, marking received, withdrawing ------------------------------------------
 
 
