@@ -96,6 +96,12 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "Figures for each ICB in your region",
     ),
     StaffLink(
+        "Notifications without an area",
+        "notifications:unassigned",
+        frozenset({Role.REGIONAL_COORDINATOR, Role.NATIONAL_TEAM}),
+        "Deaths the notifier could not place: give each its ICB",
+    ),
+    StaffLink(
         "Long-overdue reviews",
         "casework:escalations",
         frozenset({Role.REGIONAL_COORDINATOR}),

@@ -28,6 +28,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform
 
 from leder.analytics.cohorts import Cohort, CohortKind, Scope, ScopeKind
+from leder.casework.deadlines import hold_days_of
 from leder.core.time import age_on, now, today
 
 LONDON = ZoneInfo("Europe/London")
@@ -53,6 +54,10 @@ DEATH_SCHEMA: dict[str, pl.DataType] = {
     "covid_status": pl.String,  # confirmed / suspected / no / not_known
     "grade": pl.Int8,  # grading of care 1–6 (focused review's if any); null if not graded
     "reviewer_icb": pl.String,  # ICB of the reviewer holding the case (reconciliation)
+    # The case's due date: notification + 6 months + days on hold (deadlines.WITHIN_6_MONTHS);
+    # null before a case is opened.
+    "due_on": pl.Date,
+    "hold_days": pl.Int32,  # days on hold the due date carries (0 when never held)
 }
 
 LEARNING_SCHEMA: dict[str, pl.DataType] = {
@@ -73,7 +78,7 @@ ACTION_SCHEMA: dict[str, pl.DataType] = {
 }
 
 #: Version of the extract's definition (columns and their meaning); goes into the manifest.
-EXTRACT_VERSION = "1"
+EXTRACT_VERSION = "2"  # 2: due_on and hold_days (ADR 0140)
 
 NOT_STATED = "Not stated/known"
 NOTIFIED = "notified"
@@ -189,6 +194,7 @@ _DEATH_QUERY_FIELDS = (
     "grade_initial",
     "grade_focused",
     "case__reviewer__icb__ods_code",
+    "case__due_on",
 )
 
 
@@ -264,8 +270,10 @@ def _death_tuple(row: tuple) -> tuple:
         grade_initial,
         grade_focused,
         reviewer_icb,
+        due_on,
     ) = row
     state = case_state or NOTIFIED
+    notified_on = notified_on or _local_date(received_at)
     cause_recorded = bool((a_text or "").strip())
     values = (
         reference,
@@ -278,7 +286,7 @@ def _death_tuple(row: tuple) -> tuple:
         ethnic_group or NOT_STATED,
         severity if severity in LD_SEVERITIES else None,
         has_ld,
-        notified_on or _local_date(received_at),
+        notified_on,
         _local_date(allocated_at),
         _local_date(completed_at) if state == "completed" else None,
         cause_place or place,
@@ -287,6 +295,8 @@ def _death_tuple(row: tuple) -> tuple:
         cause_covid or covid,
         _grade(grade_focused, grade_initial),
         reviewer_icb,
+        due_on,
+        hold_days_of(notified_on=notified_on, due_on=due_on) if due_on else None,
     )
     if state == OPTED_OUT:
         blank = {DEATH_COLUMNS.index(name) for name in _PERSONAL}

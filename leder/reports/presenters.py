@@ -60,6 +60,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "completed": ("Reviews completed", COUNT),
     "within": ("Within 6 months", COUNT),
     "share_within": ("Share within 6 months (%)", PERCENT),
+    "held": ("Of which due date moved by time on hold", COUNT),
     "age": ("Time since notification", TEXT),
     "ethnic_group": ("Ethnic group", TEXT),
     "population_share": ("Share of the population (%)", PERCENT),

@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from leder.accounts.decorators import verified_staff_required
 from leder.accounts.models import Role
 from leder.accounts.rules import has_any_role, has_role
+from leder.casework.deadlines import WITHIN_6_MONTHS
 from leder.casework.presenters.dashboard import (
     GroupDashboardPresenter,
     IcbDashboard,
@@ -97,6 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "icb": icb,
             "icbs": icb_list,
             "today": day,
+            "within_6_months": WITHIN_6_MONTHS,
             "dashboard": presenter,
             "overdue": overdue,
             "overdue_count": presenter.f.overdue,
@@ -128,6 +130,7 @@ def dashboard_region(request: HttpRequest) -> HttpResponse:
             "region": region,
             "regions": region_list,
             "today": day,
+            "within_6_months": WITHIN_6_MONTHS,
             "dashboard": GroupDashboardPresenter(
                 group, area_label="ICB", total_label="Region total", today=day
             ),
@@ -150,6 +153,7 @@ def dashboard_national(request: HttpRequest) -> HttpResponse:
             "title": "National dashboard",
             "intro": "Figures for each NHS England region (the sum of its ICBs), and England.",
             "today": day,
+            "within_6_months": WITHIN_6_MONTHS,
             "dashboard": GroupDashboardPresenter(
                 group, area_label="Region", total_label="England", today=day
             ),

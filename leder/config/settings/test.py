@@ -2,6 +2,10 @@
 
 from .base import *  # noqa: F403
 
+# Published keys: tests hold synthetic data only. Production refuses keys like these.
+SECRET_KEY = "insecure-test-secret-key-published-in-the-repository-do-not-use"
+LEDER_PSEUDONYM_KEY = "insecure-test-pseudonym-key-published-in-the-repository-do-not-use"
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -14,6 +18,13 @@ WHITENOISE_AUTOREFRESH = True
 # set k themselves.
 LEDER_K_ANONYMITY_K = 1
 
-# A fixed, public audit key for the tests only; production refuses to start without its own.
-AUDIT_HMAC_KEY = AUDIT_HMAC_KEY or "test-audit-key-not-secret-0001"  # noqa: F405
-OTP_ENCRYPTION_KEY = OTP_ENCRYPTION_KEY or "test-otp-key-not-secret-0001"  # noqa: F405
+# Each test process keeps its own cache in memory (fast, and cleared around every test by the
+# root conftest); the shared database cache and Redis are tested in leder/core/tests/test_limits.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Fixed, public keys for the tests only; production refuses them (leder.config.keys).
+AUDIT_HMAC_KEY = AUDIT_HMAC_KEY or "insecure-test-audit-key-published-in-the-repository"  # noqa: F405
+OTP_ENCRYPTION_KEY = (
+    OTP_ENCRYPTION_KEY  # noqa: F405
+    or "insecure-test-otp-key-published-in-the-repository"
+)

@@ -293,3 +293,5 @@ def test_the_checkpoint_job_is_registered_and_writes(checkpoint_dir):
     (job,) = [j for j in periodic_jobs() if j.name == "audit-checkpoint"]
     assert job.run() == {"checkpointed_row": 1}
     assert len(list(checkpoint_dir.iterdir())) == 1
+    (verify,) = [j for j in periodic_jobs() if j.name == "audit-verify"]
+    assert verify.run() == {"checked": 1, "checkpoints": 1}
