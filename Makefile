@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 NHSUK_FRONTEND_VERSION := 10.6.1
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# manage.py defaults to production settings (ADR 0110); the demo targets ask for the demo ones.
+DEMO := DJANGO_SETTINGS_MODULE=leder.config.settings.demo
+TESTING := DJANGO_SETTINGS_MODULE=leder.config.settings.test
 
 .PHONY: help install migrate demo demo-data serve worker test test-fast test-system lint format bench frontend clean
 
@@ -25,32 +28,32 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --no-input
+	$(DEMO) $(BIN)/python manage.py migrate --no-input
 
 demo-data: migrate
-	$(BIN)/python manage.py demo_load
+	$(DEMO) $(BIN)/python manage.py demo_load
 
 demo: demo-data
-	$(BIN)/python manage.py demo_logins
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO) $(BIN)/python manage.py demo_logins
+	$(DEMO) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: migrate
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: migrate
-	$(BIN)/python manage.py db_worker
+	$(DEMO) $(BIN)/python manage.py db_worker
 
 # pytest exits 5 when it collects no tests: that is a failure here, never a pass.
 test: install
-	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Missing migrations: run manage.py makemigrations" && exit 1)
-	$(BIN)/pytest -n 2 --dist loadfile -q; status=$$?; \
+	$(TESTING) $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Missing migrations: run manage.py makemigrations" && exit 1)
+	$(TESTING) $(BIN)/pytest -n 2 --dist loadfile -q; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "No tests were collected"; exit 1; fi; exit $$status
 
 test-fast: install
-	$(BIN)/pytest -q -m "not system"
+	$(TESTING) $(BIN)/pytest -q -m "not system"
 
 test-system: install
-	$(BIN)/pytest -q -m system
+	$(TESTING) $(BIN)/pytest -q -m system
 
 lint: install
 	$(BIN)/ruff check .
@@ -70,6 +73,10 @@ frontend:
 	cd /tmp/nhsuk-frontend && npm pack nhsuk-frontend@$(NHSUK_FRONTEND_VERSION) && tar xzf nhsuk-frontend-$(NHSUK_FRONTEND_VERSION).tgz
 	rm -rf leder/core/static/nhsuk && mkdir -p leder/core/static/nhsuk
 	cp /tmp/nhsuk-frontend/package/dist/nhsuk/nhsuk-frontend.min.css /tmp/nhsuk-frontend/package/dist/nhsuk/nhsuk-frontend.min.js leder/core/static/nhsuk/
+	# The source maps are not vendored: drop the comments naming them, or collectstatic's
+	# manifest storage fails on the missing files (issue 11).
+	sed -i -e 's#/\*\# sourceMappingURL=[^*]*\*/##' leder/core/static/nhsuk/nhsuk-frontend.min.css
+	sed -i -e 's#//\# sourceMappingURL=.*$$##' leder/core/static/nhsuk/nhsuk-frontend.min.js
 	cp -r /tmp/nhsuk-frontend/package/dist/nhsuk/assets leder/core/static/nhsuk/assets
 	echo $(NHSUK_FRONTEND_VERSION) > leder/core/static/nhsuk/VERSION
 

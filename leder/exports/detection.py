@@ -36,7 +36,7 @@ import pkgutil
 import re
 from dataclasses import dataclass
 
-__all__ = ["Found", "detect", "first_names"]
+__all__ = ["ABBREVIATIONS", "NAME_WORDS", "Found", "detect", "first_names", "weekday_before"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,23 @@ class Found:
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
+
+# Names that are also ordinary English words. In the record they are still removed, but only
+# where written with a capital letter: "Rose" and "ROSE" go, "her temperature rose" stays.
+NAME_WORDS = _words(
+    """
+    rose mark hope faith grace joy will may june april august bill frank sue dawn amber ruby
+    pearl violet holly ivy daisy iris lily heather hazel jasmine summer autumn rich sandy rusty
+    penny patience prudence honor honour charity chase hunter baker smith brown white green
+    black young king wood hill moss bush long short hall lane bell rice cook cooper carter
+    mason parker fisher porter ward page pat guy jack drew art earl dean don gene ray rod wade
+    crystal destiny harmony star sky river brook storm miles bob nick care day small little
+    wells stone banks field fields park gray grey house home best hart love lamb fox hope
+    north south east west march dale glen cliff rock peel may
+    kit cat peg nan bud pip ted
+    """
+)
 
 
 # --- Word lists ---------------------------------------------------------------------------------
@@ -207,8 +224,6 @@ def first_names() -> frozenset[str]:
     capitals of `NOT_NAMES`. Loaded once."""
     from faker.providers import person
     from faker.providers.lorem.en_US import Provider as Lorem
-
-    from leder.exports.redaction import NAME_WORDS
 
     common = {w.lower() for w in Lorem.word_list} | set(NAME_WORDS)
     common |= {w.lower() for w in NOT_NAMES}

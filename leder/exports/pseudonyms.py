@@ -1,8 +1,9 @@
 """Keyed pseudonyms: one per person per recipient.
 
 A recipient's key is HMAC-SHA256(master key, "leder-recipient:" + the recipient's salt). The
-master key is the `LEDER_PSEUDONYM_KEY` setting (from the environment or a `_FILE`, falling back
-to `SECRET_KEY`), never stored in the database; the salt is random and stored on the recipient.
+master key is the `LEDER_PSEUDONYM_KEY` setting (from the environment or a `_FILE`; required, and
+different from `SECRET_KEY`, in production: ADR 0110), never stored in the database; the salt is
+random and stored on the recipient.
 So someone holding a copy of the database cannot recompute pseudonyms from NHS numbers, and two
 recipients' pseudonyms of the same person differ, so their files cannot be linked.
 
@@ -16,10 +17,13 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 def master_key() -> bytes:
-    key = getattr(settings, "LEDER_PSEUDONYM_KEY", None) or settings.SECRET_KEY
+    key = getattr(settings, "LEDER_PSEUDONYM_KEY", None)
+    if not key:
+        raise ImproperlyConfigured("Set LEDER_PSEUDONYM_KEY: the dataset's pseudonyms need it.")
     return key.encode("utf-8")
 
 

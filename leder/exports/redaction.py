@@ -41,6 +41,9 @@ from enum import StrEnum
 
 from nhs_number import is_valid as nhs_number_is_valid
 
+from leder.exports.detection import ABBREVIATIONS, NAME_WORDS, weekday_before
+from leder.exports.detection import detect as detect_identifiers
+
 __all__ = [
     "PLACEHOLDERS",
     "Kind",
@@ -108,22 +111,6 @@ NAME_STOPWORDS = _wordset(
     mr mrs ms miss mx dr doctor prof professor rev reverend sir dame lady lord nurse sister
     and the of de da di du del della la le van von der den ter st jr jnr snr sr ii iii iv
     bin binti ibn al el mc
-    """
-)
-
-# Names that are also ordinary English words. In the record they are still removed, but only
-# where written with a capital letter: "Rose" and "ROSE" go, "her temperature rose" stays.
-NAME_WORDS = _wordset(
-    """
-    rose mark hope faith grace joy will may june april august bill frank sue dawn amber ruby
-    pearl violet holly ivy daisy iris lily heather hazel jasmine summer autumn rich sandy rusty
-    penny patience prudence honor honour charity chase hunter baker smith brown white green
-    black young king wood hill moss bush long short hall lane bell rice cook cooper carter
-    mason parker fisher porter ward page pat guy jack drew art earl dean don gene ray rod wade
-    crystal destiny harmony star sky river brook storm miles bob nick care day small little
-    wells stone banks field fields park gray grey house home best hart love lamb fox hope
-    north south east west march dale glen cliff rock peel may
-    kit cat peg nan bud pip ted
     """
 )
 
@@ -681,7 +668,6 @@ def _initials_patterns(full_name: str) -> list[tuple[str, Kind, Callable | None]
     """The initials of a name the record holds: "M.O-B.", "M.O.B.", "MOB", "M O-B". Without dots,
     initials that are also an abbreviation ("TB", "GP") go only where they stand for a person:
     before "'s" or a verb, or after a verb that takes a person ("assessed TB")."""
-    from leder.exports.detection import ABBREVIATIONS
 
     words = [w for w in re.split(r"\s+", fold(full_name)) if w.lower() not in NAME_STOPWORDS]
     words = [w for w in words if re.match(r"[A-Za-z]", w)]
@@ -917,9 +903,6 @@ def find_spans(
     folded = fold(text)
     spans = _pattern_spans(folded)
     if detect:
-        from leder.exports.detection import detect as detect_identifiers
-        from leder.exports.detection import weekday_before
-
         spans += [Span(f.start, f.end, Kind(f.kind), False) for f in detect_identifiers(folded)]
     if identifiers is not None:
         for regex, kind, check in _compile(identifiers).patterns:

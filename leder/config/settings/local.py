@@ -1,10 +1,3 @@
-"""Settings for a developer's machine and the demo: `make demo`."""
+"""The demo settings under their former name; use `leder.config.settings.demo`."""
 
-from .base import *  # noqa: F403
-
-DEBUG = True
-
-# Serve static files straight from the apps while developing (no collectstatic needed).
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = True
-LEDER_DEMO_MODE = True
+from .demo import *  # noqa: F403

@@ -2,6 +2,10 @@
 
 from .base import *  # noqa: F403
 
+# Published keys: tests hold synthetic data only. Production refuses keys like these.
+SECRET_KEY = "insecure-test-secret-key-published-in-the-repository-do-not-use"
+LEDER_PSEUDONYM_KEY = "insecure-test-pseudonym-key-published-in-the-repository-do-not-use"
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -13,3 +17,7 @@ WHITENOISE_AUTOREFRESH = True
 # re-identification check's own tests (exports/tests/test_anonymity.py, test_dataset_release.py)
 # set k themselves.
 LEDER_K_ANONYMITY_K = 1
+
+# Each test process keeps its own cache in memory (fast, and cleared around every test by the
+# root conftest); the shared database cache and Redis are tested in leder/core/tests/test_limits.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
