@@ -32,6 +32,7 @@ from leder.accounts.forms import (
 )
 from leder.core.form_page import fields, form_page, posted
 from leder.core.presenters import count, datetime_long
+from leder.core.prompts import prompts_for
 from leder.core.time import now
 
 # Below this many recovery codes the user is told to make new ones.
@@ -346,5 +347,6 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "is_administrator": rules.is_administrator(user),
             "recovery_codes_remaining": remaining,
             "recovery_codes_low": remaining <= RECOVERY_CODES_LOW,
+            "prompts": prompts_for(user),
         },
     )
