@@ -1,5 +1,6 @@
-"""The home page's prompt when a family has not been contacted within the configured days of
-allocation: for the case's reviewer and the ICB's LACs, gone once the family is invited."""
+"""The home page's count of reviews whose family has not been contacted within the configured
+days of allocation: for the case's reviewer and the ICB's LACs, gone once the family is invited;
+the list it links to shows the same cases."""
 
 from datetime import timedelta
 
@@ -13,35 +14,35 @@ from leder.families.services import invitation_create
 
 pytestmark = pytest.mark.django_db
 
-
-def allocate(case, lac, days_ago):
-    Allocation.objects.create(
-        case=case,
-        reviewer=case.reviewer,
-        allocated_by=lac,
-        allocated_at=now() - timedelta(days=days_ago),
-        status=AllocationStatus.ACCEPTED,
-    )
+CARD = 'data-waiting="families_not_contacted"'
 
 
 def test_reviewer_and_lac_are_prompted_until_the_family_is_invited(
     client, case, lac, reviewer, sister, settings, django_capture_on_commit_callbacks
 ):
     settings.LEDER_FAMILY_CONTACT_DAYS = 14
-    allocate(case, lac, days_ago=13)
-    sign_in_verified(client, reviewer)
-    assert (
-        "No one in the family has been contacted"
-        not in client.get(reverse("accounts:home")).content.decode()
+    Allocation.objects.create(
+        case=case,
+        reviewer=case.reviewer,
+        allocated_by=lac,
+        allocated_at=now() - timedelta(days=13),
+        status=AllocationStatus.ACCEPTED,
     )
+    sign_in_verified(client, reviewer)
+    home = reverse("accounts:home")
+    listed = reverse("families_staff:not_contacted")
+    assert CARD not in client.get(home).content.decode()
     Allocation.objects.update(allocated_at=now() - timedelta(days=15))
-    page = client.get(reverse("accounts:home")).content.decode()
-    assert f"No one in the family has been contacted about {case.reference}" in page
-    assert reverse("families_staff:page", kwargs={"reference": case.reference}) in page
+    page = client.get(home).content.decode()
+    assert CARD in page and listed in page
+    family_page = reverse("families_staff:page", kwargs={"reference": case.reference})
+    assert family_page in client.get(listed).content.decode()
     other = client.__class__()
     sign_in_verified(other, lac)
-    lac_page = other.get(reverse("accounts:home")).content.decode()
-    assert case.reference in lac_page and "reviewer" in lac_page
+    assert CARD in other.get(home).content.decode()
+    lac_list = other.get(listed).content.decode()
+    assert case.reference in lac_list and reviewer.full_name in lac_list
     with django_capture_on_commit_callbacks(execute=True):
         invitation_create(actor=reviewer, contact=sister, second_factor="date_of_birth")
-    assert "No one in the family" not in client.get(reverse("accounts:home")).content.decode()
+    assert CARD not in client.get(home).content.decode()
+    assert case.reference not in client.get(listed).content.decode()
