@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from leder.casework.services.reminders import deadline_reminders_send
 from leder.core import presenters
+from leder.core.jobs import when_lost
 
 
 @task
@@ -42,3 +43,11 @@ def send_allocation_offer(*, allocation_id: int) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[allocation.reviewer.user.email],
     )
+
+
+# E-mails are sent again once if their worker died (at worst the same e-mail twice).
+when_lost(
+    send_allocation_offer,
+    subject=lambda kw: f"Allocation offer e-mail {kw.get('allocation_id')}",
+    requeue=True,
+)
