@@ -11,7 +11,7 @@ import django
 
 
 def block(*args, **kwargs):
-    print("blocked", flush=True)
+    print("WAITING-TO-BE-KILLED", flush=True)
     threading.Event().wait()
 
 

@@ -48,9 +48,11 @@ def test_a_worker_killed_mid_report_and_mid_export_leaves_nothing_stuck(
         "-m", "leder.operations.tests.blocking_worker", "doomed-1", name="doomed-1"
     )
     wait_for(
-        lambda: Report.objects.filter(pk=report.pk, progress=70).exists(),
+        lambda: "WAITING-TO-BE-KILLED" in processes.output(doomed),
+        timeout=300,
         what="the worker to reach 'Making the PDF'",
     )
+    assert Report.objects.get(pk=report.pk).progress == 70
     doomed.send_signal(signal.SIGKILL)
     doomed.wait(timeout=60)
     # The next worker takes the export (the report is not queued: it looks "running") and is
@@ -59,11 +61,11 @@ def test_a_worker_killed_mid_report_and_mid_export_leaves_nothing_stuck(
         "-m", "leder.operations.tests.blocking_worker", "doomed-2", name="doomed-2"
     )
     wait_for(
-        lambda: DatasetExport.objects.filter(
-            pk=export.pk, status=ExportStatus.RUNNING, progress__gte=70
-        ).exists(),
+        lambda: "WAITING-TO-BE-KILLED" in processes.output(doomed),
+        timeout=300,
         what="the worker to be making the export",
     )
+    assert DatasetExport.objects.get(pk=export.pk).status == ExportStatus.RUNNING
     doomed.send_signal(signal.SIGKILL)
     doomed.wait(timeout=60)
     assert Report.objects.get(pk=report.pk).status == ReportStatus.GENERATING
