@@ -11,7 +11,7 @@ from leder.core import schedule
 from leder.core.time import now
 from leder.operations import scheduler
 from leder.operations.models import JobRunStatus, PeriodicJobState, ProcessHeartbeat
-from leder.operations.tests.processes import processes, wait_for  # noqa: F401
+from leder.operations.tests.processes import wait_for
 
 LONDON = ZoneInfo("Europe/London")
 
