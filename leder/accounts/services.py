@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from leder.accounts import rules, selectors
 from leder.accounts.models import Membership, Role, User
+from leder.accounts.sealing import recovery_code_digest
 from leder.core import audit
 from leder.core.models import AuditAction
 from leder.core.presenters import date_long
@@ -696,7 +697,8 @@ def recovery_code_use(*, request, code: str) -> CodeCheck:
         return _code_check(
             request=request,
             device=device,
-            token=normalise_recovery_code(code),
+            # Only digests are stored (leder.accounts.sealing): compare the typed code's.
+            token=recovery_code_digest(normalise_recovery_code(code)),
             refused="recovery code wrong",
             accepted=verified,
         )
@@ -716,7 +718,9 @@ def _recovery_codes_replace(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(code)) for code in codes
+    )
     return [format_recovery_code(code) for code in codes]
 
 
@@ -754,7 +758,9 @@ def demo_mode_enabled() -> bool:
 def user_enrol_totp_for_demo(*, user: User, key_hex: str) -> TOTPDevice:
     """FOR THE DEMO ONLY: give `user` a confirmed authenticator-app device with a known key, so
     that demo sign-ins work (`manage.py totp_code EMAIL` prints the current code). Replaces any
-    device the user had.
+    device the user had. Like anyone who sets up an app, the user also gets 10 recovery codes
+    (not shown: "Get new recovery codes" shows a fresh set), so that the demo's home pages do not
+    warn of none left.
 
     Guarantees: refuses outside demo mode (ImproperlyConfigured); one TWO_FACTOR audit row by
     "system:demo"."""
@@ -767,6 +773,7 @@ def user_enrol_totp_for_demo(*, user: User, key_hex: str) -> TOTPDevice:
         device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=True, key=key_hex)
         device.full_clean(exclude=["user"])
         device.save()
+        _recovery_codes_replace(user=user)
         audit.record(
             actor="system:demo",
             action=AuditAction.TWO_FACTOR,

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Before django_tasks_db: its `db_worker` command is replaced by one that writes a heartbeat.
+    "leder.operations",
     "django_tasks_db",
     "leder.core",
     "leder.reference",
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "leder.notifications",
     "leder.casework",
     "leder.reviews",
+    "leder.messaging",
+    "leder.families",
     "leder.governance",
     "leder.analytics",
     "leder.reports",
@@ -85,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
                 "leder.core.context_processors.service",
+                "leder.accounts.context_processors.staff_navigation",
             ],
         },
     },
@@ -153,6 +158,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "OpenLeDeR")
+# Seals authenticator-app keys and digests recovery codes (leder.accounts.sealing, ADR 0121);
+# never stored in the database. Required in production; changing it voids every enrolment.
+OTP_ENCRYPTION_KEY = env("OTP_ENCRYPTION_KEY", "")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -265,6 +273,9 @@ LEDER_K_ANONYMITY_K = env_int("LEDER_K_ANONYMITY_K", 5)
 LEDER_K_ANONYMITY_QUASI_IDENTIFIERS = tuple(
     env_list("LEDER_K_ANONYMITY_QUASI_IDENTIFIERS", "age,death_month,icb,sex,ethnic_group,cause")
 )
+# Refuse uploads when no virus scanner (ClamAV) is installed, rather than keep them unscanned.
+# On by default in production settings; off elsewhere so the demo works without ClamAV.
+LEDER_UPLOAD_REQUIRE_SCAN = env_bool("LEDER_UPLOAD_REQUIRE_SCAN", False)
 # Public upload page: files accepted per client address per hour.
 LEDER_UPLOAD_RATE_LIMIT_PER_HOUR = env_int("LEDER_UPLOAD_RATE_LIMIT_PER_HOUR", 30)
 # Uploads over 2.5 MB go to a temporary file, not memory; at most 10 files a request; stored
@@ -300,3 +311,55 @@ LEDER_PSEUDONYM_KEY = env("LEDER_PSEUDONYM_KEY", "") or ""
 LEDER_API_RATE_LIMIT_PER_MINUTE = env_int("LEDER_API_RATE_LIMIT_PER_MINUTE", 120)
 # Notifications a client may submit an hour through the API.
 LEDER_API_SUBMIT_RATE_LIMIT_PER_HOUR = env_int("LEDER_API_SUBMIT_RATE_LIMIT_PER_HOUR", 600)
+
+# Processes (leder.operations, docs/adr/0100-scheduler-and-job-leases.md). Workers and the
+# scheduler touch a heartbeat row every LEDER_HEARTBEAT_SECONDS; a worker not seen for
+# LEDER_WORKER_LEASE_SECONDS is dead, and the job it was running is recovered. The scheduler
+# looks for due jobs every LEDER_SCHEDULER_INTERVAL_SECONDS and holds a job's lease for at most
+# LEDER_SCHEDULER_LEASE_SECONDS (after that another scheduler may run it again). /readyz fails
+# when no worker has been seen within the lease or the oldest queued task is older than
+# LEDER_READY_MAX_QUEUE_AGE_SECONDS.
+LEDER_HEARTBEAT_SECONDS = env_int("LEDER_HEARTBEAT_SECONDS", 10)
+LEDER_WORKER_LEASE_SECONDS = env_int("LEDER_WORKER_LEASE_SECONDS", 120)
+LEDER_SCHEDULER_INTERVAL_SECONDS = env_int("LEDER_SCHEDULER_INTERVAL_SECONDS", 15)
+LEDER_SCHEDULER_LEASE_SECONDS = env_int("LEDER_SCHEDULER_LEASE_SECONDS", 900)
+LEDER_RECOVER_EVERY_SECONDS = env_int("LEDER_RECOVER_EVERY_SECONDS", 60)
+LEDER_READY_MAX_QUEUE_AGE_SECONDS = env_int("LEDER_READY_MAX_QUEUE_AGE_SECONDS", 600)
+LEDER_TASK_RESULTS_KEEP_DAYS = env_int("LEDER_TASK_RESULTS_KEEP_DAYS", 30)
+
+# GOV.UK Notify (leder.messaging, ADR 0180): e-mails, text messages and letters. Without an API
+# key, e-mails go through MAILERS (SMTP, or the console in the demo), letters are printed
+# locally and text messages cannot be sent. Template ids: "<kind>.<channel>=<uuid>" pairs,
+# comma-separated (`manage.py notify_templates` lists those needed). The callback token is the
+# bearer token set in Notify's delivery-status callback.
+LEDER_NOTIFY_API_KEY = env("LEDER_NOTIFY_API_KEY", "")
+LEDER_NOTIFY_BASE_URL = env("LEDER_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+LEDER_NOTIFY_TEMPLATE_IDS = dict(
+    pair.split("=", 1) for pair in env_list("LEDER_NOTIFY_TEMPLATE_IDS") if "=" in pair
+)
+LEDER_NOTIFY_CALLBACK_TOKEN = env("LEDER_NOTIFY_CALLBACK_TOKEN", "")
+
+# A family's own link (leder.families, ADR 0183): it lasts this many days; a sign-in code lasts
+# this many minutes; this many wrong codes or dates of birth lock the link for the lockout time.
+LEDER_FAMILY_LINK_DAYS = env_int("LEDER_FAMILY_LINK_DAYS", 90)
+LEDER_FAMILY_CODE_MINUTES = env_int("LEDER_FAMILY_CODE_MINUTES", 30)
+LEDER_FAMILY_FACTOR_ATTEMPTS = env_int("LEDER_FAMILY_FACTOR_ATTEMPTS", 5)
+LEDER_FAMILY_LOCKOUT_MINUTES = env_int("LEDER_FAMILY_LOCKOUT_MINUTES", 60)
+# A family not contacted within this many days of a case's allocation is flagged on the
+# reviewer's and the LAC's home pages.
+LEDER_FAMILY_CONTACT_DAYS = env_int("LEDER_FAMILY_CONTACT_DAYS", 14)
+
+# The audit log (ADR 0120). Each row's hash is an HMAC under AUDIT_HMAC_KEY, which never lives in
+# the database; production refuses to start without it. After a key rotation, list the earlier
+# keys in AUDIT_HMAC_OLD_KEYS (comma-separated) so older rows still verify.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS")
+# Signed checkpoints (sequence and head hash) are written every AUDIT_CHECKPOINT_MINUTES to this
+# folder, meant for write-once storage outside the database (an object-locked bucket mount, a
+# WORM share); optionally e-mailed to AUDIT_CHECKPOINT_EMAIL. The signing key defaults to one
+# derived from AUDIT_HMAC_KEY; set AUDIT_CHECKPOINT_KEY to keep it apart.
+AUDIT_CHECKPOINT_DIR = env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", "")
+AUDIT_CHECKPOINT_OLD_KEYS = env_list("AUDIT_CHECKPOINT_OLD_KEYS")
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 60)
+AUDIT_CHECKPOINT_EMAIL = env("AUDIT_CHECKPOINT_EMAIL", "")
