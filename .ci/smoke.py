@@ -124,17 +124,23 @@ def fresh_database() -> None:
 
 def production_environment(work: Path, smtp_port: int) -> dict[str, str]:
     """The environment docs/deployment.md describes, keys in files as the units pass them."""
-    (work / "secret_key").write_text(secrets.token_urlsafe(64))
-    (work / "pseudonym_key").write_text(secrets.token_urlsafe(64))
+    keys = ("secret_key", "pseudonym_key", "audit_hmac_key", "otp_encryption_key")
+    for key in keys:
+        (work / key).write_text(secrets.token_urlsafe(64))
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "LEDER_", "GUNICORN_", "EMAIL_", "REDIS_"))
+        if not key.startswith(
+            ("DJANGO_", "LEDER_", "GUNICORN_", "EMAIL_", "REDIS_", "AUDIT_", "OTP_")
+        )
     }
     env.update(
         DJANGO_SETTINGS_MODULE="leder.config.settings.production",
         DJANGO_SECRET_KEY_FILE=str(work / "secret_key"),
         LEDER_PSEUDONYM_KEY_FILE=str(work / "pseudonym_key"),
+        AUDIT_HMAC_KEY_FILE=str(work / "audit_hmac_key"),
+        OTP_ENCRYPTION_KEY_FILE=str(work / "otp_encryption_key"),
+        AUDIT_CHECKPOINT_DIR=str(work / "audit-checkpoints"),
         DATABASE_URL=DATABASE_URL,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         LEDER_ALLOW_HTTP="1",
@@ -170,6 +176,7 @@ def manage(env, *args: str, stdin: str | None = None) -> str:
 
 SETUP = """
 import json
+import secrets
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from leder.accounts import services
 from leder.accounts.models import Role
@@ -181,8 +188,9 @@ actor = "system:smoke-test"
 user = services.user_create(actor=actor, email="{email}", full_name="Smoke Test LAC",
                             password="{password}")
 services.membership_grant(actor=actor, user=user, role=Role.LAC, organisation=icb)
-device = TOTPDevice.objects.create(user=user, name="Smoke test app", confirmed=True)
-print(json.dumps({{"icb_id": icb.pk, "icb": icb.ods_code, "totp_key": device.key}}))
+key_hex = secrets.token_hex(20)  # the authenticator app's key; stored sealed
+TOTPDevice.objects.create(user=user, name="Smoke test app", confirmed=True, key=key_hex)
+print(json.dumps({{"icb_id": icb.pk, "icb": icb.ods_code, "totp_key": key_hex}}))
 """
 
 
@@ -531,6 +539,15 @@ def main() -> int:
 
         wait_for("gunicorn to answer /healthz", web_answers)
         browser = Browser()
+        if browser.request("GET", "/readyz")[0] != 404:  # in versions that have it
+
+            def ready():
+                service.check_running()
+                return browser.request("GET", "/readyz")[0] == 200
+
+            wait_for("/readyz to say the database and the worker are ready", ready)
+            walked.append(("GET", "/readyz", 200))
+            say("GET /readyz -> 200")
         static_files(browser)
         for path in ("/", "/accessibility", "/privacy", "/about/easy-read"):
             browser.get_page(path)
