@@ -106,7 +106,7 @@ def test_wrong_dates_of_birth_are_counted_and_lock_the_link(client, invited, cas
 def test_a_code_is_sent_to_their_own_email_and_opens_the_link_once(
     client, sister, reviewer, case, django_capture_on_commit_callbacks
 ):
-    invitation, path = invite(sister, reviewer, django_capture_on_commit_callbacks, "code")
+    _, path = invite(sister, reviewer, django_capture_on_commit_callbacks, "code")
     page = client.get(path).content.decode()
     assert "Send me a code" in page
     mail.outbox.clear()
@@ -117,11 +117,17 @@ def test_a_code_is_sent_to_their_own_email_and_opens_the_link_once(
     assert case.notification.given_name not in message.subject + message.body
     code = re.search(r"is (\d{6})", message.body).group(1)
     wrong = "000000" if code != "000000" else "111111"
-    assert "The code is not right" in client.post(path, {"action": "verify", "code": wrong}).content.decode()
+    assert (
+        "The code is not right"
+        in client.post(path, {"action": "verify", "code": wrong}).content.decode()
+    )
     assert client.post(path, {"action": "verify", "code": code}).status_code == 302
     # A code works once: another browser (the forwarded letter) cannot reuse it.
     other = client.__class__()
-    assert "The code is not right" in other.post(path, {"action": "verify", "code": code}).content.decode()
+    assert (
+        "The code is not right"
+        in other.post(path, {"action": "verify", "code": code}).content.decode()
+    )
 
 
 def test_codes_are_limited_per_hour(sister, reviewer, django_capture_on_commit_callbacks):
@@ -143,7 +149,9 @@ def test_a_forwarded_link_without_the_factor_opens_nothing(client, invited, case
 def test_an_expired_or_withdrawn_link_does_not_open(client, invited, case, reviewer):
     invitation, path = invited
     open_link(client, path, case)
-    FamilyInvitation.objects.filter(pk=invitation.pk).update(expires_at=now() - timedelta(minutes=1))
+    FamilyInvitation.objects.filter(pk=invitation.pk).update(
+        expires_at=now() - timedelta(minutes=1)
+    )
     page = client.get(path + "/home")
     assert page.status_code == 410 and "expired" in page.content.decode()
     FamilyInvitation.objects.filter(pk=invitation.pk).update(expires_at=now() + timedelta(days=1))
@@ -157,7 +165,9 @@ def test_an_expired_or_withdrawn_link_does_not_open(client, invited, case, revie
 def test_only_the_reviewer_invites_and_only_family(sister, review, lac, reviewer):
     with pytest.raises(PermissionDenied):
         services.invitation_create(actor=lac, contact=sister, second_factor="date_of_birth")
-    gp = contact_add(actor=reviewer, review=review, name="Dr Test", kind="gp", email="gp@example.org")
+    gp = contact_add(
+        actor=reviewer, review=review, name="Dr Test", kind="gp", email="gp@example.org"
+    )
     with pytest.raises(ValidationError):
         services.invitation_create(actor=reviewer, contact=gp, second_factor="date_of_birth")
     nowhere = contact_add(actor=reviewer, review=review, name="No Details", kind="family")
@@ -174,7 +184,9 @@ def test_story_care_and_comment_are_contributions_audited_and_new_to_the_reviewe
     photo = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     response = client.post(path + "/story", {"story": "She loved the sea.", "file": photo})
     assert response.status_code == 302
-    client.post(path + "/care", {"worked": "Her GP", "not_worked": "Nights", "focused_review": "yes"})
+    client.post(
+        path + "/care", {"worked": "Her GP", "not_worked": "Nights", "focused_review": "yes"}
+    )
     review_section_save(
         actor=reviewer,
         review=review,
@@ -185,13 +197,20 @@ def test_story_care_and_comment_are_contributions_audited_and_new_to_the_reviewe
     staff = client.__class__()
     sign_in_verified(staff, reviewer)
     response = staff.post(
-        reverse("families_staff:share", kwargs={"reference": case.reference, "kind": "pen_portrait"})
+        reverse(
+            "families_staff:share", kwargs={"reference": case.reference, "kind": "pen_portrait"}
+        )
     )
     assert response.status_code == 302
     draft = SharedDraft.objects.get(case=case)
     page = client.get(path + f"/drafts/{draft.pk}").content.decode()
     assert "A keen swimmer" in page
-    assert client.post(path + f"/drafts/{draft.pk}", {"comment": "Say she swam for Leicester"}).status_code == 302
+    assert (
+        client.post(
+            path + f"/drafts/{draft.pk}", {"comment": "Say she swam for Leicester"}
+        ).status_code
+        == 302
+    )
     contributions = FamilyContribution.objects.filter(invitation=invitation)
     assert sorted(contributions.values_list("kind", flat=True)) == sorted(
         [ContributionKind.STORY, ContributionKind.CARE, ContributionKind.COMMENT]
@@ -199,7 +218,9 @@ def test_story_care_and_comment_are_contributions_audited_and_new_to_the_reviewe
     story = contributions.get(kind=ContributionKind.STORY)
     assert story.files.get().original_name == "photo.png"
     for c in contributions:
-        event = AuditEvent.objects.get(object_type="families.FamilyContribution", object_id=str(c.pk))
+        event = AuditEvent.objects.get(
+            object_type="families.FamilyContribution", object_id=str(c.pk)
+        )
         assert event.actor_label == f"family:{invitation.pk}"
         assert "sea" not in str(event.details) and "Leicester" not in str(event.details)
     # The reviewer sees each, marked new, then no longer new.
@@ -208,7 +229,9 @@ def test_story_care_and_comment_are_contributions_audited_and_new_to_the_reviewe
     assert "She loved the sea." in text and "Say she swam for Leicester" in text
     assert text.count("New\n") + text.count("New<") >= 3
     assert "3 new items" in text
-    assert not FamilyContribution.objects.filter(invitation=invitation, seen_at__isnull=True).exists()
+    assert not FamilyContribution.objects.filter(
+        invitation=invitation, seen_at__isnull=True
+    ).exists()
     again = staff.get(reverse("families_staff:page", kwargs={"reference": case.reference}))
     assert "new items" not in again.content.decode()
 
@@ -221,7 +244,10 @@ def test_nothing_of_another_case_is_reachable(
     other_reviewer = other_case.reviewer.user
     other_review = review_start(actor=other_reviewer, case=other_case)
     brother = contact_add(
-        actor=other_reviewer, review=other_review, name="Other Person", kind="family",
+        actor=other_reviewer,
+        review=other_review,
+        name="Other Person",
+        kind="family",
         email="other@example.org",
     )
     invite(brother, other_reviewer, django_capture_on_commit_callbacks)
@@ -269,6 +295,6 @@ def test_draft_content_holds_the_pen_portrait_or_the_summary(review, reviewer):
         complete=False,
     )
     portrait = draft_content(review, "pen_portrait")
-    assert ["A keen swimmer", "Her family"] == [text for _, text in portrait]
+    assert [text for _, text in portrait] == ["A keen swimmer", "Her family"]
     summary = draft_content(review, "summary")
     assert all(heading.startswith("Pen portrait") for heading, _ in summary[:2])
