@@ -83,6 +83,7 @@ def send_transfer_notice(*, transfer_id: int, what: str) -> int:
     )
     return len(recipients)
 
+
 # E-mails are sent again once if their worker died (at worst the same e-mail twice).
 when_lost(
     send_allocation_offer,
