@@ -156,6 +156,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "OpenLeDeR")
+# Seals authenticator-app keys and digests recovery codes (leder.accounts.sealing, ADR 0121);
+# never stored in the database. Required in production; changing it voids every enrolment.
+OTP_ENCRYPTION_KEY = env("OTP_ENCRYPTION_KEY", "")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -266,6 +269,9 @@ LEDER_K_ANONYMITY_K = env_int("LEDER_K_ANONYMITY_K", 5)
 LEDER_K_ANONYMITY_QUASI_IDENTIFIERS = tuple(
     env_list("LEDER_K_ANONYMITY_QUASI_IDENTIFIERS", "age,death_month,icb,sex,ethnic_group,cause")
 )
+# Refuse uploads when no virus scanner (ClamAV) is installed, rather than keep them unscanned.
+# On by default in production settings; off elsewhere so the demo works without ClamAV.
+LEDER_UPLOAD_REQUIRE_SCAN = env_bool("LEDER_UPLOAD_REQUIRE_SCAN", False)
 # Public upload page: files accepted per client address per hour.
 LEDER_UPLOAD_RATE_LIMIT_PER_HOUR = env_int("LEDER_UPLOAD_RATE_LIMIT_PER_HOUR", 30)
 # Uploads over 2.5 MB go to a temporary file, not memory; at most 10 files a request; stored
@@ -332,3 +338,18 @@ LEDER_FAMILY_LOCKOUT_MINUTES = env_int("LEDER_FAMILY_LOCKOUT_MINUTES", 60)
 # A family not contacted within this many days of a case's allocation is flagged on the
 # reviewer's and the LAC's home pages.
 LEDER_FAMILY_CONTACT_DAYS = env_int("LEDER_FAMILY_CONTACT_DAYS", 14)
+
+# The audit log (ADR 0120). Each row's hash is an HMAC under AUDIT_HMAC_KEY, which never lives in
+# the database; production refuses to start without it. After a key rotation, list the earlier
+# keys in AUDIT_HMAC_OLD_KEYS (comma-separated) so older rows still verify.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS")
+# Signed checkpoints (sequence and head hash) are written every AUDIT_CHECKPOINT_MINUTES to this
+# folder, meant for write-once storage outside the database (an object-locked bucket mount, a
+# WORM share); optionally e-mailed to AUDIT_CHECKPOINT_EMAIL. The signing key defaults to one
+# derived from AUDIT_HMAC_KEY; set AUDIT_CHECKPOINT_KEY to keep it apart.
+AUDIT_CHECKPOINT_DIR = env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", "")
+AUDIT_CHECKPOINT_OLD_KEYS = env_list("AUDIT_CHECKPOINT_OLD_KEYS")
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 60)
+AUDIT_CHECKPOINT_EMAIL = env("AUDIT_CHECKPOINT_EMAIL", "")
