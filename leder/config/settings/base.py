@@ -260,6 +260,9 @@ LEDER_ESCALATE_AFTER_OVERDUE_DAYS = env_int("LEDER_ESCALATE_AFTER_OVERDUE_DAYS",
 # Expected deaths a year = an ICB's population with a learning disability × this rate. The
 # default (0.32%) reproduces the ~50 a year expected among ~15,500 people in one area (2018).
 LEDER_LD_ANNUAL_MORTALITY_RATE = float(env("LEDER_LD_ANNUAL_MORTALITY_RATE", "0.0032"))
+# The national performance table's allocation standard: days from notification to allocation
+# (ADR 0143; a local choice, not a published national standard).
+LEDER_ALLOCATION_STANDARD_DAYS = env_int("LEDER_ALLOCATION_STANDARD_DAYS", 28)
 # The address staff reach the service at (https://leder.example.nhs.uk), for links in e-mails
 # sent by scheduled jobs, which have no request to take it from. Empty: e-mails give the path.
 LEDER_BASE_URL = env("LEDER_BASE_URL", "")
