@@ -110,3 +110,26 @@ def test_a_file_the_family_added_is_downloaded_by_staff_with_audit(
     )
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_id=str(stored.pk)).exists()
+
+
+def test_the_reviewer_tells_the_family_when_the_review_is_finished(
+    client, case, review, reviewer, sister, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from leder.casework.models import CaseState
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(actor=reviewer, contact=sister, second_factor="date_of_birth")
+    sign_in_verified(client, reviewer)
+    announce = reverse("families_staff:announce", kwargs={"reference": case.reference})
+    client.post(announce)
+    assert not Message.objects.filter(kind="family_copy_ready").exists()  # not signed off yet
+    type(case).objects.filter(pk=case.pk).update(state=CaseState.COMPLETED)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(announce)
+    [sent] = mail.outbox
+    assert sent.subject == f"LeDeR review {case.reference}: the review is finished"
+    assert "/family/" not in sent.body  # no link: they use the one they have
+    assert Message.objects.get(kind="family_copy_ready").contact == sister
