@@ -73,6 +73,10 @@ frontend:
 	cd /tmp/nhsuk-frontend && npm pack nhsuk-frontend@$(NHSUK_FRONTEND_VERSION) && tar xzf nhsuk-frontend-$(NHSUK_FRONTEND_VERSION).tgz
 	rm -rf leder/core/static/nhsuk && mkdir -p leder/core/static/nhsuk
 	cp /tmp/nhsuk-frontend/package/dist/nhsuk/nhsuk-frontend.min.css /tmp/nhsuk-frontend/package/dist/nhsuk/nhsuk-frontend.min.js leder/core/static/nhsuk/
+	# The source maps are not vendored: drop the comments naming them, or collectstatic's
+	# manifest storage fails on the missing files (issue 11).
+	sed -i -e 's#/\*\# sourceMappingURL=[^*]*\*/##' leder/core/static/nhsuk/nhsuk-frontend.min.css
+	sed -i -e 's#//\# sourceMappingURL=.*$$##' leder/core/static/nhsuk/nhsuk-frontend.min.js
 	cp -r /tmp/nhsuk-frontend/package/dist/nhsuk/assets leder/core/static/nhsuk/assets
 	echo $(NHSUK_FRONTEND_VERSION) > leder/core/static/nhsuk/VERSION
 

@@ -28,6 +28,9 @@ class Role(models.TextChoices):
     IG_REVIEWER = "ig_reviewer", "Information governance reviewer"
     REGIONAL_COORDINATOR = "regional_coordinator", "Regional coordinator"
     NATIONAL_ANALYST = "national_analyst", "National analyst"
+    # The national LeDeR team: places notifications nobody could place (issue 15). Sees the few
+    # details needed to place them, and only while they are unassigned.
+    NATIONAL_TEAM = "national_team", "National LeDeR team"
     ADMINISTRATOR = "administrator", "Administrator"
 
 
@@ -45,6 +48,7 @@ ROLE_ORGANISATION_KIND: dict[str, str] = {
     **{role: OrganisationKind.ICB for role in ICB_ROLES},
     Role.REGIONAL_COORDINATOR: OrganisationKind.REGION,
     Role.NATIONAL_ANALYST: OrganisationKind.NATIONAL,
+    Role.NATIONAL_TEAM: OrganisationKind.NATIONAL,
     # The installation is national; administrators are not tied to a local area.
     Role.ADMINISTRATOR: OrganisationKind.NATIONAL,
 }

@@ -129,8 +129,28 @@ def can_triage(user, *, icb_id: int | None) -> bool:
 
 
 def can_record_telephone_notification(user, *, icb_id: int | None) -> bool:
-    """Record a notification taken by telephone for an ICB: a local area contact of that ICB."""
-    return icb_id is not None and _holds(user, (Role.LAC,), icb_id)
+    """Record a notification taken by telephone for an ICB: a local area contact of that ICB.
+    When the caller does not know the area (`icb_id` None), any local area contact: the death is
+    placed by its GP practice or postcode, or waits in the unassigned queue."""
+    return _holds(user, (Role.LAC,), icb_id)
+
+
+def is_national_team(user) -> bool:
+    """The national LeDeR team: places deaths nobody else could, to any ICB."""
+    return has_role(user, Role.NATIONAL_TEAM)
+
+
+def can_place_unassigned(user, *, region_id: int | None) -> bool:
+    """Give an unassigned notification (its area not known) its ICB: the national LeDeR team,
+    and the regional coordinators of its region when the region is known."""
+    if is_national_team(user):
+        return True
+    return region_id is not None and _holds(user, (Role.REGIONAL_COORDINATOR,), region_id)
+
+
+def sees_unassigned_queue(user) -> bool:
+    """Open the unassigned queue: the national LeDeR team and regional coordinators."""
+    return has_any_role(user, Role.NATIONAL_TEAM, Role.REGIONAL_COORDINATOR)
 
 
 def can_manage_users(user) -> bool:

@@ -141,7 +141,10 @@ def record_view(*, actor, obj, summary: str = "", details: dict | None = None, r
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, through the trusted proxies (`leder.core.client`, ADR 0111)."""
+    from leder.core.client import client_address
+
+    return client_address(request)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import re
 
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from nhs_number import is_valid as nhs_number_is_valid
 
 from leder.core.fields import NHSDateField, NHSDateWidget
@@ -405,16 +406,45 @@ class _OrganisationChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
+# The area answer of a notifier who does not know it (docs/adr/0150).
+AREA_UNKNOWN = "unknown"
+
+
+class _AreaIterator(ModelChoiceIterator):
+    def __iter__(self):
+        yield from super().__iter__()
+        yield (AREA_UNKNOWN, "I do not know")
+
+    def __len__(self):
+        return super().__len__() + 1
+
+
+class _AreaChoiceField(_OrganisationChoiceField):
+    """The ICBs, and "I do not know", which cleans to None."""
+
+    iterator = _AreaIterator
+
+    def to_python(self, value):
+        if value == AREA_UNKNOWN:
+            return AREA_UNKNOWN
+        return super().to_python(value)
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        return None if cleaned == AREA_UNKNOWN else cleaned
+
+
 class AreaForm(QuestionForm):
     """The ICB responsible for the review. `icbs` limits the choice (a local area contact records
     calls for their own ICBs); by default every ICB open today."""
 
-    icb = _OrganisationChoiceField(
+    icb = _AreaChoiceField(
         queryset=Organisation.objects.none(),
         label="Which area did the person live in?",
         help_text=(
             "Choose the integrated care board (ICB) for the place where the person lived. "
-            "If they lived in a care home or hospital, choose the area it is in."
+            "If they lived in a care home or hospital, choose the area it is in. "
+            'If you do not know, choose "I do not know" and we will find the right area.'
         ),
         empty_label="Select an area",
         error_messages={
@@ -573,7 +603,7 @@ class ConcernsDetailForm(QuestionForm):
 
 def submission_inputs(answers: dict) -> tuple[PersonInput, NotifierInput]:
     """The service's inputs from the cleaned answers of every question form, merged."""
-    icb = answers["icb"]
+    icb = answers.get("icb")
     practice = answers.get("gp_practice")
     ethnic_category = answers.get("ethnic_category")
     person = PersonInput(
@@ -589,7 +619,7 @@ def submission_inputs(answers: dict) -> tuple[PersonInput, NotifierInput]:
         postcode=answers.get("postcode", ""),
         gp_practice_id=practice.pk if practice else None,
         gp_practice_text=answers.get("gp_practice_text", ""),
-        icb_id=icb.pk,
+        icb_id=icb.pk if icb is not None else None,
         has_learning_disability=answers["has_learning_disability"],
         is_autistic=answers["is_autistic"],
         died_in_england=answers["died_in_england"],

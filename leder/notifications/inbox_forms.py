@@ -47,3 +47,34 @@ class DuplicateDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+class _IcbChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+class AssignAreaForm(forms.Form):
+    """Place an unassigned notification in an ICB: `icbs` are the ICBs the user may choose."""
+
+    icb = _IcbChoiceField(
+        queryset=None,
+        label="Which ICB is responsible for this death?",
+        help_text="The ICB for the place where the person usually lived.",
+        empty_label="Select an ICB",
+        error_messages={
+            "required": "Select the ICB responsible for this death",
+            "invalid_choice": "Select the ICB responsible for this death",
+        },
+    )
+    note = forms.CharField(
+        label="How did you decide? (optional)",
+        help_text="For example, the local authority that confirmed the address.",
+        required=False,
+        max_length=250,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, icbs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["icb"].queryset = icbs.order_by("name")

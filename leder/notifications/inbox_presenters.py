@@ -136,6 +136,48 @@ class NotificationPresenter:
         return n.gp_practice_text or presenters.EMPTY
 
     @property
+    def area(self) -> str:
+        """The responsible ICB and how it was decided, or that nobody has placed it yet."""
+        n = self.notification
+        if n.icb_id is None:
+            region = f" ({n.region.display_name} region)" if n.region_id else ""
+            return f"Not known yet{region}: waiting to be placed"
+        if n.area_source and n.area_source != "chosen" and n.area_explanation:
+            return f"{n.icb.display_name}. {n.area_explanation}"
+        return n.icb.display_name
+
+    @property
+    def placing_rows(self) -> list[dict]:
+        """Only what places a death: who, when, where they lived, their GP, where they died."""
+        n = self.notification
+        rows = [
+            ("Name", self.person_name),
+            ("Date of death", self.date_of_death),
+            (
+                "Usual address",
+                ", ".join(filter(None, [n.address.replace("\n", ", "), n.postcode]))
+                or presenters.EMPTY,
+            ),
+            ("GP practice", self.gp_practice),
+            (
+                "Place of death",
+                n.get_place_of_death_display()
+                + (f": {n.place_of_death_detail}" if n.place_of_death_detail else ""),
+            ),
+            ("Region", self.region_name),
+        ]
+        return [{"key": {"text": k}, "value": {"text": v}} for k, v in rows]
+
+    @property
+    def region_name(self) -> str:
+        n = self.notification
+        return n.region.display_name if n.region_id else "Not known"
+
+    @property
+    def area_explanation(self) -> str:
+        return self.notification.area_explanation or presenters.EMPTY
+
+    @property
     def ethnic_group(self) -> str:
         n = self.notification
         return n.ethnic_category.description if n.ethnic_category_id else presenters.EMPTY
@@ -158,7 +200,7 @@ class NotificationPresenter:
                 or presenters.EMPTY,
             ),
             ("GP practice", self.gp_practice),
-            ("Responsible ICB", n.icb.display_name),
+            ("Responsible ICB", self.area),
             ("Learning disability", n.get_has_learning_disability_display()),
             ("Autistic", n.get_is_autistic_display()),
             ("Died in England", n.get_died_in_england_display()),

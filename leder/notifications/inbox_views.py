@@ -7,14 +7,20 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from leder.accounts import rules
 from leder.accounts.decorators import verified_staff_required
 from leder.accounts.models import Role
 from leder.accounts.rules import organisations_where
 from leder.core import audit
 from leder.core.form_page import fields, form_page, posted
 from leder.notifications import selectors, services
-from leder.notifications.inbox_forms import DuplicateDecisionForm, EligibilityOverrideForm
+from leder.notifications.inbox_forms import (
+    AssignAreaForm,
+    DuplicateDecisionForm,
+    EligibilityOverrideForm,
+)
 from leder.notifications.inbox_presenters import InboxFilter, NotificationPresenter
+from leder.organisations.selectors import icbs_open
 
 PAGE_SIZE = 25
 
@@ -110,4 +116,58 @@ def duplicate_decision(request: HttpRequest, reference: str, flag_id: int) -> Ht
             "candidate": NotificationPresenter(flag.candidate),
             "same_icb": flag.candidate.icb_id == flag.notification.icb_id,
         },
+    )
+
+
+# --- the unassigned queue: deaths the notifier could not place
+
+
+def _queue_only(request: HttpRequest) -> None:
+    if not rules.sees_unassigned_queue(request.user):
+        raise PermissionDenied(
+            "Notifications without an area are for regional coordinators and the national team."
+        )
+
+
+@verified_staff_required
+def unassigned(request: HttpRequest) -> HttpResponse:
+    _queue_only(request)
+    queryset = selectors.unassigned_visible_to(request.user)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/unassigned/list.jinja",
+        {"page": page, "rows": [NotificationPresenter(n) for n in page.object_list]},
+    )
+
+
+@verified_staff_required
+def unassigned_place(request: HttpRequest, reference: str) -> HttpResponse:
+    """The details that place a death (address, postcode, GP practice, where they died) and the
+    choice of ICB. Viewing them is audited like any view of a person's details."""
+    _queue_only(request)
+    notification = selectors.unassigned_for(user=request.user, reference=reference)
+    icbs = icbs_open()
+    if not rules.is_national_team(request.user):
+        icbs = icbs.filter(region_id=notification.region_id)
+
+    def shown() -> dict:
+        audit.record_view(
+            actor=request.user,
+            obj=notification,
+            summary=f"Viewed unassigned notification {notification.reference} to place it",
+            request=request,
+        )
+        return {"n": NotificationPresenter(notification)}
+
+    return form_page(
+        request,
+        form=AssignAreaForm(posted(request), icbs=icbs),
+        template="notifications/unassigned/place.jinja",
+        save=lambda data: services.notification_assign_area(
+            actor=request.user, notification=notification, **fields(data, "icb", "note")
+        ),
+        success=lambda _: redirect("notifications:unassigned"),
+        message=lambda placed: f"{placed.reference} placed in {placed.icb.display_name}",
+        context=shown,
     )

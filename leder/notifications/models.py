@@ -11,6 +11,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from leder.organisations.areas import AreaSource
+
 
 class Channel(models.TextChoices):
     ONLINE = "online", "Online form"
@@ -107,12 +109,28 @@ class Notification(models.Model):
         related_name="+",
     )
     gp_practice_text = models.CharField("GP practice as given", max_length=200, blank=True)
+    # Empty while the notification waits in the unassigned queue: the notifier did not know the
+    # area and neither the GP practice nor the postcode placed it (docs/adr/0150).
     icb = models.ForeignKey(
         "organisations.Organisation",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="notifications",
         verbose_name="responsible ICB",
     )
+    # The NHS England region, when known: whose regional coordinators see it while unassigned.
+    region = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "region"},
+    )
+    # How the ICB was decided, and in words why ("From the postcode district LE11 …").
+    area_source = models.CharField(max_length=12, choices=AreaSource.CHOICES, blank=True)
+    area_explanation = models.CharField(max_length=300, blank=True)
     has_learning_disability = models.CharField(max_length=10, choices=Answer.choices)
     is_autistic = models.CharField(max_length=10, choices=Answer.choices)
     died_in_england = models.CharField(max_length=10, choices=Answer.choices, default=Answer.YES)

@@ -84,7 +84,7 @@ def relationship(value: str, detail: str = "") -> str:
 
 def icb_name(icb, *, from_gp: bool = False) -> str:
     if icb is None:
-        return NOT_GIVEN
+        return "I do not know (we will find the right area)"
     name = icb.display_name
     return f"{name} (from their GP practice)" if from_gp else name
 

@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from leder.accounts.models import Role
-from leder.accounts.rules import organisations_where
+from leder.accounts.rules import is_national_team, organisations_where, regions_where
 from leder.notifications.models import (
     DuplicateFlag,
     DuplicateStatus,
@@ -85,3 +85,23 @@ def duplicate_flag_for(*, user, reference: str, flag_id: int) -> DuplicateFlag:
         )
     except DuplicateFlag.DoesNotExist:
         raise Http404("No such possible duplicate") from None
+
+
+def unassigned_visible_to(user) -> QuerySet[Notification]:
+    """Notifications waiting for an area (the notifier did not know it, and neither the GP
+    practice nor the postcode placed it), oldest first: every one for the national LeDeR team,
+    those of their regions for a regional coordinator. Merged ones are not waiting."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    queryset = Notification.objects.filter(icb__isnull=True, state="new")
+    if not is_national_team(user):
+        queryset = queryset.filter(region__in=regions_where(user))
+    return queryset.select_related("region", "gp_practice").order_by("received_at")
+
+
+def unassigned_for(*, user, reference: str) -> Notification:
+    """One unassigned notification the user may place; 404 otherwise."""
+    try:
+        return unassigned_visible_to(user).get(reference=reference)
+    except Notification.DoesNotExist:
+        raise Http404("No unassigned notification with that reference") from None

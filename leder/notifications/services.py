@@ -30,6 +30,8 @@ from leder.notifications.models import (
     ReferenceCounter,
 )
 from leder.notifications.tasks import send_acknowledgement
+from leder.organisations import areas
+from leder.organisations.models import Organisation
 from leder.organisations.selectors import icbs_open
 
 
@@ -49,7 +51,9 @@ class PersonInput:
     family_name: str
     date_of_birth: date
     date_of_death: date
-    icb_id: int
+    # None: the notifier did not know the area; `notification_submit` works it out or leaves the
+    # notification in the unassigned queue.
+    icb_id: int | None
     has_learning_disability: str
     is_autistic: str
     place_of_death: str
@@ -96,7 +100,7 @@ def _validate(person: PersonInput) -> None:
     if person.nhs_number and not nhs_number_is_valid(person.nhs_number):
         errors["nhs_number"] = "Enter a valid NHS number, or leave it out if you do not know it"
     # A restructure may have closed the ICB since the form was opened.
-    if not icbs_open().filter(pk=person.icb_id).exists():
+    if person.icb_id is not None and not icbs_open().filter(pk=person.icb_id).exists():
         errors["icb_id"] = "Select the area where the person lived"
     if errors:
         raise ValidationError(errors)
@@ -169,6 +173,24 @@ def _existing_result(notification: Notification) -> SubmissionResult:
     return SubmissionResult(notification=notification, assessment=assessment, created=False)
 
 
+def _area_of(person: PersonInput) -> areas.AreaFinding:
+    """The area the notifier chose, else the one their GP practice or postcode gives, else none
+    (the unassigned queue, with the region when that much is known)."""
+    if person.icb_id is not None:
+        icb = Organisation.objects.select_related("region").get(pk=person.icb_id)
+        return areas.AreaFinding(
+            icb=icb, region=icb.region, source=areas.AreaSource.CHOSEN, explanation=""
+        )
+    practice = (
+        Organisation.objects.select_related("icb", "icb__region")
+        .filter(pk=person.gp_practice_id)
+        .first()
+        if person.gp_practice_id
+        else None
+    )
+    return areas.find_area(gp_practice=practice, postcode=person.postcode)
+
+
 def _create(
     *, person, notifier, channel, submission_key, recorded_by, ip_address, received_at, submitted_by
 ) -> SubmissionResult:
@@ -183,6 +205,7 @@ def _create(
         ),
         rules,
     )
+    area = _area_of(person)
     notification = Notification.objects.create(
         reference=_next_reference(timezone.localtime(received_at).year),
         submission_key=submission_key,
@@ -190,7 +213,10 @@ def _create(
         channel=channel,
         eligibility_outcome=assessment.outcome,
         eligibility_reason=assessment.reason,
-        **vars(person),
+        region=area.region,
+        area_source=area.source,
+        area_explanation=area.explanation[:300],
+        **{**vars(person), "icb_id": area.icb.pk if area.icb else None},
     )
     NotificationSource.objects.create(
         notification=notification,
@@ -237,6 +263,8 @@ def _create(
             "reason": assessment.reason,
             "rules_version": rules.version,
             "duplicate_flags": [f.candidate.reference for f in flags],
+            "area": area.source,
+            "icb": area.icb.ods_code if area.icb else None,
         },
         ip_address=ip_address,
     )
@@ -369,3 +397,40 @@ def _check_can_resolve(actor, flag: DuplicateFlag) -> None:
         raise PermissionDenied("Only a local area contact for this ICB can resolve duplicates.")
     if flag.status != DuplicateStatus.OPEN:
         raise ValidationError("This possible duplicate has already been resolved.")
+
+
+def notification_assign_area(*, actor, notification: Notification, icb, note: str = ""):
+    """Give an unassigned notification (its area not known) its ICB: the national LeDeR team, or
+    a regional coordinator of its region choosing one of the region's ICBs. From then on it is
+    that ICB's local area contact's to triage, like any other. Audited, with the note."""
+    if not account_rules.can_place_unassigned(actor, region_id=notification.region_id):
+        raise PermissionDenied(
+            "Only the national LeDeR team or the region's coordinators can place this death."
+        )
+    if icb is None or not icbs_open().filter(pk=icb.pk).exists():
+        raise ValidationError({"icb": "Select an open ICB"})
+    if not account_rules.is_national_team(actor) and icb.region_id != notification.region_id:
+        raise ValidationError(
+            {"icb": "Select an ICB of your region, or leave it for the national LeDeR team"}
+        )
+    with transaction.atomic():
+        locked = Notification.objects.select_for_update().get(pk=notification.pk)
+        if locked.icb_id is not None:
+            raise ValidationError("This notification already has an area.")
+        locked.icb = icb
+        locked.region_id = icb.region_id
+        locked.area_source = areas.AreaSource.ASSIGNED
+        locked.area_explanation = f"Placed by {actor.full_name}" + (
+            f": {note.strip()}" if note.strip() else ""
+        )
+        locked.area_explanation = locked.area_explanation[:300]
+        locked.save(update_fields=["icb", "region", "area_source", "area_explanation"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            summary=f"{locked.reference} placed in {icb.display_name}",
+            details={"icb": icb.ods_code, "note": note.strip()},
+        )
+    notification.refresh_from_db()
+    return notification

@@ -21,6 +21,13 @@ urlpatterns = [
         staff_views.telephone_done,
         name="telephone_done",
     ),
+    # Deaths nobody could place, for regional coordinators and the national team (issue 15).
+    path("staff/notifications/unassigned", inbox_views.unassigned, name="unassigned"),
+    path(
+        "staff/notifications/unassigned/<str:reference>",
+        inbox_views.unassigned_place,
+        name="unassigned_place",
+    ),
     # The local area contact's inbox.
     path("staff/notifications", inbox_views.inbox, name="inbox"),
     path("staff/notifications/<str:reference>", inbox_views.detail, name="inbox_detail"),

@@ -269,6 +269,13 @@ class CasePresenter:
         return actions
 
     @property
+    def can_see_family(self) -> bool:
+        """Whether the user reads the family's part (the ICB's LACs and senior reviewers)."""
+        return has_any_role(
+            self.user, Role.LAC, Role.SENIOR_REVIEWER, organisation=self.case.notification.icb
+        )
+
+    @property
     def governance_links(self) -> list[dict]:
         """Links to the case's quality assurance, panel and sign-offs for those who may use
         them, each `{"text", "href"}` (the pages check permission again)."""

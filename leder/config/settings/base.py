@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Before django_tasks_db: its `db_worker` command is replaced by one that writes a heartbeat.
+    "leder.operations",
     "django_tasks_db",
     "leder.core",
     "leder.reference",
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "leder.notifications",
     "leder.casework",
     "leder.reviews",
+    "leder.messaging",
+    "leder.families",
     "leder.governance",
     "leder.analytics",
     "leder.reports",
@@ -83,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
                 "leder.core.context_processors.service",
+                "leder.accounts.context_processors.staff_navigation",
             ],
         },
     },
@@ -141,6 +146,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_LOCKOUT_CALLABLE = "leder.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# Failures are counted in the database (axes' default handler), so every process shares them,
+# by the client's address through the trusted proxies (ADR 0111), never a header a client sets.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "leder.core.client.client_address"
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE_SECONDS", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -195,7 +204,17 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "OpenLeDeR <no-reply@leder.invali
 
 TASKS = {"default": {"BACKEND": env("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate-limit counts (and cached charts) live in a store every process shares (ADR 0111): a
+# table in the database by default (made by `migrate`, leder.core.apps), Redis when REDIS_URL is
+# set (redis://[:password@]host:6379/0; rediss:// for TLS).
+LEDER_CACHE_TABLE = "leder_cache"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": LEDER_CACHE_TABLE,
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
 if env("REDIS_URL"):
     CACHES = {
         "default": {
@@ -203,6 +222,10 @@ if env("REDIS_URL"):
             "LOCATION": env("REDIS_URL"),
         }
     }
+
+# How many reverse proxies in front of the service append to X-Forwarded-For (nginx alone: 1;
+# a load balancer and nginx: 2). 0: the client is REMOTE_ADDR and the header is never read.
+LEDER_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 LOGGING = {
     "version": 1,
@@ -215,8 +238,12 @@ LOGGING = {
 LEDER_SERVICE_NAME = "LeDeR"
 # Autistic adults without a learning disability came into scope for deaths on or after this date.
 LEDER_AUTISM_IN_SCOPE_FROM = date.fromisoformat(env("LEDER_AUTISM_IN_SCOPE_FROM", "2022-01-01"))
-# Public form: submissions allowed per client address per hour.
+# Public form: submissions allowed per client address per hour, and answers to its question
+# pages per client address per minute.
 LEDER_NOTIFY_RATE_LIMIT_PER_HOUR = env_int("LEDER_NOTIFY_RATE_LIMIT_PER_HOUR", 20)
+LEDER_NOTIFY_STEP_RATE_LIMIT_PER_MINUTE = env_int("LEDER_NOTIFY_STEP_RATE_LIMIT_PER_MINUTE", 60)
+# Public feedback surveys: answers accepted per client address per hour.
+LEDER_FEEDBACK_RATE_LIMIT_PER_HOUR = env_int("LEDER_FEEDBACK_RATE_LIMIT_PER_HOUR", 20)
 # Reviews are due this many months after notification; "due soon" this many days before;
 # a case this many days overdue is escalated to the regional coordinator.
 LEDER_REVIEW_DUE_MONTHS = env_int("LEDER_REVIEW_DUE_MONTHS", 6)
@@ -268,3 +295,40 @@ LEDER_PSEUDONYM_KEY = env("LEDER_PSEUDONYM_KEY", "") or ""
 LEDER_API_RATE_LIMIT_PER_MINUTE = env_int("LEDER_API_RATE_LIMIT_PER_MINUTE", 120)
 # Notifications a client may submit an hour through the API.
 LEDER_API_SUBMIT_RATE_LIMIT_PER_HOUR = env_int("LEDER_API_SUBMIT_RATE_LIMIT_PER_HOUR", 600)
+
+# Processes (leder.operations, docs/adr/0100-scheduler-and-job-leases.md). Workers and the
+# scheduler touch a heartbeat row every LEDER_HEARTBEAT_SECONDS; a worker not seen for
+# LEDER_WORKER_LEASE_SECONDS is dead, and the job it was running is recovered. The scheduler
+# looks for due jobs every LEDER_SCHEDULER_INTERVAL_SECONDS and holds a job's lease for at most
+# LEDER_SCHEDULER_LEASE_SECONDS (after that another scheduler may run it again). /readyz fails
+# when no worker has been seen within the lease or the oldest queued task is older than
+# LEDER_READY_MAX_QUEUE_AGE_SECONDS.
+LEDER_HEARTBEAT_SECONDS = env_int("LEDER_HEARTBEAT_SECONDS", 10)
+LEDER_WORKER_LEASE_SECONDS = env_int("LEDER_WORKER_LEASE_SECONDS", 120)
+LEDER_SCHEDULER_INTERVAL_SECONDS = env_int("LEDER_SCHEDULER_INTERVAL_SECONDS", 15)
+LEDER_SCHEDULER_LEASE_SECONDS = env_int("LEDER_SCHEDULER_LEASE_SECONDS", 900)
+LEDER_RECOVER_EVERY_SECONDS = env_int("LEDER_RECOVER_EVERY_SECONDS", 60)
+LEDER_READY_MAX_QUEUE_AGE_SECONDS = env_int("LEDER_READY_MAX_QUEUE_AGE_SECONDS", 600)
+LEDER_TASK_RESULTS_KEEP_DAYS = env_int("LEDER_TASK_RESULTS_KEEP_DAYS", 30)
+
+# GOV.UK Notify (leder.messaging, ADR 0180): e-mails, text messages and letters. Without an API
+# key, e-mails go through MAILERS (SMTP, or the console in the demo), letters are printed
+# locally and text messages cannot be sent. Template ids: "<kind>.<channel>=<uuid>" pairs,
+# comma-separated (`manage.py notify_templates` lists those needed). The callback token is the
+# bearer token set in Notify's delivery-status callback.
+LEDER_NOTIFY_API_KEY = env("LEDER_NOTIFY_API_KEY", "")
+LEDER_NOTIFY_BASE_URL = env("LEDER_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+LEDER_NOTIFY_TEMPLATE_IDS = dict(
+    pair.split("=", 1) for pair in env_list("LEDER_NOTIFY_TEMPLATE_IDS") if "=" in pair
+)
+LEDER_NOTIFY_CALLBACK_TOKEN = env("LEDER_NOTIFY_CALLBACK_TOKEN", "")
+
+# A family's own link (leder.families, ADR 0183): it lasts this many days; a sign-in code lasts
+# this many minutes; this many wrong codes or dates of birth lock the link for the lockout time.
+LEDER_FAMILY_LINK_DAYS = env_int("LEDER_FAMILY_LINK_DAYS", 90)
+LEDER_FAMILY_CODE_MINUTES = env_int("LEDER_FAMILY_CODE_MINUTES", 30)
+LEDER_FAMILY_FACTOR_ATTEMPTS = env_int("LEDER_FAMILY_FACTOR_ATTEMPTS", 5)
+LEDER_FAMILY_LOCKOUT_MINUTES = env_int("LEDER_FAMILY_LOCKOUT_MINUTES", 60)
+# A family not contacted within this many days of a case's allocation is flagged on the
+# reviewer's and the LAC's home pages.
+LEDER_FAMILY_CONTACT_DAYS = env_int("LEDER_FAMILY_CONTACT_DAYS", 14)

@@ -17,3 +17,7 @@ WHITENOISE_AUTOREFRESH = True
 # re-identification check's own tests (exports/tests/test_anonymity.py, test_dataset_release.py)
 # set k themselves.
 LEDER_K_ANONYMITY_K = 1
+
+# Each test process keeps its own cache in memory (fast, and cleared around every test by the
+# root conftest); the shared database cache and Redis are tested in leder/core/tests/test_limits.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,9 +1,7 @@
-"""Send the deadline reminders due today: run daily by cron (or by the task worker, see
-`leder.casework.tasks.send_deadline_reminders`). Running it twice, or again after a crash,
-never sends a reminder twice (see `leder.casework.services.reminders`).
-
-    # crontab: every day at 07:15, Europe/London
-    15 7 * * * cd /srv/leder && .venv/bin/python manage.py send_deadline_reminders
+"""Send the deadline reminders due today, by hand. The scheduler (`manage.py scheduler`) runs
+the same work every day at 07:15 as the periodic job "deadline-reminders"
+(`leder.casework.jobs`). Running it twice, or again after a crash, never sends a reminder twice
+(see `leder.casework.services.reminders`).
 
 Exit status 1 when a send failed in this run or an earlier run left reminders unconfirmed, so
 that cron's mail or the monitoring picks it up; the report says what to do.

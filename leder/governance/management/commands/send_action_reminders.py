@@ -1,12 +1,9 @@
-"""Send the action reminders due today: run daily by cron (or by the task worker, see
-`leder.governance.tasks.send_action_reminders`). Each reminder (action, due soon or overdue, due
-date) goes once, however often and wherever the command runs (see
-`leder.governance.services.actions.action_reminders_send`).
+"""Send the action reminders due today, by hand. The scheduler (`manage.py scheduler`) runs the
+same work every day at 07:20 as the periodic job "action-reminders" (`leder.governance.jobs`).
+Each reminder (action, due soon or overdue, due date) goes once, however often and wherever it
+runs (see `leder.governance.services.actions.action_reminders_send`).
 
-    # crontab: every day at 07:20, Europe/London
-    20 7 * * * cd /srv/leder && .venv/bin/python manage.py send_action_reminders
-
-Exit status 1 when a send failed, so that cron's mail or the monitoring picks it up; the next
+Exit status 1 when a send failed, so that monitoring picks it up; the next
 run tries those again.
 """
 

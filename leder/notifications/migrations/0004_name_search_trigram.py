@@ -35,6 +35,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0002_eligibility_rules")]
+    dependencies = [("notifications", "0003_notification_area_explanation_and_more")]
 
     operations = [migrations.RunPython(forwards, backwards)]
