@@ -93,6 +93,14 @@ def _drop_and_create(env: dict[str, str]) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def _run(command: list[str], env: dict[str, str]) -> None:
+    """Run a management command quietly; show what it said only if it failed."""
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"{' '.join(command)} failed")
+
+
 def ensure_built(label: str, scale: float, *, rebuild: bool) -> dict:
     """Build the bench database `label` at `scale` unless it is already built so. Returns what
     the build took (seconds, None when reused)."""
@@ -120,13 +128,7 @@ def ensure_built(label: str, scale: float, *, rebuild: bool) -> dict:
     _drop_and_create(env)
     for command in (["migrate", "--no-input"], ["demo_load", "--history-scale", str(scale)]):
         print(f"   {label}: manage.py {' '.join(command)}", flush=True)
-        subprocess.run(
-            ["nice", "-n", "10", *manage, *command],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        _run(["nice", "-n", "10", *manage, *command], env)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps(wanted))
     return {"seconds": time.monotonic() - started}
@@ -164,9 +166,16 @@ def worker() -> None:
     import django
 
     django.setup()
+    import logging
     from collections import Counter
 
+    from django.core.cache import cache
     from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's host, mail kept in memory
+    cache.clear()  # the first round is cold: nothing computed by an earlier run is reused
+    logging.getLogger("axes").setLevel(logging.WARNING)
 
     from leder.accounts.models import User
     from leder.accounts.tests.factories import sign_in_verified
