@@ -355,6 +355,10 @@ def deaths_frame(cohort: Cohort, scope: Scope) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=DEATH_SCHEMA, orient="row")
 
 
+# Below SQLite's limit of 32,766 parameters a statement, with room for the others.
+_MAX_LITERAL_IDS = 30_000
+
+
 def learning_frame(cohort: Cohort, scope: Scope) -> pl.DataFrame:
     """Learning from the cohort's completed reviews, one row per item and theme; a sub-theme
     counts under its parent so the table has one level."""
@@ -362,6 +366,13 @@ def learning_frame(cohort: Cohort, scope: Scope) -> pl.DataFrame:
 
     through = LearningItem.themes.through
     people = cohort_notifications(cohort, scope).filter(case__state="completed").values("pk")
+    # The cohort's people first, as literal ids: given "notification in (subquery)" PostgreSQL
+    # hash-joins the whole national learning table before it filters to the scope (issue 17);
+    # given the ids it walks from those cases down the indexes. A cohort too large for one
+    # statement's parameters keeps the subquery.
+    ids = list(people.values_list("pk", flat=True)[: _MAX_LITERAL_IDS + 1])
+    if len(ids) <= _MAX_LITERAL_IDS:
+        people = ids
     rows = (
         through.objects.filter(learningitem__review__case__notification__in=people)
         .annotate(
