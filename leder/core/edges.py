@@ -154,9 +154,11 @@ class InputEdgeMiddleware:
 
             error = {"code": refused.code, "message": refused.message, "field": refused.field}
             return json_error(refused.status, [error])
-        return render(
+        response = render(
             request,
             "core/bad_request.jinja",
             {"message": refused.message, "status": refused.status},
             status=refused.status,
         )
+        response["X-Frame-Options"] = "DENY"  # XFrameOptionsMiddleware comes after this one
+        return response
