@@ -96,6 +96,12 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "Figures for each ICB in your region",
     ),
     StaffLink(
+        "Transfers",
+        "casework:transfers",
+        frozenset({Role.LAC, Role.REGIONAL_COORDINATOR}),
+        "Deaths moving between ICBs: accept or return those sent to you",
+    ),
+    StaffLink(
         "Notifications without an area",
         "notifications:unassigned",
         frozenset({Role.REGIONAL_COORDINATOR, Role.NATIONAL_TEAM}),
