@@ -294,7 +294,7 @@ def factor_check(
     commits even though the answer is refused."""
     with transaction.atomic():
         invitation = (
-            FamilyInvitation.objects.select_for_update()
+            FamilyInvitation.objects.select_for_update(of=("self",))
             .select_related("case__notification")
             .get(pk=invitation.pk)
         )
