@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from leder.accounts.rules import (
@@ -27,7 +27,13 @@ from leder.accounts.rules import (
     regions_where,
 )
 from leder.casework.deadlines import DueStatus
-from leder.casework.models import CaseState, RecruitmentStatus, Reviewer
+from leder.casework.models import (
+    CaseHold,
+    CaseState,
+    HoldKind,
+    RecruitmentStatus,
+    Reviewer,
+)
 from leder.casework.selectors import cases_visible_to
 from leder.casework.selectors.deadlines import due_status_q, past_due_q
 from leder.notifications.models import Notification, NotificationState
@@ -81,6 +87,14 @@ class Figures:
     panel: int = 0
     completed: int = 0
     on_hold: int = 0
+    # Reviews on hold by the process that holds them (`HoldKind`), e.g. on_hold_coroner.
+    on_hold_coroner: int = 0
+    on_hold_police: int = 0
+    on_hold_sar: int = 0
+    on_hold_dhr: int = 0
+    on_hold_psii: int = 0
+    on_hold_child_death_review: int = 0
+    on_hold_other: int = 0
     # Deadlines of active cases.
     due_soon: int = 0
     overdue: int = 0  # including long overdue
@@ -122,6 +136,8 @@ class Figures:
         return yearly * today.timetuple().tm_yday / days_in_year
 
 
+HOLD_KIND_FIELDS = tuple(f"on_hold_{kind}" for kind in HoldKind.values)
+
 # The counts a total adds up (the oldest dates and the population are combined on their own).
 _SUMMED = (
     "referrals_this_year",
@@ -136,6 +152,7 @@ _SUMMED = (
     "panel",
     "completed",
     "on_hold",
+    *HOLD_KIND_FIELDS,
     "due_soon",
     "overdue",
     "long_overdue",
@@ -193,6 +210,9 @@ def figures_by_icb(*, icb_ids: Iterable[int], today: date) -> dict[int, Figures]
     def due(status: str) -> Q:
         return due_status_q(status, today=today, prefix="case__")
 
+    # Reviews on hold by the process that holds them (issue 15).
+    open_hold = CaseHold.objects.filter(case=OuterRef("case"), ended_at__isnull=True)
+
     rows = (
         Notification.objects.filter(icb_id__in=icb_ids)
         .order_by()
@@ -216,6 +236,13 @@ def figures_by_icb(*, icb_ids: Iterable[int], today: date) -> dict[int, Figures]
             panel=Count("case", filter=in_state(CaseState.PANEL)),
             completed=Count("case", filter=in_state(CaseState.COMPLETED)),
             on_hold=Count("case", filter=in_state(CaseState.ON_HOLD)),
+            **{
+                f"on_hold_{kind}": Count(
+                    "case",
+                    filter=in_state(CaseState.ON_HOLD) & Q(Exists(open_hold.filter(kind=kind))),
+                )
+                for kind in HoldKind.values
+            },
             due_soon=Count("case", filter=due(DueStatus.DUE_SOON)),
             overdue_only=Count("case", filter=due(DueStatus.OVERDUE)),
             long_overdue=Count("case", filter=due(DueStatus.LONG_OVERDUE)),
@@ -239,6 +266,7 @@ def figures_by_icb(*, icb_ids: Iterable[int], today: date) -> dict[int, Figures]
             "panel",
             "completed",
             "on_hold",
+            *HOLD_KIND_FIELDS,
             "due_soon",
             "long_overdue",
         ):
