@@ -245,3 +245,37 @@ def test_a_code_goes_by_text_message_to_someone_who_prefers_texts(
     assert sms.template_id == settings.LEDER_NOTIFY_TEMPLATE_IDS["family_code.sms"]
     assert re.fullmatch(r"\d{6}", sms.personalisation["code"])
     assert sms.recipient == "07700 900123"
+
+
+def test_an_easy_read_large_print_letter_is_the_easy_read_one_in_large_type(
+    settings, sister, reviewer, case, django_capture_on_commit_callbacks, tmp_path
+):
+    import subprocess
+
+    settings.LEDER_NOTIFY_API_KEY = ""
+    sister.preferred_contact = "letter"
+    sister.easy_read = True
+    sister.large_print = True
+    sister.save()
+    invite(sister, reviewer, django_capture_on_commit_callbacks)
+    letter = Message.objects.get()
+    assert letter.easy_read and letter.large_print
+    pdf = letters_root().parent / letter.letter_file
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "Please help us learn" in text and "LE1 4AP" in text
+    assert case.notification.family_name not in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert fonts  # the PDF embeds its fonts for printing
+    sizes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    heights = [
+        float(y2) - float(y1)
+        for y1, y2, word in re.findall(
+            r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(\w+)<', sizes
+        )
+        if word == "help"
+    ]
+    assert heights and min(heights) >= 16  # large print: at least 16 pt text
