@@ -268,11 +268,10 @@ def family_copy(request: HttpRequest, token: str) -> HttpResponse:
     invitation, refused = _open(request, token)
     if refused:
         return refused
-    from leder.reviews.models import Review
     from leder.reviews.presenters.family_copy import FamilyCopy
 
     case = invitation.case
-    review = Review.objects.filter(case=case, kind="initial").first()
+    review = selectors.initial_review_of(case)
     if case.state != "completed" or review is None:
         return render(request, "families/copy_not_yet.jinja", _context(invitation, token))
     copy = FamilyCopy(review, is_draft=False)

@@ -230,3 +230,19 @@ def families_not_contacted(user) -> list[NotContacted]:
             )
         )
     return rows
+
+
+def initial_review_of(case):
+    """The initial review of `case` a family member reached through their own link (the link's
+    case, never another), or None before it exists."""
+    from leder.reviews.models import Review
+
+    return Review.objects.filter(case=case, kind="initial").first()
+
+
+def invitable_contacts(review) -> list:
+    """The review's contacts a reviewer may invite (family members and friends)."""
+    from leder.families.services import INVITABLE_KINDS
+    from leder.reviews.models import Contact
+
+    return list(Contact.objects.filter(review=review, kind__in=INVITABLE_KINDS))

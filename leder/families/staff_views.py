@@ -46,7 +46,7 @@ def _case(request: HttpRequest, reference: str):
 def _invitable(access) -> list[Contact]:
     if access.review is None:
         return []
-    contacts = list(Contact.objects.filter(review=access.review, kind__in=services.INVITABLE_KINDS))
+    contacts = selectors.invitable_contacts(access.review)
     for c in contacts:
         how = route(c, (Channel.EMAIL, Channel.LETTER))
         if how is None:
