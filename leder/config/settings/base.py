@@ -286,6 +286,9 @@ LEDER_ACTION_DUE_SOON_DAYS = env_int("LEDER_ACTION_DUE_SOON_DAYS", 14)
 # Disclosure control: counts from 1 to this number minus one are suppressed in anything
 # published outside the identifiable case workspace (dashboards, reports, survey results).
 LEDER_DISCLOSURE_THRESHOLD = env_int("LEDER_DISCLOSURE_THRESHOLD", 5)
+# A survey question shows no results at all until at least this many people answered it (and at
+# least LEDER_DISCLOSURE_THRESHOLD), so a few planted answers cannot be subtracted to reveal one.
+LEDER_SURVEY_MIN_RESPONSES = env_int("LEDER_SURVEY_MIN_RESPONSES", 10)
 
 # The national dataset's pseudonyms: each recipient's HMAC key is derived from this master key
 # and the recipient's own salt, so the database alone cannot reproduce a pseudonym, and two
