@@ -54,6 +54,8 @@ class RequireTwoFactorMiddleware:
         "/records",
         "/feedback",
         "/api/",
+        "/messaging/",
+        "/family/",
     )
 
     def __init__(self, get_response):

@@ -96,6 +96,12 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "Figures for each ICB in your region",
     ),
     StaffLink(
+        "Transfers",
+        "casework:transfers",
+        frozenset({Role.LAC, Role.REGIONAL_COORDINATOR}),
+        "Deaths moving between ICBs: accept or return those sent to you",
+    ),
+    StaffLink(
         "Notifications without an area",
         "notifications:unassigned",
         frozenset({Role.REGIONAL_COORDINATOR, Role.NATIONAL_TEAM}),
@@ -183,7 +189,7 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "How families and notifiers reach the LeDeR team, and where they can raise concerns",
     ),
     StaffLink(
-        "Dashboards and figures",
+        "Figures and charts",
         "reports:index",
         frozenset(
             {
@@ -272,6 +278,160 @@ def staff_links(user) -> list[dict]:
         return _resolved(ADMIN_LINKS) if rules.can_use_admin(user) else []
     held = {role for role, _organisation in rules.current_roles(user)}
     return _resolved(link for link in STAFF_LINKS if link.roles & held)
+
+
+def waiting_cards(waiting) -> list[dict]:
+    """The home page's counts as cards: the number, what it counts, where the list is, and
+    whether it needs attention now (something late, and more than none of it)."""
+    return [
+        {
+            "key": item.key,
+            "count": f"{item.count:,}",
+            "label": item.label,
+            "href": item.href,
+            "attention": item.late and item.count > 0,
+            "hint": item.hint,
+        }
+        for item in waiting
+    ]
+
+
+@dataclass(frozen=True)
+class NavigationLink:
+    """One item of the header navigation: shown to the roles given, and "current" on every page
+    whose path starts with one of `sections` (the longest match wins)."""
+
+    text: str
+    url_name: str
+    roles: frozenset[str]
+    sections: tuple[str, ...]
+
+
+_ACTION_READERS = frozenset(
+    {
+        Role.LAC,
+        Role.SENIOR_REVIEWER,
+        Role.PANEL_MEMBER,
+        Role.PANEL_CHAIR,
+        Role.ICB_LEAD,
+        Role.REGIONAL_COORDINATOR,
+    }
+)
+
+# The header navigation: the few places each role goes every day, in the order of the work.
+# Everything else a role can do is listed on the home page.
+NAVIGATION: tuple[NavigationLink, ...] = (
+    NavigationLink("Triage", "casework:triage_queue", frozenset({Role.LAC}), ("/staff/triage",)),
+    NavigationLink(
+        "Notifications",
+        "notifications:inbox",
+        frozenset({Role.LAC}),
+        ("/staff/notifications",),
+    ),
+    NavigationLink(
+        "Your reviews",
+        "casework:my_cases",
+        frozenset({Role.REVIEWER, Role.SENIOR_REVIEWER}),
+        ("/staff/my-cases",),
+    ),
+    NavigationLink("Cases", "casework:case_list", rules.CASE_CONTENT_ROLES, ("/staff/cases",)),
+    NavigationLink(
+        "Quality assurance",
+        "governance:qa_queue",
+        frozenset({Role.SENIOR_REVIEWER}),
+        ("/staff/governance/qa",),
+    ),
+    NavigationLink(
+        "Panels",
+        "governance:panels",
+        frozenset({Role.LAC, Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
+        ("/staff/governance/panels",),
+    ),
+    NavigationLink(
+        "Actions",
+        "governance:action_list",
+        _ACTION_READERS,
+        ("/staff/governance/actions", "/staff/governance/action-plans"),
+    ),
+    NavigationLink(
+        "Dashboard",
+        "casework:dashboard",
+        rules.ICB_DASHBOARD_ROLES,
+        ("/staff/dashboard", "/staff/escalations"),
+    ),
+    NavigationLink(
+        "Dashboard",
+        "casework:dashboard_region",
+        frozenset({Role.REGIONAL_COORDINATOR}),
+        ("/staff/dashboard", "/staff/escalations"),
+    ),
+    NavigationLink(
+        "Dashboard",
+        "casework:dashboard_national",
+        frozenset({Role.NATIONAL_ANALYST}),
+        ("/staff/dashboard",),
+    ),
+    NavigationLink(
+        "Reports",
+        "reports:index",
+        frozenset(
+            {
+                Role.LAC,
+                Role.SENIOR_REVIEWER,
+                Role.PANEL_MEMBER,
+                Role.PANEL_CHAIR,
+                Role.ICB_LEAD,
+                Role.REGIONAL_COORDINATOR,
+                Role.NATIONAL_ANALYST,
+            }
+        ),
+        ("/staff/reports",),
+    ),
+)
+
+HOME_TEXT = "Home"
+
+
+def navigation(user, path: str) -> tuple[list[dict], list[dict]]:
+    """The header navigation items for `user` (NHS.UK header `navigation.items`) and the
+    breadcrumbs of the page at `path` (Home, then the section when the page lies inside one and
+    is not the section's own page). Nothing for someone not signed in with their second factor,
+    and only Home for an administrator (who has the admin links on the home page)."""
+    if not rules.is_verified_staff(user):
+        return [], []
+    home = reverse("accounts:home")
+    links: list[tuple[NavigationLink, str]] = []
+    if not rules.is_administrator(user):
+        held = {role for role, _organisation in rules.current_roles(user)}
+        seen: set[str] = set()
+        for link in NAVIGATION:
+            # One "Dashboard": the first that the user's roles open (ICB, then region, then
+            # England), as the dashboard itself redirects.
+            if not link.roles & held or link.text in seen:
+                continue
+            seen.add(link.text)
+            links.append((link, reverse(link.url_name)))
+    current = max(
+        (
+            (len(section), link.text, href)
+            for link, href in links
+            for section in link.sections
+            if path == section or path.startswith(section.rstrip("/") + "/")
+        ),
+        default=None,
+    )
+    items = [{"text": HOME_TEXT, "href": home, "current": path == home}]
+    for link, href in links:
+        is_current = current is not None and current[2] == href
+        items.append(
+            {"text": link.text, "href": href, "current": path == href, "active": is_current}
+        )
+    crumbs: list[dict] = []
+    if path != home and path.startswith(("/staff/", "/account/")):
+        crumbs.append({"text": HOME_TEXT, "href": home})
+        if current is not None and current[2] != path:
+            crumbs.append({"text": current[1], "href": current[2]})
+    return items, crumbs
 
 
 def wait_phrase(until: datetime) -> str:

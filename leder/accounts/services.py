@@ -758,7 +758,9 @@ def demo_mode_enabled() -> bool:
 def user_enrol_totp_for_demo(*, user: User, key_hex: str) -> TOTPDevice:
     """FOR THE DEMO ONLY: give `user` a confirmed authenticator-app device with a known key, so
     that demo sign-ins work (`manage.py totp_code EMAIL` prints the current code). Replaces any
-    device the user had.
+    device the user had. Like anyone who sets up an app, the user also gets 10 recovery codes
+    (not shown: "Get new recovery codes" shows a fresh set), so that the demo's home pages do not
+    warn of none left.
 
     Guarantees: refuses outside demo mode (ImproperlyConfigured); one TWO_FACTOR audit row by
     "system:demo"."""
@@ -771,6 +773,7 @@ def user_enrol_totp_for_demo(*, user: User, key_hex: str) -> TOTPDevice:
         device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=True, key=key_hex)
         device.full_clean(exclude=["user"])
         device.save()
+        _recovery_codes_replace(user=user)
         audit.record(
             actor="system:demo",
             action=AuditAction.TWO_FACTOR,

@@ -32,7 +32,8 @@ from leder.accounts.forms import (
 )
 from leder.core.form_page import fields, form_page, posted
 from leder.core.presenters import count, datetime_long
-from leder.core.time import now
+from leder.core.time import now, today
+from leder.core.worklist import waiting_for
 
 # Below this many recovery codes the user is told to make new ones.
 RECOVERY_CODES_LOW = 3
@@ -332,15 +333,17 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @verified_staff_required
 @require_http_methods(["GET"])
 def staff_home(request: HttpRequest) -> HttpResponse:
-    """The staff home page: the user's roles, the pages those roles use, and their recovery
-    codes."""
+    """The staff home page: what waits for the user (counts, each linking to its list), the
+    pages their roles use, their roles and their recovery codes."""
     user = request.user
     memberships = list(selectors.memberships_current_for(user=user))
     remaining = selectors.recovery_codes_remaining(user=user)
+    waiting = [] if rules.is_administrator(user) else waiting_for(user, today=today())
     return render(
         request,
         "accounts/home.jinja",
         {
+            "waiting": presenters.waiting_cards(waiting),
             "role_rows": presenters.role_rows(memberships),
             "links": presenters.staff_links(user),
             "is_administrator": rules.is_administrator(user),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/", include("leder.casework.urls")),
     path("staff/", include("leder.reviews.urls")),
     path("staff/", include("leder.organisations.urls")),
+    path("staff/", include("leder.families.staff_urls")),
     path("staff/governance/", include("leder.governance.urls")),
     path("staff/reports/", include("leder.reports.urls")),
     path("staff/national/", include("leder.exports.urls")),
@@ -24,6 +25,10 @@ urlpatterns = [
     path("api/v1/", include("leder.api.urls")),
     # Records requested from organisations: the public upload page (no account).
     path("records/", include("leder.reviews.urls.uploads")),
+    # GOV.UK Notify's delivery-status callbacks (bearer token, no session).
+    path("messaging/", include("leder.messaging.urls")),
+    # A family's own way into the review (a link and a second factor, no account).
+    path("family/", include("leder.families.urls")),
     path("admin/", admin.site.urls),
     # The NHS.UK stylesheet refers to /assets/images/…; serve the vendored assets there.
     re_path(r"^assets/(?P<path>.*)$", serve, {"document_root": settings.NHSUK_ASSETS_DIR}),

@@ -9,7 +9,7 @@ downloads through `services` (every download audited).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from leder.accounts.decorators import verified_staff_required
@@ -115,12 +115,21 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @verified_staff_required
 def specification(request: HttpRequest) -> HttpResponse:
     _analysts_only(request)
+    # ?version= shows an older specification, still used by exports under older agreements.
+    version = request.GET.get("version") or spec.VERSION
+    if version not in spec.SPECIFICATIONS:
+        raise Http404("No such version of the data specification")
+    chosen = spec.specification(version)
     return render(
         request,
         "exports/specification.jinja",
         {
-            "version": spec.VERSION,
-            "fields": spec.FIELDS,
+            "version": chosen.version,
+            "current": spec.VERSION,
+            "versions": spec.VERSIONS,
+            "changelog": chosen.changelog,
+            "previous": chosen.previous,
+            "fields": chosen.fields,
             "statuses": spec.REVIEW_STATUSES,
             "separator": spec.MULTI_VALUE_SEPARATOR,
             "text_separator": spec.TEXT_SEPARATOR,

@@ -91,37 +91,39 @@ def test_qa_returns_a_review_the_reviewer_amends_and_resubmits_and_qa_approves(
     axe_check(page)
     snap(page, "qa-02-review")
 
-    # A comment on the pen portrait, from the section's own link.
-    click(page, "a:has-text('Comment on pen portrait')")
-    assert page.input_value("#id_section_key") == "pen_portrait"
-    page.fill("#id_text", "Say more about what Maya enjoyed and who she was close to.")
-    click(page, "button:has-text('Add comment')")
-    assert "Comment added" in page.content()
-    axe_check(page)
+    # Section navigation: the contents list leads to each section of the review.
+    click_nav = page.locator("nav[aria-labelledby=section-navigation] a", has_text="Pen portrait")
+    click_nav.click()
+    page.wait_for_url("**#content-pen_portrait")
 
-    # An empty comment is refused with a message, and nothing is added.
-    page.fill("#id_text", "")
-    click(page, "button:has-text('Add comment')")
-    assert page.locator(".nhsuk-error-summary").is_visible()
-    assert "Enter your comment." in page.content()
-    axe_check(page)
-    assert QAComment.objects.count() == 1
-
-    # Part of the checklist: the pen portrait falls short.
-    page.goto(review_qa)
+    # The checklist answered first (not saved), then a comment beside the pen portrait: the
+    # save keeps every answer and adds the comment (issue 16: adding a comment used to throw
+    # away 10 unsaved answers).
     answer_checklist(page, {key: "yes" for key in items if key != "pen_portrait"})
     page.check("input[name=met_pen_portrait][value=no]")
     page.fill("#id_note_pen_portrait", "Reads as a list of activities.")
-    click(page, "button:has-text('Save checklist')")
-    assert "Checklist saved" in page.content()
+    page.locator("#content-pen_portrait summary", has_text="Comment on pen portrait").click()
+    page.fill(
+        "#id_comment_pen_portrait", "Say more about what Maya enjoyed and who she was close to."
+    )
+    click(page, "button:has-text('Save and stay on this page')")
+    assert "Your checklist answers and comments are saved" in page.content()
     axe_check(page)
+    snap(page, "qa-02b-saved")
+    for key in items:
+        expected = "no" if key == "pen_portrait" else "yes"
+        assert page.is_checked(f"input[name=met_{key}][value={expected}]"), key
+    assert page.input_value("#id_note_pen_portrait") == "Reads as a list of activities."
+    pen = page.locator("#content-pen_portrait")
+    assert "Say more about what Maya enjoyed" in pen.inner_text()
+    assert QAComment.objects.get().section_key == "pen_portrait"
 
-    # Approval is not possible with a "No"; return instead.
-    click(page, "a:has-text('Approve the review')")
+    # Approval is not possible with a "No"; return instead (each button saves first).
+    click(page, "button:has-text('Save and approve the review')")
     assert "You cannot approve the review yet" in page.content()
     axe_check(page)
     page.goto(review_qa)
-    click(page, "a:has-text('Return the review for amendment')")
+    click(page, "button:has-text('Save and return the review for amendment')")
     assert "Say more about what Maya enjoyed" in page.content()
     axe_check(page)
     snap(page, "qa-03-return")
@@ -180,8 +182,7 @@ def test_qa_returns_a_review_the_reviewer_amends_and_resubmits_and_qa_approves(
     snap(page, "qa-05-history")
     page.goto(review_qa)
     answer_checklist(page, dict.fromkeys(items, "yes"))
-    click(page, "button:has-text('Save checklist')")
-    click(page, "a:has-text('Approve the review')")
+    click(page, "button:has-text('Save and approve the review')")
     axe_check(page)
     snap(page, "qa-06-approve")
     click(page, "button:has-text('Approve and sign off')")

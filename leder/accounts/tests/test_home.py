@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 from django.urls import NoReverseMatch, reverse
 
@@ -78,5 +81,59 @@ def test_home_query_count_does_not_grow_with_roles(client, django_assert_max_num
     for role in (Role.REVIEWER, Role.SENIOR_REVIEWER, Role.PANEL_MEMBER, Role.ICB_LEAD):
         MembershipFactory(user=user, role=role)
     sign_in_verified(client, user)
-    with django_assert_max_num_queries(9):
+    # About 9 for the page itself, then one query for each count of what waits (triage,
+    # allocation, own and area deadlines, QA, panels, actions): a fixed number for these five
+    # roles, whatever the number of cases, meetings or actions behind the counts.
+    with django_assert_max_num_queries(26):
         assert client.get(HOME).status_code == 200
+
+
+def test_the_header_offers_a_role_its_places_and_marks_the_current_section():
+    board = icb(name="Test ICB Nav")
+    user = user_with_role(Role.REVIEWER, board)
+    user.is_verified = lambda: True
+    items, crumbs = presenters.navigation(user, "/staff/cases/LDR-2026-000001")
+    assert [i["text"] for i in items] == ["Home", "Your reviews", "Cases"]
+    cases = next(i for i in items if i["text"] == "Cases")
+    assert cases["active"] and not cases["current"]
+    assert crumbs == [
+        {"text": "Home", "href": HOME},
+        {"text": "Cases", "href": reverse("casework:case_list")},
+    ]
+    # The section's own page: current, and only Home above it.
+    items, crumbs = presenters.navigation(user, reverse("casework:case_list"))
+    assert next(i for i in items if i["text"] == "Cases")["current"]
+    assert crumbs == [{"text": "Home", "href": HOME}]
+
+
+def test_no_navigation_before_the_second_factor_nor_on_the_home_page_itself():
+    user = user_with_role(Role.LAC)
+    user.is_verified = lambda: False
+    assert presenters.navigation(user, "/staff/triage") == ([], [])
+    user.is_verified = lambda: True
+    items, crumbs = presenters.navigation(user, HOME)
+    assert items[0] == {"text": "Home", "href": HOME, "current": True}
+    assert crumbs == []
+
+
+def test_home_counts_what_waits_and_links_to_the_list(client):
+    from leder.casework.models import CaseState
+    from leder.casework.tests.factories import CaseMaker
+
+    board = icb(name="Test ICB Waiting")
+    lac = user_with_role(Role.LAC, board)
+    cases = CaseMaker(icb=board, lac=lac)
+    cases.make(CaseState.AWAITING_ALLOCATION)
+    cases.make(CaseState.AWAITING_ALLOCATION)
+    cases.notification()
+    sign_in_verified(client, lac)
+    page = client.get(HOME).content.decode()
+    cards = dict(
+        (key, (int(number), html.unescape(href)))
+        for key, href, number in re.findall(
+            r'data-waiting="(\w+)".*?href="([^"]+)".*?leder-waiting__count">([\d,]+)<', page, re.S
+        )
+    )
+    assert cards["allocate"][0] == 2 and cards["triage"][0] == 1
+    listed = client.get(cards["allocate"][1]).content.decode()
+    assert listed.count("/staff/cases/LDR-") == 2

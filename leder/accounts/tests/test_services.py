@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from leder.accounts import rules, services
+from leder.accounts import rules, selectors, services
 from leder.accounts.models import Membership, Role, User
 from leder.accounts.tests.factories import (
     MembershipFactory,
@@ -358,6 +358,13 @@ def test_demo_device_has_the_known_key(user, settings, audit_rows):
     assert TOTPDevice.objects.filter(user=user).count() == 1
     [row] = audit_rows(AuditAction.TWO_FACTOR)
     assert row.actor_label == "system:demo"
+
+
+def test_demo_users_have_recovery_codes_like_anyone_who_set_up_an_app(user, settings):
+    # Otherwise every demo home page warns "You have 0 recovery codes left".
+    settings.LEDER_DEMO_MODE = True
+    services.user_enrol_totp_for_demo(user=user, key_hex=KEY)
+    assert selectors.recovery_codes_remaining(user=user) == services.RECOVERY_CODE_COUNT
 
 
 def test_every_audit_row_still_chains():

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "leder.notifications",
     "leder.casework",
     "leder.reviews",
+    "leder.messaging",
+    "leder.families",
     "leder.governance",
     "leder.analytics",
     "leder.reports",
@@ -85,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
                 "leder.core.context_processors.service",
+                "leder.accounts.context_processors.staff_navigation",
             ],
         },
     },
@@ -316,6 +319,28 @@ LEDER_SCHEDULER_LEASE_SECONDS = env_int("LEDER_SCHEDULER_LEASE_SECONDS", 900)
 LEDER_RECOVER_EVERY_SECONDS = env_int("LEDER_RECOVER_EVERY_SECONDS", 60)
 LEDER_READY_MAX_QUEUE_AGE_SECONDS = env_int("LEDER_READY_MAX_QUEUE_AGE_SECONDS", 600)
 LEDER_TASK_RESULTS_KEEP_DAYS = env_int("LEDER_TASK_RESULTS_KEEP_DAYS", 30)
+
+# GOV.UK Notify (leder.messaging, ADR 0180): e-mails, text messages and letters. Without an API
+# key, e-mails go through MAILERS (SMTP, or the console in the demo), letters are printed
+# locally and text messages cannot be sent. Template ids: "<kind>.<channel>=<uuid>" pairs,
+# comma-separated (`manage.py notify_templates` lists those needed). The callback token is the
+# bearer token set in Notify's delivery-status callback.
+LEDER_NOTIFY_API_KEY = env("LEDER_NOTIFY_API_KEY", "")
+LEDER_NOTIFY_BASE_URL = env("LEDER_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+LEDER_NOTIFY_TEMPLATE_IDS = dict(
+    pair.split("=", 1) for pair in env_list("LEDER_NOTIFY_TEMPLATE_IDS") if "=" in pair
+)
+LEDER_NOTIFY_CALLBACK_TOKEN = env("LEDER_NOTIFY_CALLBACK_TOKEN", "")
+
+# A family's own link (leder.families, ADR 0183): it lasts this many days; a sign-in code lasts
+# this many minutes; this many wrong codes or dates of birth lock the link for the lockout time.
+LEDER_FAMILY_LINK_DAYS = env_int("LEDER_FAMILY_LINK_DAYS", 90)
+LEDER_FAMILY_CODE_MINUTES = env_int("LEDER_FAMILY_CODE_MINUTES", 30)
+LEDER_FAMILY_FACTOR_ATTEMPTS = env_int("LEDER_FAMILY_FACTOR_ATTEMPTS", 5)
+LEDER_FAMILY_LOCKOUT_MINUTES = env_int("LEDER_FAMILY_LOCKOUT_MINUTES", 60)
+# A family not contacted within this many days of a case's allocation is flagged on the
+# reviewer's and the LAC's home pages.
+LEDER_FAMILY_CONTACT_DAYS = env_int("LEDER_FAMILY_CONTACT_DAYS", 14)
 
 # The audit log (ADR 0120). Each row's hash is an HMAC under AUDIT_HMAC_KEY, which never lives in
 # the database; production refuses to start without it. After a key rotation, list the earlier

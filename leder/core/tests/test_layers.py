@@ -16,6 +16,7 @@ LEDER = Path(leder.__file__).parent
 # From the bottom. Apps on one level may import each other only where listed in KNOWN.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"core", "reference"}),
+    frozenset({"messaging"}),
     frozenset({"organisations"}),
     frozenset({"accounts"}),
     frozenset({"notifications"}),

@@ -5,7 +5,13 @@ shape the input; the services (`services.qa`) decide what is allowed."""
 from django import forms
 
 from leder.governance.models import QARound
-from leder.governance.services.qa import COMMENT_MAX, MET_CHOICES, NOTE_MAX, SUMMARY_MAX
+from leder.governance.services.qa import (
+    COMMENT_MAX,
+    MET_CHOICES,
+    NOTE_MAX,
+    SUMMARY_MAX,
+    comment_field_name,
+)
 
 
 class ChecklistForm(forms.Form):
@@ -48,19 +54,46 @@ class ChecklistForm(forms.Form):
         }
 
 
-class CommentForm(forms.Form):
-    section_key = forms.ChoiceField(label="Which section is the comment about?", required=False)
-    text = forms.CharField(
-        label="Comment",
-        help_text="Say what the reviewer should change or add, and why.",
-        max_length=COMMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter your comment."},
-    )
+class AssessmentForm(ChecklistForm):
+    """The whole QA page as one form: the checklist, a new comment beside each section and on
+    the review as a whole, and a "remove" box on each comment already made. Whichever button is
+    pressed (save, approve, return), everything typed is posted and saved together, so nothing
+    on the page can be lost by using another part of it."""
 
-    def __init__(self, data=None, *, choices, **kwargs):
-        super().__init__(data=data, **kwargs)
-        self.fields["section_key"].choices = choices
+    def __init__(self, data=None, *, round: QARound, sections, existing_comments=(), **kwargs):
+        super().__init__(data=data, round=round, **kwargs)
+        self.sections = list(sections)  # (key, title), "" first for the review as a whole
+        for key, title in self.sections:
+            about = "the review as a whole" if not key else title[:1].lower() + title[1:]
+            self.fields[comment_field_name(key)] = forms.CharField(
+                label=f"New comment on {about} (optional)",
+                help_text="Say what the reviewer should change or add, and why.",
+                required=False,
+                max_length=COMMENT_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        self.existing_ids = {str(c.pk) for c in existing_comments}
+        self.fields["remove"] = forms.MultipleChoiceField(
+            required=False,
+            choices=[(str(c.pk), str(c.pk)) for c in existing_comments],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def comment_field(self, key: str):
+        return self[comment_field_name(key)]
+
+    def new_comments(self) -> dict[str, str]:
+        return {
+            key: self.cleaned_data.get(comment_field_name(key)) or "" for key, _ in self.sections
+        }
+
+    def removed_ids(self) -> set[int]:
+        return {int(pk) for pk in self.cleaned_data.get("remove") or ()}
+
+    def removing(self, pk) -> bool:
+        """Whether the box to remove comment `pk` is ticked (as posted, when the page is shown
+        again after an error)."""
+        return self.is_bound and str(pk) in self.data.getlist("remove")
 
 
 class DecisionForm(forms.Form):

@@ -434,6 +434,25 @@ def review_content(review, snapshot: dict | None, *, comments=()) -> list[Conten
     return blocks
 
 
+def section_navigation(blocks, overall_comments, *, can_assess: bool) -> list[dict]:
+    """The QA page's contents: each section of the review (with how many comments it has, so
+    the assessor sees at a glance where they have commented), then the checklist and, for the
+    assessor, the decision. Links to anchors on the same page."""
+
+    def with_comments(text: str, n: int) -> str:
+        return f"{text} ({presenters.count(n, 'comment')})" if n else text
+
+    items = [{"href": "#comments", "text": with_comments(WHOLE_REVIEW, len(overall_comments))}]
+    items += [
+        {"href": f"#content-{b.key}", "text": with_comments(b.title, len(b.comments))}
+        for b in blocks
+    ]
+    items.append({"href": "#checklist", "text": "Checklist"})
+    if can_assess:
+        items.append({"href": "#decision", "text": "Save, approve or return"})
+    return items
+
+
 def section_choices(review) -> list[tuple[str, str]]:
     return [("", WHOLE_REVIEW)] + [(s.key, s.title) for s in sections.sections_for(review.kind)]
 

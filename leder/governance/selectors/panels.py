@@ -7,10 +7,12 @@ of another ICB is simply not found (404). The reviews on an agenda are read thro
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from leder.accounts.models import Role, User
 from leder.accounts.rules import organisations_where
@@ -77,8 +79,6 @@ def panel_members(icb: Organisation) -> list[PanelMember]:
 
 def meetings_of(panel: Panel) -> QuerySet[PanelMeeting]:
     """The panel's meetings, latest first, each with how many items its agenda has."""
-    from django.db.models import Count
-
     return panel.meetings.annotate(item_count=Count("items")).order_by("-starts_at")
 
 
@@ -220,3 +220,40 @@ __all__ = [
     "review_signoffs",
     "reviews_ready_for_panel",
 ]
+
+
+def next_meetings_for(*, user, today: date) -> list[PanelMeeting]:
+    """For the home page: the next scheduled meeting (from `today` on) of each panel `user` may
+    see, soonest first, each with `pending_items`, the reviews on its agenda awaiting a decision.
+    Nothing for a role that sees no panel. One query."""
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    meetings = (
+        PanelMeeting.objects.filter(
+            panel__icb__in=panel_icbs(user), status=MeetingStatus.SCHEDULED, starts_at__gte=start
+        )
+        .select_related("panel__icb")
+        .annotate(pending_items=Count("items", filter=Q(items__decision=PanelDecision.PENDING)))
+        .order_by("starts_at", "pk")
+    )
+    first: dict[int, PanelMeeting] = {}
+    for meeting in meetings:
+        first.setdefault(meeting.panel_id, meeting)
+    return list(first.values())
+
+
+def reviews_waiting_for_agenda(*, user) -> int:
+    """How many focused reviews at the user's panels wait for the panel and are on no agenda
+    still to decide them: what the local area contact has to place on a meeting."""
+    waiting = AgendaItem.objects.filter(decision=PanelDecision.PENDING).exclude(
+        meeting__status=MeetingStatus.CANCELLED
+    )
+    return (
+        Review.objects.filter(
+            kind=ReviewKind.FOCUSED,
+            case__in=cases_visible_to(user),
+            case__state=CaseState.PANEL,
+            case__notification__icb__in=panel_icbs(user),
+        )
+        .exclude(pk__in=waiting.values("review_id"))
+        .count()
+    )

@@ -16,6 +16,8 @@ assessed with is frozen (only whether it is active may change), so an answer alw
 it meant when it was given.
 """
 
+import contextlib
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -284,6 +286,45 @@ def qa_comment_remove(*, actor, comment: QAComment) -> None:
                 "section": comment.section_key,
             },
         )
+
+
+def qa_assessment_save(
+    *,
+    actor,
+    round: QARound,
+    answers: dict,
+    comments: dict[str, str],
+    remove: list[QAComment] = (),
+) -> QARound:
+    """Save everything the QA page holds, in one transaction: the checklist's answers, each new
+    comment (`comments`: section key, or "" for the review as a whole → text; empty texts are
+    skipped) and the removal of the comments in `remove`. All or nothing: a refused comment
+    (ValidationError keyed by its section, `comment_<key>`) saves nothing, so the page can show
+    every answer and comment again with the error, and no work is ever silently dropped.
+    Each part writes its own audit row, as when saved on its own."""
+    with transaction.atomic():
+        current = qa_checklist_save(actor=actor, round=round, answers=answers)
+        errors = {}
+        for section_key, text in comments.items():
+            if not (text or "").strip():
+                continue
+            try:
+                qa_comment_add(actor=actor, round=current, section_key=section_key, text=text)
+            except ValidationError as error:
+                messages = [m for ms in error.message_dict.values() for m in ms]
+                errors[comment_field_name(section_key)] = messages
+        for comment in remove:
+            # Already removed (from another tab): what was asked for is so.
+            with contextlib.suppress(ValidationError):
+                qa_comment_remove(actor=actor, comment=comment)
+        if errors:
+            raise ValidationError(errors)
+    return current
+
+
+def comment_field_name(section_key: str) -> str:
+    """The QA page's field for a new comment on `section_key` ("" is the review as a whole)."""
+    return f"comment_{section_key or 'overall'}"
 
 
 # --- the decision -----------------------------------------------------------------------------

@@ -110,8 +110,12 @@ def test_the_qa_page_shows_the_review_section_by_section_and_is_audited(
         kwargs={"reference": case.reference, "kind": "initial", "key": "pen_portrait"},
     )
     assert section_page in page
-    assert "Save checklist" in page and "Add comment" in page
-    assert qa("qa_approve", case) in page and qa("qa_return", case) in page
+    # One form: a comment box beside each section, the checklist, and buttons that save it all.
+    assert page.count(f'action="{qa("qa_review", case)}"') == 1
+    assert 'name="comment_pen_portrait"' in page and 'name="comment_overall"' in page
+    assert 'name="met_pen_portrait"' in page
+    assert 'value="approve"' in page and 'value="return"' in page
+    assert "Save and stay on this page" in page
     views = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=senior)
     assert views.count() == before + 1
     assert views.order_by("-sequence")[0].object_id == str(case.pk)
@@ -145,30 +149,62 @@ def test_a_bad_checklist_answer_is_shown_and_nothing_is_written(client, review, 
     assert written() == before
 
 
-def test_comments_are_added_to_a_section_and_removed(client, review, case, senior):
+def test_comments_are_added_beside_a_section_and_removed(client, review, case, senior):
     sign_in_verified(client, senior)
-    page = text_of(client.get(qa("qa_review", case) + "?section=pen_portrait"))
-    assert '<option value="pen_portrait" selected' in page
     response = client.post(
         qa("qa_review", case),
-        {"action": "comment", "section_key": "pen_portrait", "text": "Say more about music"},
+        {"action": "save", "comment_pen_portrait": "Say more about music"},
     )
     assert response.status_code == 302
     comment = QAComment.objects.get()
     assert (comment.section_key, comment.created_by) == ("pen_portrait", senior)
     assert "Say more about music" in text_of(client.get(qa("qa_review", case)))
-    response = client.post(qa("qa_review", case), {"action": "remove", "comment": comment.pk})
+    response = client.post(qa("qa_review", case), {"action": "save", "remove": [comment.pk]})
     assert response.status_code == 302 and not QAComment.objects.exists()
 
 
-def test_an_empty_comment_is_refused_with_a_message(client, review, case, senior):
+def test_a_comment_added_after_answering_the_checklist_keeps_every_answer(
+    client, review, case, senior
+):
+    # Issue 16: adding a comment used to throw away the checklist answered but not yet saved.
+    sign_in_verified(client, senior)
+    answers = {
+        "met_pen_portrait": "yes",
+        "note_pen_portrait": "Vivid and personal",
+        "met_plain_words": "no",
+        "note_plain_words": "Jargon in the timeline",
+    }
+    response = client.post(
+        qa("qa_review", case),
+        {"action": "save", "comment_family": "Explain DNACPR in plain words", **answers},
+    )
+    assert response.status_code == 302
+    round_ = QARound.objects.get(review=review)
+    assert round_.answers["pen_portrait"] == {"met": "yes", "note": "Vivid and personal"}
+    assert round_.answers["plain_words"] == {"met": "no", "note": "Jargon in the timeline"}
+    assert QAComment.objects.get().text == "Explain DNACPR in plain words"
+    page = text_of(client.get(qa("qa_review", case)))
+    assert "Vivid and personal" in page and "Jargon in the timeline" in page
+
+
+def test_a_refused_comment_saves_nothing_and_shows_every_answer_again(client, review, case, senior):
     sign_in_verified(client, senior)
     before = written()
     response = client.post(
-        qa("qa_review", case), {"action": "comment", "section_key": "family", "text": " "}
+        qa("qa_review", case),
+        {
+            "action": "approve",
+            "met_pen_portrait": "yes",
+            "note_pen_portrait": "Kept as typed",
+            "comment_family": "x" * 5000,
+            "comment_overall": "Also kept as typed",
+        },
     )
-    assert response.status_code == 200 and "Enter your comment." in text_of(response)
-    assert written() == before
+    page = text_of(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert written() == before and not QAComment.objects.exists()
+    assert "Kept as typed" in page and "Also kept as typed" in page
+    assert 'value="yes" checked' in page or 'checked value="yes"' in page
 
 
 def test_the_author_reads_the_qa_page_but_cannot_assess(client, icb, cases):
@@ -178,7 +214,7 @@ def test_the_author_reads_the_qa_page_but_cannot_assess(client, icb, cases):
     sign_in_verified(client, author)
     page = text_of(client.get(qa("qa_review", case)))
     assert "You cannot quality-assure or sign off a review you wrote" in page
-    assert "Save checklist" not in page
+    assert "Save and stay on this page" not in page
     before = written()
     assert client.post(qa("qa_review", case), {"action": "comment", "text": "x"}).status_code == 403
     assert client.post(qa("qa_approve", case)).status_code == 403

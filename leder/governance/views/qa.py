@@ -9,7 +9,7 @@ page that shows the person or the review is an audited view.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,9 +17,9 @@ from django.urls import reverse
 from leder.accounts.decorators import verified_staff_required
 from leder.casework.models import CaseState
 from leder.core import audit, presenters
-from leder.core.form_page import fields, form_page, posted
+from leder.core.form_page import form_page, posted
 from leder.core.time import today
-from leder.governance.forms.qa import ChecklistForm, CommentForm, DecisionForm, ResponseForm
+from leder.governance.forms.qa import AssessmentForm, DecisionForm, ResponseForm
 from leder.governance.presenters import qa as present
 from leder.governance.selectors import qa as selectors
 from leder.governance.services import qa as services
@@ -89,18 +89,20 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- the QA page ------------------------------------------------------------------------------
 
 
-def _qa_page_context(request, access, *, checklist_form=None, comment_form=None) -> dict:
+def _qa_page_context(request, access, *, form=None) -> dict:
     rounds = selectors.qa_rounds(access.review)
     current = rounds[-1]
     comments = list(current.comments.all())
     snapshot = selectors.qa_submitted_snapshot(current)
     can_assess = access.can_assess
     if can_assess:
-        checklist_form = checklist_form or ChecklistForm(round=current)
-        section = request.GET.get("section", "")
-        comment_form = comment_form or CommentForm(
-            choices=present.section_choices(access.review), initial={"section_key": section}
+        form = form or AssessmentForm(
+            round=current,
+            sections=present.section_choices(access.review),
+            existing_comments=comments,
         )
+    blocks = present.review_content(access.review, snapshot, comments=comments)
+    overall = [c for c in comments if not c.section_key]
     _record_view(request, access, "review")
     return {
         **_header(access),
@@ -108,27 +110,32 @@ def _qa_page_context(request, access, *, checklist_form=None, comment_form=None)
         "round_tag": present.outcome_tag(current.outcome),
         "round_rows": present.RoundView(current, access.case.reference).summary_rows,
         "earlier_rounds": len(rounds) - 1,
-        "blocks": present.review_content(access.review, snapshot, comments=comments),
-        "overall_comments": present.comment_rows(
-            [c for c in comments if not c.section_key], access.case.reference
-        ),
+        "blocks": blocks,
+        "section_navigation": present.section_navigation(blocks, overall, can_assess=can_assess),
+        "overall_comments": present.comment_rows(overall, access.case.reference),
         "checklist_rows": present.checklist_rows(current),
         "can_assess": can_assess,
         "refusal": access.refusal,
-        "checklist_form": checklist_form,
-        "comment_form": comment_form,
-        "approve_href": present.qa_url("qa_approve", access.case.reference),
-        "return_href": present.qa_url("qa_return", access.case.reference),
-        "has_errors": bool(
-            (checklist_form and checklist_form.errors) or (comment_form and comment_form.errors)
-        ),
+        "form": form,
+        "has_errors": bool(form and form.errors),
     }
+
+
+# What each button of the QA page does once everything on the page is saved.
+_AFTER_SAVE = {
+    "save": ("qa_review", "Your checklist answers and comments are saved"),
+    "approve": ("qa_approve", None),
+    "return": ("qa_return", None),
+}
 
 
 @verified_staff_required
 def review(request: HttpRequest, reference: str) -> HttpResponse:
-    """The review read-only, section by section, with the checklist and comments. POST saves
-    the checklist, adds a comment, or removes one (`action`)."""
+    """The review read-only, section by section, with a comment box beside each section, the
+    checklist and the decision buttons, all in one form. Every button (save, approve, return)
+    saves the whole page first (`services.qa_assessment_save`, all or nothing), so nothing typed
+    is ever lost by using another part of the page; a refused comment shows the page again with
+    every answer as typed."""
     access = selectors.qa_access(user=request.user, reference=reference)
     if request.method != "POST":
         return render(request, "governance/qa/review.jinja", _qa_page_context(request, access))
@@ -138,44 +145,35 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     if access.pending is None:
         messages.info(request, services.NOT_AWAITING)
         return redirect(here)
-    action = request.POST.get("action", "")
-    if action == "checklist":
-        form = ChecklistForm(request.POST, round=access.pending)
-        return form_page(
-            request,
-            form=form,
-            template="governance/qa/review.jinja",
-            save=lambda _: services.qa_checklist_save(
-                actor=request.user, round=access.pending, answers=form.answers()
-            ),
-            success=lambda _: redirect(f"{here}#checklist"),
-            message="Checklist saved",
-            context=lambda: _qa_page_context(request, access, checklist_form=form),
+    action = request.POST.get("action", "save")
+    then, message = _AFTER_SAVE.get(action, _AFTER_SAVE["save"])
+    comments = list(access.pending.comments.all())
+    form = AssessmentForm(
+        request.POST,
+        round=access.pending,
+        sections=present.section_choices(access.review),
+        existing_comments=comments,
+    )
+
+    def save(_data):
+        removed = form.removed_ids()
+        return services.qa_assessment_save(
+            actor=request.user,
+            round=access.pending,
+            answers=form.answers(),
+            comments=form.new_comments(),
+            remove=[c for c in comments if c.pk in removed],
         )
-    if action == "comment":
-        form = CommentForm(request.POST, choices=present.section_choices(access.review))
-        return form_page(
-            request,
-            form=form,
-            template="governance/qa/review.jinja",
-            save=lambda data: services.qa_comment_add(
-                actor=request.user, round=access.pending, **fields(data, "section_key", "text")
-            ),
-            success=lambda _: redirect(f"{here}#comments"),
-            message="Comment added",
-            context=lambda: _qa_page_context(request, access, comment_form=form),
-        )
-    if action == "remove":
-        raw = request.POST.get("comment", "")
-        comment = selectors.qa_comment(round=access.pending, pk=int(raw) if raw.isdigit() else 0)
-        try:
-            services.qa_comment_remove(actor=request.user, comment=comment)
-        except ValidationError as error:
-            messages.info(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Comment removed")
-        return redirect(f"{here}#comments")
-    return redirect(here)
+
+    return form_page(
+        request,
+        form=form,
+        template="governance/qa/review.jinja",
+        save=save,
+        success=lambda _: redirect(present.qa_url(then, reference)),
+        message=message,
+        context=lambda: _qa_page_context(request, access, form=form),
+    )
 
 
 # --- the decision -----------------------------------------------------------------------------

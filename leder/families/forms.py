@@ -1,0 +1,102 @@
+from django import forms
+
+from leder.core.fields import NHSDateField
+from leder.families.models import SecondFactor
+
+
+class DateOfBirthForm(forms.Form):
+    date_of_birth = NHSDateField(
+        subject="date of birth",
+        label="What was their date of birth?",
+        help_text="For example, 15 3 1984. This checks it is you.",
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Enter the code we sent you",
+        help_text="It has 6 numbers",
+        max_length=10,
+        error_messages={"required": "Enter the code we sent you"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+class StoryForm(forms.Form):
+    story = forms.CharField(
+        label="Tell us about them in your own words",
+        help_text=(
+            "Who they were, what they liked, what mattered to them, what they were proud of. "
+            "Write as much or as little as you like."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    file = forms.FileField(
+        label="Add a photograph or document (optional)",
+        help_text="A PDF, Word document or image (JPEG, PNG or TIFF), up to 20MB",
+        required=False,
+    )
+
+
+FOCUSED_CHOICES = [
+    ("yes", "Yes, I would like a focused review"),
+    ("no", "No"),
+    ("not_sure", "I am not sure: I would like to talk about it"),
+]
+
+
+class CareForm(forms.Form):
+    worked = forms.CharField(
+        label="What worked well in their care?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    not_worked = forms.CharField(
+        label="What did not work, or worried you?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    focused_review = forms.ChoiceField(
+        label="Would you like a focused review?",
+        help_text=(
+            "A focused review looks more closely at the care, with the people who gave it. "
+            "You can ask for one for any reason."
+        ),
+        choices=FOCUSED_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label="Your comments",
+        help_text=(
+            "Tell us anything that is wrong, missing, or that you would like said differently"
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Write your comments"},
+    )
+
+
+class InviteForm(forms.Form):
+    contact = forms.TypedChoiceField(
+        label="Who to invite",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who to invite"},
+    )
+    second_factor = forms.ChoiceField(
+        label="How they will show it is them",
+        help_text="So that a forwarded letter or e-mail is not enough to open their page",
+        choices=SecondFactor.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they will show it is them"},
+    )
+
+    def __init__(self, *args, contacts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].choices = [(c.pk, c.label) for c in contacts]
