@@ -289,6 +289,9 @@ LEDER_ACTION_DUE_SOON_DAYS = env_int("LEDER_ACTION_DUE_SOON_DAYS", 14)
 # Disclosure control: counts from 1 to this number minus one are suppressed in anything
 # published outside the identifiable case workspace (dashboards, reports, survey results).
 LEDER_DISCLOSURE_THRESHOLD = env_int("LEDER_DISCLOSURE_THRESHOLD", 5)
+# Who approves a role that opens case content, proposed by an administrator (ADR 0123):
+# "icb_lead" (the executive lead of the ICB the role is at) or "administrator" (another one).
+LEDER_ROLE_GRANT_APPROVER = env("LEDER_ROLE_GRANT_APPROVER", "icb_lead")
 # A survey question shows no results at all until at least this many people answered it (and at
 # least LEDER_DISCLOSURE_THRESHOLD), so a few planted answers cannot be subtracted to reveal one.
 LEDER_SURVEY_MIN_RESPONSES = env_int("LEDER_SURVEY_MIN_RESPONSES", 10)
