@@ -228,6 +228,12 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
 # Administrators see these and nothing else: they manage the installation, not cases.
 ADMIN_LINKS: tuple[StaffLink, ...] = (
     StaffLink(
+        "Operations",
+        "operations:index",
+        frozenset({Role.ADMINISTRATOR}),
+        "Background jobs, the worker and the scheduler, periodic jobs and the audit check",
+    ),
+    StaffLink(
         "Users",
         "admin:accounts_user_changelist",
         frozenset({Role.ADMINISTRATOR}),

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from leder.casework.services.reminders import deadline_reminders_send
 from leder.core import presenters
+from leder.core.jobs import when_lost
 
 
 @task
@@ -81,3 +82,11 @@ def send_transfer_notice(*, transfer_id: int, what: str) -> int:
         recipient_list=recipients,
     )
     return len(recipients)
+
+
+# E-mails are sent again once if their worker died (at worst the same e-mail twice).
+when_lost(
+    send_allocation_offer,
+    subject=lambda kw: f"Allocation offer e-mail {kw.get('allocation_id')}",
+    requeue=True,
+)

@@ -417,19 +417,46 @@ def dataset_export_run(*, export_id: int) -> DatasetExport:
         message = str(error) if isinstance(error, _Refused) else "The export could not be made."
         if not isinstance(error, _Refused):
             logger.exception("Dataset export %s failed", export_id)
-        _remove_files(export)
-        DatasetExport.objects.filter(pk=export_id).update(
-            status=ExportStatus.FAILED, failure=message, finished_at=now(), files={}
-        )
-        audit.record(
-            actor=f"system:dataset-export:{export.requested_by_label}"[:250],
-            action=AuditAction.UPDATE,
-            obj=export,
-            summary=f"Dataset export {export_id} failed",
-            details={"reason": message},
-        )
+        _end_failed(export, message)
+    except BaseException:
+        # The worker is stopping (SystemExit, KeyboardInterrupt): never leave it "running".
+        _end_failed(export, STOPPED_MESSAGE)
+        raise
     export.refresh_from_db()
     return export
+
+
+STOPPED_MESSAGE = (
+    "The background worker stopped while making this export, so it was not finished. "
+    "Ask for it again."
+)
+
+
+def _end_failed(export: DatasetExport, message: str) -> bool:
+    """Mark a queued or running export failed with `message`, removing its files. Audited.
+    False when it had already finished."""
+    ended = DatasetExport.objects.filter(
+        pk=export.pk, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
+    ).update(status=ExportStatus.FAILED, failure=message, finished_at=now(), files={})
+    if not ended:
+        return False
+    _remove_files(export)
+    audit.record(
+        actor=f"system:dataset-export:{export.requested_by_label}"[:250],
+        action=AuditAction.UPDATE,
+        obj=export,
+        summary=f"Dataset export {export.pk} failed",
+        details={"reason": message},
+    )
+    return True
+
+
+def dataset_export_lost(*, export_id: int, reason: str) -> None:
+    """End an export left queued or running by a worker that died (the stuck-job recovery
+    calls this) as failed, saying why; the analyst can ask for it again."""
+    export = DatasetExport.objects.filter(pk=export_id).first()
+    if export is not None:
+        _end_failed(export, reason)
 
 
 class _Refused(Exception):

@@ -14,15 +14,11 @@ from django.shortcuts import redirect, render
 
 from leder.accounts.decorators import verified_staff_required
 from leder.core.form_page import fields, form_page, posted
+from leder.core.jobs import worker_status
 from leder.core.presenters import count
 from leder.exports import anonymity, selectors, services, spec
 from leder.exports.forms import ExportRequestForm
 from leder.exports.presenters import ExportPresenter, RecipientPresenter
-
-# Seconds between reloads of the progress page while an export is queued or running. The page
-# offers a link to stop reloading (WCAG 2.2.1: a reader must be able to turn a timed refresh
-# off), which leaves a "check progress" link instead.
-REFRESH_SECONDS = 5
 
 
 def _analysts_only(request: HttpRequest) -> None:
@@ -78,13 +74,12 @@ def request_export(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     _analysts_only(request)
     export = ExportPresenter(selectors.export_for(user=request.user, pk=pk))
-    reloading = export.is_running and request.GET.get("refresh") != "off"
     return render(
         request,
         "exports/detail.jinja",
         {
             "e": export,
-            "refresh_seconds": REFRESH_SECONDS if reloading else None,
+            "worker": worker_status() if export.is_running else None,
             "withheld": spec.WITHHELD,
         },
     )

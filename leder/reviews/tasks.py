@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from leder.core import presenters
+from leder.core.jobs import when_lost
 
 
 @task
@@ -59,3 +60,12 @@ def _size(size: int) -> str:
     from leder.reviews.services.uploads import size_label
 
     return size_label(size)
+
+
+# Sent again once if its worker died (at worst the same link twice). The subject never names
+# the token.
+when_lost(
+    send_records_request,
+    subject=lambda kw: f"Records request e-mail {kw.get('request_id')}",
+    requeue=True,
+)

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL, over-long values and over-large bodies are refused before anything reads them.
+    "leder.core.edges.InputEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -245,6 +247,8 @@ LEDER_AUTISM_IN_SCOPE_FROM = date.fromisoformat(env("LEDER_AUTISM_IN_SCOPE_FROM"
 # pages per client address per minute.
 LEDER_NOTIFY_RATE_LIMIT_PER_HOUR = env_int("LEDER_NOTIFY_RATE_LIMIT_PER_HOUR", 20)
 LEDER_NOTIFY_STEP_RATE_LIMIT_PER_MINUTE = env_int("LEDER_NOTIFY_STEP_RATE_LIMIT_PER_MINUTE", 60)
+# Likely duplicates flagged on one notification, best first (the LAC compares each by hand).
+LEDER_MAX_DUPLICATE_CANDIDATES = env_int("LEDER_MAX_DUPLICATE_CANDIDATES", 10)
 # Public feedback surveys: answers accepted per client address per hour.
 LEDER_FEEDBACK_RATE_LIMIT_PER_HOUR = env_int("LEDER_FEEDBACK_RATE_LIMIT_PER_HOUR", 20)
 # Reviews are due this many months after notification; "due soon" this many days before;
@@ -255,6 +259,9 @@ LEDER_ESCALATE_AFTER_OVERDUE_DAYS = env_int("LEDER_ESCALATE_AFTER_OVERDUE_DAYS",
 # Expected deaths a year = an ICB's population with a learning disability × this rate. The
 # default (0.32%) reproduces the ~50 a year expected among ~15,500 people in one area (2018).
 LEDER_LD_ANNUAL_MORTALITY_RATE = float(env("LEDER_LD_ANNUAL_MORTALITY_RATE", "0.0032"))
+# The national performance table's allocation standard: days from notification to allocation
+# (ADR 0143; a local choice, not a published national standard).
+LEDER_ALLOCATION_STANDARD_DAYS = env_int("LEDER_ALLOCATION_STANDARD_DAYS", 28)
 # The address staff reach the service at (https://leder.example.nhs.uk), for links in e-mails
 # sent by scheduled jobs, which have no request to take it from. Empty: e-mails give the path.
 LEDER_BASE_URL = env("LEDER_BASE_URL", "")
@@ -277,6 +284,12 @@ LEDER_UPLOAD_RATE_LIMIT_PER_HOUR = env_int("LEDER_UPLOAD_RATE_LIMIT_PER_HOUR", 3
 # Uploads over 2.5 MB go to a temporary file, not memory; at most 10 files a request; stored
 # files readable by the service's own account only.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Bodies other than file uploads (forms, API JSON) larger than this are refused with 413; one
+# answer or JSON string longer than LEDER_MAX_FIELD_CHARS, or one query-string value longer than
+# LEDER_MAX_QUERY_VALUE_CHARS, with 400 (leder.core.edges).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+LEDER_MAX_FIELD_CHARS = env_int("LEDER_MAX_FIELD_CHARS", 100_000)
+LEDER_MAX_QUERY_VALUE_CHARS = env_int("LEDER_MAX_QUERY_VALUE_CHARS", 2_000)
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_PERMISSIONS = 0o600
 # A focused review is required when the person's ethnic category is anything but these codes

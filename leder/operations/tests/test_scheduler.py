@@ -11,7 +11,7 @@ from leder.core import schedule
 from leder.core.time import now
 from leder.operations import scheduler
 from leder.operations.models import JobRunStatus, PeriodicJobState, ProcessHeartbeat
-from leder.operations.tests.processes import processes, wait_for  # noqa: F401
+from leder.operations.tests.processes import wait_for
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -94,7 +94,7 @@ def test_a_failing_job_is_recorded_as_failed_with_its_error_and_due_again_later(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_scheduler_processes_at_once_run_each_due_job_once(processes, tmp_path):  # noqa: F811
+def test_two_scheduler_processes_at_once_run_each_due_job_once(processes, tmp_path):
     names = [j.name for j in schedule.periodic_jobs()]
     interval_jobs = {j.name for j in schedule.periodic_jobs() if j.every}
     # Interval jobs would be due again within the test; make them hourly.
