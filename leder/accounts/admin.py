@@ -61,7 +61,7 @@ for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 # Roles, not Django groups or permissions, decide what anyone may do: the group admin (where
-# permissions could be gathered and handed out) is closed (ADR 0123).
+# permissions could be gathered and handed out) is closed (ADR 0120).
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 try:
@@ -171,7 +171,7 @@ def _save_memberships(request, formset, user: User) -> None:
 
 def _grant_or_propose(request, *, user: User, data: dict) -> Membership | None:
     """Grant the role, or, for a role that opens case content, only propose it: a second person
-    approves it from their home page (ADR 0123). None when proposed."""
+    approves it from their home page (ADR 0120). None when proposed."""
     role = data["role"]
     if role in rules.CASE_CONTENT_ROLES:
         grant = services.role_grant_propose(

@@ -169,7 +169,7 @@ class RoleGrantStatus(models.TextChoices):
 
 
 class RoleGrant(models.Model):
-    """A proposal to give someone a role that opens case content (ADR 0123). An administrator
+    """A proposal to give someone a role that opens case content (ADR 0120). An administrator
     proposes; a second person (the ICB's executive lead, or another administrator, as
     configured) approves, which grants the membership, or refuses. Never edited after the
     decision, never deleted."""

@@ -53,7 +53,7 @@ def recovery_codes_remaining(*, user: User) -> int:
 
 
 def role_grants_for_decider(user: User) -> QuerySet[RoleGrant]:
-    """The role proposals `user` may see and decide (ADR 0123): those at ICBs where they are the
+    """The role proposals `user` may see and decide (ADR 0120): those at ICBs where they are the
     executive lead, or, when another administrator approves (LEDER_ROLE_GRANT_APPROVER =
     "administrator"), every proposal for an administrator."""
     from django.conf import settings

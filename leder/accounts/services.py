@@ -398,7 +398,7 @@ def membership_grant(
     on admin access (`is_staff`); one CREATE audit row. Raises ValidationError, writing nothing,
     on bad input. A role that opens case content (`rules.CASE_CONTENT_ROLES`) is refused to a
     person (PermissionDenied): it is proposed and approved by a second person instead
-    (`role_grant_propose`, `role_grant_approve`, ADR 0123); system processes may grant it."""
+    (`role_grant_propose`, `role_grant_approve`, ADR 0120); system processes may grant it."""
     _require_user_manager(actor)
     if role in rules.CASE_CONTENT_ROLES and not isinstance(actor, str):
         raise PermissionDenied(
@@ -804,7 +804,7 @@ def user_enrol_totp_for_demo(*, user: User, key_hex: str) -> TOTPDevice:
     return device
 
 
-# --- separation of duties: roles that open case content need a second person (ADR 0123) -------
+# --- separation of duties: roles that open case content need a second person (ADR 0120) -------
 
 
 def account_creator_id(user: User) -> int | None:

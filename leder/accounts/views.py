@@ -357,7 +357,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 @verified_staff_required
 def role_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve or refuse a role an administrator proposed (ADR 0123): the ICB's executive lead
+    """Approve or refuse a role an administrator proposed (ADR 0120): the ICB's executive lead
     (or another administrator, as configured), never the proposer, the person themselves or
     whoever created their account."""
     grant = selectors.role_grants_for_decider(request.user).filter(pk=pk).first()

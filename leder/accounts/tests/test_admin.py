@@ -77,7 +77,7 @@ def test_admin_creates_an_account_with_a_role_through_the_services(
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(email="new.reviewer@example.nhs.uk")
     assert user.check_password("a long enough passphrase")
-    # A role that opens case content is only proposed: a second person approves it (ADR 0123).
+    # A role that opens case content is only proposed: a second person approves it (ADR 0120).
     assert not Membership.objects.filter(user=user).exists()
     assert RoleGrant.objects.get(user=user).role == Role.REVIEWER
     actions = [(row.action, row.object_type) for row in audit_rows()]

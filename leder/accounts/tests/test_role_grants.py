@@ -1,4 +1,4 @@
-"""Separation of duties (issue 12, ADR 0123): an administrator reaches no case content alone.
+"""Separation of duties (issue 12, ADR 0120): an administrator reaches no case content alone.
 
 Every route the admin offers to a role that opens case content is tried: a new account with the
 role, a role added to an existing account (the role admin and the account's inline), the role

@@ -1,4 +1,4 @@
-"""Every view of a person is recorded (issue 12, ADR 0122).
+"""Every view of a person is recorded (issue 12, ADR 0120).
 
 Every staff URL the permission matrix covers (the casework namespace and the notifications app's
 staff pages, found by walking the URL configuration: `test_every_staff_url_is_in_the_matrix`
