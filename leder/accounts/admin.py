@@ -8,6 +8,7 @@ only accounts and roles are registered here, and other apps register only refere
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -59,6 +60,10 @@ admin.site.password_change = _admin_password_change
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+# Roles, not Django groups or permissions, decide what anyone may do: the group admin (where
+# permissions could be gathered and handed out) is closed (ADR 0120).
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 try:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -150,15 +155,9 @@ def _save_memberships(request, formset, user: User) -> None:
         if not form.has_changed() or not form.cleaned_data:
             continue
         if form.instance.pk is None:
-            membership = services.membership_grant(
-                actor=request.user,
-                user=user,
-                role=form.cleaned_data["role"],
-                organisation=form.cleaned_data["organisation"],
-                starts_on=form.cleaned_data.get("starts_on"),
-                request=request,
-            )
-            formset.new_objects.append(membership)
+            membership = _grant_or_propose(request, user=user, data=form.cleaned_data)
+            if membership is not None:
+                formset.new_objects.append(membership)
         elif "ends_on" in form.changed_data:
             membership = Membership.objects.get(pk=form.instance.pk)
             services.membership_end(
@@ -168,6 +167,35 @@ def _save_memberships(request, formset, user: User) -> None:
                 request=request,
             )
             formset.changed_objects.append((membership, ["ends_on"]))
+
+
+def _grant_or_propose(request, *, user: User, data: dict) -> Membership | None:
+    """Grant the role, or, for a role that opens case content, only propose it: a second person
+    approves it from their home page (ADR 0120). None when proposed."""
+    role = data["role"]
+    if role in rules.CASE_CONTENT_ROLES:
+        grant = services.role_grant_propose(
+            actor=request.user,
+            user=user,
+            role=role,
+            organisation=data["organisation"],
+            starts_on=data.get("starts_on"),
+            request=request,
+        )
+        messages.warning(
+            request,
+            f"{grant} is proposed, not granted: it opens case content, so a second person "
+            "(the ICB's executive lead) must approve it.",
+        )
+        return None
+    return services.membership_grant(
+        actor=request.user,
+        user=user,
+        role=role,
+        organisation=data["organisation"],
+        starts_on=data.get("starts_on"),
+        request=request,
+    )
 
 
 class MembershipInline(AdministratorsOnly, admin.TabularInline):
@@ -208,17 +236,24 @@ class MembershipAdmin(AdministratorsOnly, admin.ModelAdmin):
                 )
             obj.refresh_from_db()
             return
-        created = services.membership_grant(
-            actor=request.user,
-            user=form.cleaned_data["user"],
-            role=form.cleaned_data["role"],
-            organisation=form.cleaned_data["organisation"],
-            starts_on=form.cleaned_data.get("starts_on"),
-            request=request,
-        )
+        created = _grant_or_propose(request, user=form.cleaned_data["user"], data=form.cleaned_data)
+        if created is None:  # proposed only: nothing to show as added
+            obj.pk = None
+            return
         obj.pk = created.pk
         obj.refresh_from_db()
         obj._state.adding = False
+
+    def log_addition(self, request, obj, message):
+        # A proposal adds no membership (the audit log has the proposal).
+        if obj.pk is not None:
+            return super().log_addition(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.pk is None:
+            return redirect("admin:accounts_membership_changelist")
+        return super().response_add(request, obj, post_url_continue)
 
 
 # --- accounts -----------------------------------------------------------------------------------

@@ -103,3 +103,18 @@ class PasswordChangeForm(forms.Form):
         if first and again and first != again:
             self.add_error("new_password_again", "Enter the same new password twice")
         return cleaned
+
+
+class RoleGrantDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Do you approve this role?",
+        choices=[("approve", "Yes, approve it"), ("refuse", "No, refuse it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you approve this role"},
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

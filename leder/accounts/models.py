@@ -160,3 +160,42 @@ class Membership(models.Model):
     def is_current(self) -> bool:
         day = today()
         return self.starts_on <= day and (self.ends_on is None or self.ends_on > day)
+
+
+class RoleGrantStatus(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class RoleGrant(models.Model):
+    """A proposal to give someone a role that opens case content (ADR 0120). An administrator
+    proposes; a second person (the ICB's executive lead, or another administrator, as
+    configured) approves, which grants the membership, or refuses. Never edited after the
+    decision, never deleted."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="role_grants"
+    )
+    starts_on = models.DateField()
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=16, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    membership = models.OneToOneField(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="grant"
+    )
+
+    class Meta:
+        ordering = ["-proposed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.organisation} for {self.user}"

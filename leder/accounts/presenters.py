@@ -477,3 +477,26 @@ def qr_code_svg(data: str, *, title: str, size_px: int = 200) -> Markup:
     root.insert(0, title_element)
     # ElementTree escapes the title, and the rest is generated from the QR matrix.
     return Markup(ET.tostring(root, encoding="unicode"))
+
+
+class RoleGrantRow:
+    """A proposed role, for the executive lead's home page and decision page."""
+
+    def __init__(self, grant):
+        from django.urls import reverse
+
+        from leder.core.presenters import datetime_long
+
+        self.grant = grant
+        self.person = f"{grant.user.full_name} ({grant.user.email})"
+        self.role = f"{grant.get_role_display()} at {grant.organisation}"
+        self.proposed = f"by {grant.proposed_by.full_name}, {datetime_long(grant.proposed_at)}"
+        self.status = grant.get_status_display()
+        self.is_waiting = grant.status == "proposed"
+        self.decided = (
+            f"by {grant.decided_by.full_name}, {datetime_long(grant.decided_at)}"
+            if grant.decided_by
+            else ""
+        )
+        self.reason = grant.reason
+        self.href = reverse("accounts:role_grant_decide", kwargs={"pk": grant.pk})

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from leder.accounts.models import Membership, User
+from leder.accounts.models import Membership, RoleGrant, RoleGrantStatus, User
 from leder.organisations.models import Organisation
 
 
@@ -50,3 +50,26 @@ def recovery_device_for(*, user: User) -> StaticDevice | None:
 def recovery_codes_remaining(*, user: User) -> int:
     """How many unused recovery codes the user has left."""
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def role_grants_for_decider(user: User) -> QuerySet[RoleGrant]:
+    """The role proposals `user` may see and decide (ADR 0120): those at ICBs where they are the
+    executive lead, or, when another administrator approves (LEDER_ROLE_GRANT_APPROVER =
+    "administrator"), every proposal for an administrator."""
+    from django.conf import settings
+
+    from leder.accounts import rules
+    from leder.accounts.models import Role
+
+    grants = RoleGrant.objects.select_related("user", "organisation", "proposed_by", "decided_by")
+    if getattr(settings, "LEDER_ROLE_GRANT_APPROVER", "icb_lead") == "administrator":
+        return grants if rules.is_administrator(user) else grants.none()
+    return grants.filter(organisation__in=rules.organisations_where(user, Role.ICB_LEAD))
+
+
+def role_grants_recent(user: User, *, limit: int = 20) -> list[RoleGrant]:
+    """Waiting proposals first, then the latest decisions."""
+    grants = role_grants_for_decider(user)
+    waiting = list(grants.filter(status=RoleGrantStatus.PROPOSED).order_by("proposed_at"))
+    decided = list(grants.exclude(status=RoleGrantStatus.PROPOSED).order_by("-decided_at")[:limit])
+    return waiting + decided

@@ -24,12 +24,12 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from leder.accounts import rules, selectors
-from leder.accounts.models import Membership, Role, User
+from leder.accounts.models import Membership, Role, RoleGrant, RoleGrantStatus, User
 from leder.accounts.sealing import recovery_code_digest
 from leder.core import audit
-from leder.core.models import AuditAction
+from leder.core.models import AuditAction, AuditEvent
 from leder.core.presenters import date_long
-from leder.core.time import today
+from leder.core.time import now, today
 from leder.organisations.models import Organisation
 
 SYSTEM_ACTOR_PREFIX = "system:"
@@ -396,8 +396,28 @@ def membership_grant(
     `membership_validate` holds (role at the right kind of organisation, organisation open, no
     overlapping duplicate, administrators hold no other role); the administrator role turns
     on admin access (`is_staff`); one CREATE audit row. Raises ValidationError, writing nothing,
-    on bad input."""
+    on bad input. A role that opens case content (`rules.CASE_CONTENT_ROLES`) is refused to a
+    person (PermissionDenied): it is proposed and approved by a second person instead
+    (`role_grant_propose`, `role_grant_approve`, ADR 0120); system processes may grant it."""
     _require_user_manager(actor)
+    if role in rules.CASE_CONTENT_ROLES and not isinstance(actor, str):
+        raise PermissionDenied(
+            "A role that opens case content needs a second person's approval: propose it "
+            "(role_grant_propose), and the ICB's executive lead approves it."
+        )
+    return _membership_create(
+        actor=actor,
+        user=user,
+        role=role,
+        organisation=organisation,
+        starts_on=starts_on,
+        request=request,
+    )
+
+
+def _membership_create(
+    *, actor, user: User, role: str, organisation: Organisation, starts_on, request=None
+) -> Membership:
     starts_on = starts_on or today()
     with transaction.atomic():
         # Lock the account row so two grants for the same person cannot both pass the checks.
@@ -782,3 +802,119 @@ def user_enrol_totp_for_demo(*, user: User, key_hex: str) -> TOTPDevice:
             details={"event": "demo device"},
         )
     return device
+
+
+# --- separation of duties: roles that open case content need a second person (ADR 0120) -------
+
+
+def account_creator_id(user: User) -> int | None:
+    """Who created `user`'s account, from the audit log (the CREATE row of the account)."""
+    row = (
+        AuditEvent.objects.filter(
+            action=AuditAction.CREATE, object_type=User._meta.label, object_id=str(user.pk)
+        )
+        .order_by("sequence")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return row
+
+
+def role_grant_propose(
+    *,
+    actor,
+    user: User,
+    role: str,
+    organisation: Organisation,
+    starts_on: date | None = None,
+    request=None,
+) -> RoleGrant:
+    """Propose giving `user` a role that opens case content. Guarantees: only an administrator;
+    the role would be valid (`membership_validate`); no membership is made until a second
+    person approves; one CREATE audit row."""
+    _require_user_manager(actor)
+    if isinstance(actor, str):
+        raise ValueError("A proposal is made by a person")
+    starts_on = starts_on or today()
+    membership_validate(user=user, role=role, organisation=organisation, starts_on=starts_on)
+    with transaction.atomic():
+        grant = RoleGrant.objects.create(
+            user=user,
+            role=role,
+            organisation=organisation,
+            starts_on=starts_on,
+            proposed_by=actor,
+            proposed_at=now(),
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=grant,
+            summary=f"Proposed making {user.email} {role_phrase(role)} at {organisation}",
+            details={"user_id": user.pk, "role": role, "organisation": organisation.ods_code},
+            ip_address=_ip(request),
+        )
+    return grant
+
+
+def role_grant_approval_refusal(*, actor, grant: RoleGrant) -> str | None:
+    """Why `actor` may not decide `grant`, or None. The approver is the executive lead of the
+    ICB the role is at (or, with LEDER_ROLE_GRANT_APPROVER = "administrator", another
+    administrator); never the proposer, the person given the role, or whoever created that
+    person's account."""
+    if grant.status != RoleGrantStatus.PROPOSED:
+        return "This proposal has already been decided."
+    if getattr(settings, "LEDER_ROLE_GRANT_APPROVER", "icb_lead") == "administrator":
+        if not rules.is_administrator(actor):
+            return "Only another administrator can approve this role."
+    elif not rules.organisations_where(actor, Role.ICB_LEAD).filter(pk=grant.organisation_id):
+        return "Only the executive lead of the ICB can approve this role."
+    if actor.pk == grant.proposed_by_id:
+        return "You proposed this role: someone else must approve it."
+    if actor.pk == grant.user_id:
+        return "Nobody can approve a role for themselves."
+    if actor.pk == account_creator_id(grant.user):
+        return "You created this account: someone else must approve its role."
+    return None
+
+
+def _decide(*, actor, grant: RoleGrant, approve: bool, reason: str, request=None) -> RoleGrant:
+    with transaction.atomic():
+        locked = RoleGrant.objects.select_for_update().get(pk=grant.pk)
+        refusal = role_grant_approval_refusal(actor=actor, grant=locked)
+        if refusal:
+            raise PermissionDenied(refusal)
+        locked.status = RoleGrantStatus.APPROVED if approve else RoleGrantStatus.REFUSED
+        locked.decided_by, locked.decided_at, locked.reason = actor, now(), reason.strip()
+        if approve:
+            locked.membership = _membership_create(
+                actor=actor,
+                user=locked.user,
+                role=locked.role,
+                organisation=locked.organisation,
+                starts_on=max(locked.starts_on, today()),
+                request=request,
+            )
+        locked.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            summary=f"{'Approved' if approve else 'Refused'} making {locked.user.email} "
+            f"{role_phrase(locked.role)} at {locked.organisation}",
+            details={"decision": locked.status, "proposed_by": locked.proposed_by_id},
+            ip_address=_ip(request),
+        )
+    return locked
+
+
+def role_grant_approve(*, actor, grant: RoleGrant, request=None) -> RoleGrant:
+    """Approve a proposed role: the membership is granted, in the same transaction, with its own
+    audit row and one for the approval. Refused (PermissionDenied) unless
+    `role_grant_approval_refusal` finds nothing."""
+    return _decide(actor=actor, grant=grant, approve=True, reason="", request=request)
+
+
+def role_grant_refuse(*, actor, grant: RoleGrant, reason: str = "", request=None) -> RoleGrant:
+    """Refuse a proposed role (audited, with the reason). Same rules as approving."""
+    return _decide(actor=actor, grant=grant, approve=False, reason=reason, request=request)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("recovery-codes/new", views.recovery_codes_new, name="recovery_codes_new"),
     path("password", views.password_change, name="password_change"),
     path("sign-out", views.sign_out, name="sign_out"),
+    path("role-grants/<int:pk>", views.role_grant_decide, name="role_grant_decide"),
     path("", views.staff_home, name="home"),
 ]

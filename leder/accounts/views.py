@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,6 +27,7 @@ from leder.accounts.forms import (
     SIGN_IN_FAILED,
     PasswordChangeForm,
     RecoveryCodeForm,
+    RoleGrantDecisionForm,
     SecurityCodeForm,
     SignInForm,
 )
@@ -349,5 +350,37 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "is_administrator": rules.is_administrator(user),
             "recovery_codes_remaining": remaining,
             "recovery_codes_low": remaining <= RECOVERY_CODES_LOW,
+            "role_grants": [presenters.RoleGrantRow(g) for g in selectors.role_grants_recent(user)],
         },
+    )
+
+
+@verified_staff_required
+def role_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or refuse a role an administrator proposed (ADR 0120): the ICB's executive lead
+    (or another administrator, as configured), never the proposer, the person themselves or
+    whoever created their account."""
+    grant = selectors.role_grants_for_decider(request.user).filter(pk=pk).first()
+    if grant is None:
+        raise Http404("No such proposal for you to decide")
+
+    def decide(data):
+        if data["decision"] == "approve":
+            return services.role_grant_approve(actor=request.user, grant=grant, request=request)
+        return services.role_grant_refuse(
+            actor=request.user, grant=grant, reason=data["reason"], request=request
+        )
+
+    return form_page(
+        request,
+        form=RoleGrantDecisionForm(posted(request)),
+        template="accounts/role_grant_decide.jinja",
+        save=decide,
+        success=lambda _: redirect("accounts:home"),
+        message=lambda decided: f"{decided.get_status_display()}: {decided}",
+        context=lambda: {
+            "g": presenters.RoleGrantRow(grant),
+            "refusal": services.role_grant_approval_refusal(actor=request.user, grant=grant),
+        },
+        refusals=(PermissionDenied,),
     )

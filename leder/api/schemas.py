@@ -135,8 +135,9 @@ class EligibilityOut(Schema):
 class StatusOut(Schema):
     code: str = Field(
         ...,
-        description="The case state (notified, awaiting_allocation, …, completed), prefixed "
-        '"merged:" when the notification was merged into an earlier one.',
+        description="The case state (notified, awaiting_allocation, …, completed); "
+        '"received" alone for a notification the local team is following up under another '
+        "notification of the same death.",
         examples=["notified"],
     )
     description: str = Field(..., examples=["Notified, awaiting triage"])

@@ -36,10 +36,10 @@ class NotificationStatus:
     status_description: str
 
 
-MERGED_DESCRIPTION = (
-    "Another notification of the same death was received first; this notification was "
-    "merged into it and is followed up there."
-)
+# A merged notification says only that it was received (issue 12): that someone else notified
+# the same death first, and how far that review has got, is not the submitter's to know.
+RECEIVED_STATUS = "received"
+RECEIVED_DESCRIPTION = "Received"
 
 
 def submissions_of(client: ApiClient) -> QuerySet[ApiSubmission]:
@@ -52,7 +52,7 @@ def api_submission_for(*, client: ApiClient, reference: str) -> ApiSubmission:
     reference is unknown or another organisation's."""
     submission = (
         submissions_of(client)
-        .select_related("notification", "notification__merged_into")
+        .select_related("notification")
         .filter(notification__reference=reference)
         .first()
     )
@@ -63,23 +63,21 @@ def api_submission_for(*, client: ApiClient, reference: str) -> ApiSubmission:
 
 def notification_status(submission: ApiSubmission) -> NotificationStatus:
     """What happened to the notification, in words a trust's system can show its users. A
-    merged notification reports the case of the one it was merged into."""
+    merged notification says only that it was received: never that another notification of the
+    same death came first, nor the state of that one's case."""
     notification = submission.notification
-    followed = notification
-    if notification.state == NotificationState.MERGED and notification.merged_into is not None:
-        followed = notification.merged_into
-    try:
-        case = followed.case
-    except ObjectDoesNotExist:
-        case = None
-    if case is not None:
-        status, description = case.state, CaseState(case.state).label
+    if notification.state == NotificationState.MERGED:
+        status, description = RECEIVED_STATUS, RECEIVED_DESCRIPTION
     else:
-        status, description = CaseState.NOTIFIED.value, CaseState.NOTIFIED.label
-    if followed is not notification:
-        description = f"{MERGED_DESCRIPTION} {description}."
-        status = f"merged:{status}"
-    outcome = followed.eligibility_outcome
+        try:
+            case = notification.case
+        except ObjectDoesNotExist:
+            case = None
+        if case is not None:
+            status, description = case.state, CaseState(case.state).label
+        else:
+            status, description = CaseState.NOTIFIED.value, CaseState.NOTIFIED.label
+    outcome = notification.eligibility_outcome
     return NotificationStatus(
         reference=notification.reference,
         received_at=notification.received_at,

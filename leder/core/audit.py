@@ -152,6 +152,22 @@ def record_view(*, actor, obj, summary: str = "", details: dict | None = None, r
     )
 
 
+def record_list_view(
+    *, actor, listing: str, summary: str, references, request=None, details: dict | None = None
+):
+    """Record that `actor` looked at a list, queue or page showing several people: one row naming
+    the list (`listing`, for example "notifications.Inbox") and, in its details, the reference of
+    every person shown, so a search of the audit for a person finds this view too."""
+    references = list(references)
+    return record_view(
+        actor=actor,
+        obj=(listing, ""),
+        summary=summary,
+        details={**(details or {}), "references": references, "rows": len(references)},
+        request=request,
+    )
+
+
 def client_ip(request) -> str | None:
     """The client's address, through the trusted proxies (`leder.core.client`, ADR 0111)."""
     from leder.core.client import client_address

@@ -61,6 +61,7 @@ class RecipientAdmin(AdministratorsOnly, admin.ModelAdmin):
         created = services.recipient_create(actor=request.user, **values)
         obj.pk = created.pk
         obj._state.adding = False
+        obj.refresh_from_db()
 
 
 class AgreementForm(forms.ModelForm):
@@ -117,5 +118,8 @@ class AgreementAdmin(AdministratorsOnly, admin.ModelAdmin):
         created = services.agreement_create(
             actor=request.user, recipient=form.cleaned_data["recipient"], **values
         )
+        # The admin goes on to log and name `obj`: make it the saved row (its recipient too;
+        # without it the admin's log entry failed, and the page answered 500).
         obj.pk = created.pk
         obj._state.adding = False
+        obj.refresh_from_db()

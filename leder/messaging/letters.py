@@ -24,6 +24,10 @@ def render_letter(
 ) -> bytes:
     from weasyprint import CSS, HTML  # loads Pango: only when a letter is made
 
+    from leder.core.pdf_fetcher import static_only
+
+    fetch = static_only()  # the project's own static files only
+
     lines = list(address_lines)
     if len(lines) > MAX_ADDRESS_LINES:
         # Notify refuses more than 7 lines: keep the name and postcode, join the middle.
@@ -45,7 +49,11 @@ def render_letter(
             "service_name": settings.LEDER_SERVICE_NAME,
         },
     )
-    stylesheets = [CSS(filename=finders.find("messaging/letter.css"))]
+    stylesheets = [CSS(filename=finders.find("messaging/letter.css"), url_fetcher=fetch)]
     if large_print:
-        stylesheets.append(CSS(filename=finders.find("messaging/letter_large_print.css")))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=stylesheets)
+        stylesheets.append(
+            CSS(filename=finders.find("messaging/letter_large_print.css"), url_fetcher=fetch)
+        )
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetch).write_pdf(
+        stylesheets=stylesheets
+    )

@@ -39,15 +39,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
         user=request.user, icb_id=chosen.icb_id, show=chosen.show
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [NotificationPresenter(n) for n in page.object_list]
+    audit.record_list_view(
+        actor=request.user,
+        listing="notifications.Inbox",
+        summary=f"Viewed the notification inbox ({len(rows)} shown)",
+        references=[n.reference for n in page.object_list],
+        details={"page": page.number},
+        request=request,
+    )
     return render(
         request,
         "notifications/inbox/list.jinja",
-        {
-            "filter": chosen,
-            "icbs": icbs,
-            "page": page,
-            "rows": [NotificationPresenter(n) for n in page.object_list],
-        },
+        {"filter": chosen, "icbs": icbs, "page": page, "rows": rows},
     )
 
 
@@ -81,8 +85,21 @@ def eligibility_override(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         success=lambda _: redirect("notifications:inbox_detail", reference=reference),
         message="Eligibility decision changed",
-        context={"n": NotificationPresenter(notification)},
+        context=lambda: _viewed(
+            request,
+            notification,
+            f"Viewed the eligibility decision of notification {notification.reference}",
+            {"n": NotificationPresenter(notification)},
+        ),
     )
+
+
+def _viewed(request, notification, summary: str, context: dict, *, also=()) -> dict:
+    """Record the view of the notification (and of `also`, the other notifications the page
+    shows) when the page is shown; return the page's context."""
+    for shown in (notification, *also):
+        audit.record_view(actor=request.user, obj=shown, summary=summary, request=request)
+    return context
 
 
 @verified_staff_required
@@ -110,12 +127,19 @@ def duplicate_decision(request: HttpRequest, reference: str, flag_id: int) -> Ht
         save=decide,
         success=lambda _: redirect("notifications:inbox_detail", reference=reference),
         message=lambda done: done,
-        context={
-            "flag": flag,
-            "n": NotificationPresenter(flag.notification),
-            "candidate": NotificationPresenter(flag.candidate),
-            "same_icb": flag.candidate.icb_id == flag.notification.icb_id,
-        },
+        context=lambda: _viewed(
+            request,
+            flag.notification,
+            f"Viewed possible duplicates {flag.notification.reference} and "
+            f"{flag.candidate.reference}",
+            {
+                "flag": flag,
+                "n": NotificationPresenter(flag.notification),
+                "candidate": NotificationPresenter(flag.candidate),
+                "same_icb": flag.candidate.icb_id == flag.notification.icb_id,
+            },
+            also=(flag.candidate,),
+        ),
     )
 
 
@@ -134,6 +158,13 @@ def unassigned(request: HttpRequest) -> HttpResponse:
     _queue_only(request)
     queryset = selectors.unassigned_visible_to(request.user)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record_list_view(
+        actor=request.user,
+        listing="notifications.Unassigned",
+        summary=f"Viewed notifications without an area ({len(page.object_list)} shown)",
+        references=[n.reference for n in page.object_list],
+        request=request,
+    )
     return render(
         request,
         "notifications/unassigned/list.jinja",

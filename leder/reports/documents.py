@@ -101,13 +101,17 @@ def pdf(content_html: str, *, title: str, easy_read: bool = False) -> bytes:
     """A tagged PDF (PDF/UA-1) of stored report content."""
     from weasyprint import CSS, HTML  # imported here: it loads Pango, which pages do not need
 
+    from leder.core.pdf_fetcher import static_only
+
+    fetch = static_only()  # the project's own static files only
+
     document = render_to_string(
         "reports/report/document.jinja",
         {"content": content_html, "title": title, "easy_read": easy_read},
     )
-    sheets = [CSS(filename=finders.find("reports/report_pdf.css"))]
+    sheets = [CSS(filename=finders.find("reports/report_pdf.css"), url_fetcher=fetch)]
     if easy_read:
-        sheets.append(CSS(filename=finders.find("reports/easy_read_pdf.css")))
-    return HTML(string=document, base_url=str(settings.BASE_DIR)).write_pdf(
+        sheets.append(CSS(filename=finders.find("reports/easy_read_pdf.css"), url_fetcher=fetch))
+    return HTML(string=document, base_url=str(settings.BASE_DIR), url_fetcher=fetch).write_pdf(
         stylesheets=sheets, pdf_variant="pdf/ua-1"
     )

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from leder.accounts.models import Membership, Role, User
+from leder.accounts.models import Membership, Role, RoleGrant, User
 from leder.accounts.tests.factories import (
     MembershipFactory,
     UserFactory,
@@ -77,11 +77,13 @@ def test_admin_creates_an_account_with_a_role_through_the_services(
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(email="new.reviewer@example.nhs.uk")
     assert user.check_password("a long enough passphrase")
-    assert Membership.objects.filter(user=user, role=Role.REVIEWER, organisation=board).exists()
+    # A role that opens case content is only proposed: a second person approves it (ADR 0120).
+    assert not Membership.objects.filter(user=user).exists()
+    assert RoleGrant.objects.get(user=user).role == Role.REVIEWER
     actions = [(row.action, row.object_type) for row in audit_rows()]
     assert actions == [
         (AuditAction.CREATE, "accounts.User"),
-        (AuditAction.CREATE, "accounts.Membership"),
+        (AuditAction.CREATE, "accounts.RoleGrant"),
     ]
 
 
@@ -193,13 +195,13 @@ def test_membership_admin_grants_through_the_service(client, administrator, audi
         reverse("admin:accounts_membership_add"),
         {
             "user": user.pk,
-            "role": Role.SENIOR_REVIEWER,
+            "role": Role.ICB_LEAD,
             "organisation": board.pk,
             "starts_on": today().isoformat(),
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert Membership.objects.filter(user=user, role=Role.SENIOR_REVIEWER).exists()
+    assert Membership.objects.filter(user=user, role=Role.ICB_LEAD).exists()
     [row] = audit_rows()
     assert row.action == AuditAction.CREATE
 

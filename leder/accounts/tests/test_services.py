@@ -22,6 +22,10 @@ from leder.core.time import today
 
 pytestmark = pytest.mark.django_db
 
+# Roles that open case content are granted by a person only with a second person's approval
+# (test_role_grants.py); these tests of the membership rules grant as a system process.
+GRANTOR = "system:test"
+
 
 def messages_of(error: ValidationError) -> dict:
     return {key: " ".join(value) for key, value in error.message_dict.items()}
@@ -174,7 +178,7 @@ def test_each_role_is_granted_at_its_kind_of_organisation(administrator, user, r
     organisation = organisation_for_role(role)
     assert organisation.kind == kind
     membership = services.membership_grant(
-        actor=administrator, user=user, role=role, organisation=organisation
+        actor=GRANTOR, user=user, role=role, organisation=organisation
     )
     assert membership.starts_on == today()
     assert rules.has_role(user, role, organisation)
@@ -211,9 +215,7 @@ def test_role_at_the_wrong_kind_of_organisation_is_refused(
     administrator, user, audit_rows, role, organisation, message
 ):
     with pytest.raises(ValidationError) as error:
-        services.membership_grant(
-            actor=administrator, user=user, role=role, organisation=organisation()
-        )
+        services.membership_grant(actor=GRANTOR, user=user, role=role, organisation=organisation())
     assert message in messages_of(error.value)["organisation"]
     assert not user.memberships.exists()
     assert audit_rows() == []
@@ -222,7 +224,7 @@ def test_role_at_the_wrong_kind_of_organisation_is_refused(
 def test_grant_is_audited(administrator, user, audit_rows):
     board = icb(name="Test ICB C", ods_code="TSTC")
     membership = services.membership_grant(
-        actor=administrator, user=user, role=Role.LAC, organisation=board
+        actor=GRANTOR, user=user, role=Role.LAC, organisation=board
     )
     [row] = audit_rows(AuditAction.CREATE)
     assert row.object_type == "accounts.Membership" and row.object_id == str(membership.pk)
@@ -232,26 +234,26 @@ def test_grant_is_audited(administrator, user, audit_rows):
 
 def test_the_same_role_twice_is_refused(administrator, user):
     board = icb()
-    services.membership_grant(actor=administrator, user=user, role=Role.LAC, organisation=board)
+    services.membership_grant(actor=GRANTOR, user=user, role=Role.LAC, organisation=board)
     with pytest.raises(ValidationError, match="already a local area contact"):
-        services.membership_grant(actor=administrator, user=user, role=Role.LAC, organisation=board)
+        services.membership_grant(actor=GRANTOR, user=user, role=Role.LAC, organisation=board)
 
 
 def test_role_at_a_closed_organisation_is_refused(administrator, user):
     board = icb(name="Old ICB", closed_on=today() - timedelta(days=1))
     with pytest.raises(ValidationError, match="Old ICB closed on"):
-        services.membership_grant(actor=administrator, user=user, role=Role.LAC, organisation=board)
+        services.membership_grant(actor=GRANTOR, user=user, role=Role.LAC, organisation=board)
 
 
 def test_administrators_hold_no_case_role(administrator):
     with pytest.raises(ValidationError, match="Administrators cannot see case content"):
         services.membership_grant(
-            actor=administrator, user=administrator, role=Role.LAC, organisation=icb()
+            actor=GRANTOR, user=administrator, role=Role.LAC, organisation=icb()
         )
     lac = user_with_role(Role.LAC)
     with pytest.raises(ValidationError, match="administrators need an account of their own"):
         services.membership_grant(
-            actor=administrator,
+            actor=GRANTOR,
             user=lac,
             role=Role.ADMINISTRATOR,
             organisation=organisation_for_role(Role.ADMINISTRATOR),
@@ -260,7 +262,7 @@ def test_administrators_hold_no_case_role(administrator):
 
 def test_administrator_role_gives_and_ending_it_removes_admin_access(administrator, user):
     membership = services.membership_grant(
-        actor=administrator,
+        actor=GRANTOR,
         user=user,
         role=Role.ADMINISTRATOR,
         organisation=organisation_for_role(Role.ADMINISTRATOR),
@@ -276,7 +278,7 @@ def test_grant_to_a_deactivated_account_is_refused(administrator, user):
     user.is_active = False
     user.save()
     with pytest.raises(ValidationError, match="deactivated"):
-        services.membership_grant(actor=administrator, user=user, role=Role.LAC, organisation=icb())
+        services.membership_grant(actor=GRANTOR, user=user, role=Role.LAC, organisation=icb())
 
 
 def test_non_administrator_cannot_grant_roles(user):
@@ -354,7 +356,7 @@ def test_demo_device_has_the_known_key(user, settings, audit_rows):
     settings.LEDER_DEMO_MODE = True
     totp_device(user)
     device = services.user_enrol_totp_for_demo(user=user, key_hex=KEY)
-    assert device.confirmed and device.bin_key.hex() == KEY  # sealed at rest (ADR 0121)
+    assert device.confirmed and device.bin_key.hex() == KEY  # sealed at rest (ADR 0120)
     assert TOTPDevice.objects.filter(user=user).count() == 1
     [row] = audit_rows(AuditAction.TWO_FACTOR)
     assert row.actor_label == "system:demo"
@@ -372,6 +374,6 @@ def test_every_audit_row_still_chains():
 
     administrator = user_with_role(Role.ADMINISTRATOR)
     user = services.user_create(actor=administrator, email="c@d.nhs.uk", full_name="C D")
-    services.membership_grant(actor=administrator, user=user, role=Role.LAC, organisation=icb())
+    services.membership_grant(actor=GRANTOR, user=user, role=Role.LAC, organisation=icb())
     assert AuditEvent.objects.count() >= 2
     assert verify_chain()[1] is None

@@ -897,7 +897,7 @@ def request(world, client, method: str, url: str, data=None, *, baseline=None, l
                 result.changed = [k for k in baseline if baseline[k] != after[k]]
             result.audit = list(
                 AuditEvent.objects.filter(sequence__gt=last).values(
-                    "object_type", "object_id", "summary", "details"
+                    "action", "object_type", "object_id", "summary", "details"
                 )
             )
             transaction.set_rollback(True)

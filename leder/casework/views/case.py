@@ -86,9 +86,20 @@ def _reason_page(
         ),
         success=lambda _: redirect("casework:case", reference=case.reference),
         message=done,
-        context=lambda: {"c": CasePresenter(case, user=request.user, today=today())},
+        context=lambda: _shown(request, case, transition),
         refusals=(TransitionRefused,),
     )
+
+
+def _shown(request: HttpRequest, case, page: str, **context) -> dict:
+    """Record the view of the case when its page is shown; return the page's context."""
+    audit.record_view(
+        actor=request.user,
+        obj=case,
+        summary=f"Viewed case {case.reference} ({page})",
+        request=request,
+    )
+    return {"c": CasePresenter(case, user=request.user, today=today()), **context}
 
 
 @verified_staff_required
@@ -146,13 +157,15 @@ def organisation_add(request: HttpRequest, reference: str) -> HttpResponse:
         save=add,
         success=lambda _: redirect("casework:case", reference=case.reference),
         message=lambda organisation: f"{organisation.name} added",
-        context=lambda: {
-            "c": CasePresenter(case, user=request.user, today=today()),
-            "search": search,
-            "query": query,
-            "found": found,
-            "limit_reached": len(found) >= selectors.PROVIDER_RESULTS_LIMIT,
-        },
+        context=lambda: _shown(
+            request,
+            case,
+            "add an organisation",
+            search=search,
+            query=query,
+            found=found,
+            limit_reached=len(found) >= selectors.PROVIDER_RESULTS_LIMIT,
+        ),
         rename={NON_FIELD_ERRORS: "organisation"},
     )
 
@@ -163,6 +176,13 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("This page is for reviewers.")
     cases = selectors.cases_allocated_to(user=request.user)
     rows = [MyCaseRow(case, today=today()) for case in cases]
+    audit.record_list_view(
+        actor=request.user,
+        listing="casework.MyCases",
+        summary=f"Viewed my cases ({len(rows)} shown)",
+        references=[case.reference for case in cases],
+        request=request,
+    )
     return render(
         request,
         "casework/case/my_cases.jinja",

@@ -66,6 +66,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     queryset = selectors.triage_queue(user=request.user, icb_id=icb_id)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     oldest = queryset.values_list("received_at", flat=True).first()
+    audit.record_list_view(
+        actor=request.user,
+        listing="casework.TriageQueue",
+        summary=f"Viewed the triage queue ({len(page.object_list)} shown)",
+        references=[n.reference for n in page.object_list],
+        details={"page": page.number},
+        request=request,
+    )
     return render(
         request,
         "casework/triage/queue.jinja",

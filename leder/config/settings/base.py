@@ -159,7 +159,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "OpenLeDeR")
-# Seals authenticator-app keys and digests recovery codes (leder.accounts.sealing, ADR 0121);
+# Seals authenticator-app keys and digests recovery codes (leder.accounts.sealing, ADR 0120);
 # never stored in the database. Required in production; changing it voids every enrolment.
 OTP_ENCRYPTION_KEY = env("OTP_ENCRYPTION_KEY", "")
 
@@ -303,6 +303,12 @@ LEDER_ACTION_DUE_SOON_DAYS = env_int("LEDER_ACTION_DUE_SOON_DAYS", 14)
 # Disclosure control: counts from 1 to this number minus one are suppressed in anything
 # published outside the identifiable case workspace (dashboards, reports, survey results).
 LEDER_DISCLOSURE_THRESHOLD = env_int("LEDER_DISCLOSURE_THRESHOLD", 5)
+# Who approves a role that opens case content, proposed by an administrator (ADR 0120):
+# "icb_lead" (the executive lead of the ICB the role is at) or "administrator" (another one).
+LEDER_ROLE_GRANT_APPROVER = env("LEDER_ROLE_GRANT_APPROVER", "icb_lead")
+# A survey question shows no results at all until at least this many people answered it (and at
+# least LEDER_DISCLOSURE_THRESHOLD), so a few planted answers cannot be subtracted to reveal one.
+LEDER_SURVEY_MIN_RESPONSES = env_int("LEDER_SURVEY_MIN_RESPONSES", 10)
 
 # The national dataset's pseudonyms: each recipient's HMAC key is derived from this master key
 # and the recipient's own salt, so the database alone cannot reproduce a pseudonym, and two

@@ -7,7 +7,7 @@ import pytest
 from leder.accounts.models import Role
 from leder.accounts.tests.factories import sign_in_verified, user_with_role
 from leder.core.models import AuditAction, AuditEvent
-from leder.exports.models import DataSharingAgreement, Recipient
+from leder.exports.models import DataSharingAgreement, Recipient, current_spec_version
 from leder.exports.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,33 @@ def test_adding_a_recipient_in_the_admin_goes_through_the_service(client, admin_
     ).exists()
     page = client.get(f"{RECIPIENTS}{made.pk}/change/").content.decode()
     assert made.pseudonym_salt not in page
+
+
+def test_adding_an_agreement_in_the_admin_saves_it_and_is_audited(client, admin_user):
+    """Issue 12: this answered 500 and saved nothing (RelatedObjectDoesNotExist in
+    log_addition)."""
+    from django.contrib.admin.models import LogEntry
+
+    recipient = factories.recipient(admin=admin_user)
+    response = client.post(
+        f"{AGREEMENTS}add/",
+        {
+            "recipient": recipient.pk,
+            "reference": "DSA-12",
+            "purpose": "Analysis",
+            "legal_basis": "s251",
+            "starts_on": "2026-04-01",
+            "expires_on": "2027-03-31",
+            "spec_version": current_spec_version(),
+        },
+    )
+    assert response.status_code == 302, response.content[:3000]
+    made = DataSharingAgreement.objects.get()
+    assert made.recipient == recipient and made.created_by == admin_user
+    assert AuditEvent.objects.filter(
+        object_type="exports.DataSharingAgreement", object_id=str(made.pk)
+    ).exists()
+    assert LogEntry.objects.get().object_repr == str(made)
 
 
 def test_an_agreement_ending_before_it_starts_is_refused_on_the_form(client, admin_user):

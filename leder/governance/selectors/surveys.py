@@ -25,6 +25,7 @@ from django.http import Http404
 
 from leder.accounts import rules
 from leder.accounts.models import Role
+from leder.exports.redaction import redact
 from leder.governance.models import (
     AnswerType,
     Survey,
@@ -175,15 +176,21 @@ def survey_results(*, survey: Survey, icb: Organisation, with_free_text: bool) -
     ).values_list("question_id", "value"):
         answers.setdefault(question_id, []).append(value)
     results = IcbResults(icb=icb, total=total)
+    # A question shows nothing until enough people answered it that a few planted answers
+    # cannot be subtracted to reveal a real one (issue 12): at least the disclosure threshold
+    # and at least LEDER_SURVEY_MIN_RESPONSES.
+    minimum = max(threshold, settings.LEDER_SURVEY_MIN_RESPONSES)
     for question in questions_of(survey):
         values = answers.get(question.pk, [])
         answered = len(values)
-        if answered < threshold:
+        if answered < minimum:
             results.questions.append(QuestionResult(question=question, answered=None))
             continue
         result = QuestionResult(question=question, answered=answered)
         if question.answer_type == AnswerType.TEXT:
-            result.texts = sorted(values) if with_free_text else None
+            # Shown only after the national dataset's redaction (leder.exports.redaction):
+            # a family's answer naming their son keeps "[NAME]", not the name.
+            result.texts = sorted(redact(str(v)).text for v in values) if with_free_text else None
         else:
             choices = question_choices(question)
             counts = []

@@ -59,6 +59,12 @@ def test_no_small_count_is_ever_shown_nor_derivable_from_the_total(counts, thres
 # -- Results per ICB ----------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def minimum_five(settings):
+    """These tests count in fives; the per-question minimum has tests of its own below."""
+    settings.LEDER_SURVEY_MIN_RESPONSES = 5
+
+
 @pytest.fixture
 def icb():
     return make_icb(name="NHS North Test ICB", short_name="North Test ICB")
@@ -224,3 +230,42 @@ def test_a_draft_survey_has_no_results_page(client, admin_user):
         actor=admin_user, survey=Survey(slug="d", title="D", audience=SurveyAudience.STAFF)
     )
     assert results_page(client, admin_user, draft).status_code == 404
+
+
+# -- Differencing and free text (issue 12) ------------------------------------------------------
+
+
+def test_planted_answers_cannot_be_subtracted_to_reveal_a_real_one(survey, icb, settings):
+    """One family answered; an attacker posts four answers they know. With the threshold alone a
+    question would show 5 answers and the attacker could subtract their own; below the
+    per-question minimum nothing at all is shown."""
+    settings.LEDER_SURVEY_MIN_RESPONSES = 10
+    respond(survey, icb, 1, **{AnswerType.SINGLE_CHOICE: "Focused"})
+    respond(survey, icb, 4)
+    results = survey_results(survey=survey, icb=icb, with_free_text=True)
+    assert results.total == 5
+    assert all(q.answered is None and not q.cells and q.texts is None for q in results.questions)
+    respond(survey, icb, 5)
+    results = survey_results(survey=survey, icb=icb, with_free_text=True)
+    assert all(q.answered == 10 for q in results.questions)
+
+
+def test_free_text_is_shown_redacted_and_its_reading_is_audited(client, survey, icb, admin_user):
+    from leder.core.models import AuditAction, AuditEvent
+    from leder.notifications.tests.factories import nhs_number
+
+    number = nhs_number()
+    spaced = f"{number[:3]} {number[3:6]} {number[6:]}"
+    respond(
+        survey,
+        icb,
+        1,
+        **{AnswerType.TEXT: f"My son's NHS number is {spaced}, call me on 07700 900123"},
+    )
+    respond(survey, icb, 4)
+    body = results_page(client, admin_user, survey, icb).content.decode()
+    assert "More time to write" in body
+    assert spaced not in body and number not in body and "07700 900123" not in body
+    assert "[NHS NUMBER]" in body
+    row = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=admin_user).last()
+    assert "free-text" in row.summary and row.details["answers"] == 5

@@ -338,9 +338,13 @@ def render_papers(request: HttpRequest, context: dict) -> bytes:
     """The papers pack as a tagged PDF (PDF/UA-1), with the family copy's print stylesheet."""
     from weasyprint import CSS, HTML  # imported here: it loads Pango, which pages do not need
 
+    from leder.core.pdf_fetcher import static_only
+
+    fetch = static_only()  # the project's own static files only
+
     html = render_to_string("governance/panels/papers.jinja", context, request=request)
-    stylesheet = CSS(filename=finders.find("reviews/family_copy_pdf.css"))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+    stylesheet = CSS(filename=finders.find("reviews/family_copy_pdf.css"), url_fetcher=fetch)
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetch).write_pdf(
         stylesheets=[stylesheet], pdf_variant="pdf/ua-1"
     )
 

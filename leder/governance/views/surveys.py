@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from leder.accounts.decorators import verified_staff_required
+from leder.core import audit
 from leder.core.audit import client_ip
 from leder.core.form_page import form_page, posted
 from leder.governance.forms.surveys import SurveyAnswerForm
@@ -187,11 +188,21 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         chosen = icbs[0]
     shown = None
     if chosen is not None:
-        shown = ResultsPresenter(
-            selectors.survey_results(
-                survey=survey, icb=chosen, with_free_text=selectors.sees_free_text(request.user)
-            )
+        results = selectors.survey_results(
+            survey=survey, icb=chosen, with_free_text=selectors.sees_free_text(request.user)
         )
+        texts = sum(len(q.texts or []) for q in results.questions)
+        if texts:
+            # Free text may still say who a family is about: reading it is a view, audited.
+            audit.record_view(
+                actor=request.user,
+                obj=survey,
+                summary=f"Read {texts} redacted free-text answer(s) to {survey.title} "
+                f"({chosen.name})",
+                details={"icb": chosen.pk, "answers": texts},
+                request=request,
+            )
+        shown = ResultsPresenter(results)
     return render(
         request,
         "governance/surveys/results.jinja",
