@@ -5,6 +5,7 @@ looks the same in the list and on its own page.
 """
 
 from datetime import date
+from functools import cached_property
 
 from django.urls import reverse
 
@@ -280,7 +281,9 @@ class CasePresenter:
             if may(self.user, self.case, transition)
         ]
         notification = self.case.notification
-        if can_request_transfer(self.user, notification) and not transfer_refusal(notification):
+        if can_request_transfer(self.user, notification) and not transfer_refusal(
+            notification, case=self.case, transfers=self._transfers
+        ):
             actions.append(
                 {
                     "text": "Transfer to another ICB",
@@ -292,10 +295,14 @@ class CasePresenter:
             )
         return actions
 
+    @cached_property
+    def _transfers(self) -> list:
+        return transfers_of(self.case.notification)
+
     @property
     def where_it_has_been(self) -> list[str]:
         """The ICBs that have held the death, first to now, from accepted transfers."""
-        moves = [t for t in transfers_of(self.case.notification) if t.status == "accepted"]
+        moves = [t for t in self._transfers if t.status == "accepted"]
         if not moves:
             return []
         held = [moves[0].from_icb.display_name]

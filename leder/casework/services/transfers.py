@@ -55,13 +55,18 @@ def can_request_transfer(user, notification: Notification) -> bool:
     )
 
 
-def transfer_refusal(notification: Notification) -> str:
-    """Why this death cannot be transferred now, or "" if it can."""
+_UNKNOWN = object()
+
+
+def transfer_refusal(notification: Notification, *, case=_UNKNOWN, transfers=None) -> str:
+    """Why this death cannot be transferred now, or "" if it can. A page that has loaded the
+    case (None if there is none) and the death's transfers passes them, to save the queries."""
     if notification.icb_id is None:
         return "This death has no area yet: place it from the unassigned queue."
     if notification.state == NotificationState.MERGED:
         return "This notification was merged into another: transfer that one."
-    case = Case.objects.filter(notification=notification).first()
+    if case is _UNKNOWN:
+        case = Case.objects.filter(notification=notification).first()
     if case is not None:
         where = case.held_from_state if case.state == CaseState.ON_HOLD else case.state
         if case.state not in TRANSFERABLE_STATES or where not in TRANSFERABLE_STATES:
@@ -69,7 +74,13 @@ def transfer_refusal(notification: Notification) -> str:
                 f"A case that is {CaseState(where).label.lower()} stays with its ICB: only a "
                 "case before quality assurance can be transferred."
             )
-    if Transfer.objects.filter(notification=notification, status=TransferStatus.PENDING).exists():
+    if transfers is not None:
+        pending = any(t.status == TransferStatus.PENDING for t in transfers)
+    else:
+        pending = Transfer.objects.filter(
+            notification=notification, status=TransferStatus.PENDING
+        ).exists()
+    if pending:
         return "A transfer of this death is already waiting for the receiving ICB."
     return ""
 
