@@ -53,6 +53,13 @@ def test_a_worker_killed_mid_report_and_mid_export_leaves_nothing_stuck(
         what="the worker to reach 'Making the PDF'",
     )
     assert Report.objects.get(pk=report.pk).progress == 70
+    # Its heartbeat says what it is doing (the operations page shows it).
+    wait_for(
+        lambda: ProcessHeartbeat.objects.filter(
+            process_id="doomed-1", current__startswith="generate_report "
+        ).exists(),
+        what="the worker's heartbeat to name its task",
+    )
     doomed.send_signal(signal.SIGKILL)
     doomed.wait(timeout=60)
     # The next worker takes the export (the report is not queued: it looks "running") and is

@@ -9,6 +9,7 @@ import os
 
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as PackageWorkerCommand
+from django_tasks_db.models import DBTaskResult
 
 from leder.operations import heartbeats
 from leder.operations.models import ProcessKind
@@ -23,10 +24,22 @@ class Command(PackageWorkerCommand):
         if watching_parent:
             return super().handle(*args, worker_id=worker_id, reload=reload, batch=batch, **options)
         heartbeats.beat(worker_id, ProcessKind.WORKER)
-        beating = heartbeats.HeartbeatThread(worker_id, ProcessKind.WORKER)
+        beating = heartbeats.HeartbeatThread(
+            worker_id, ProcessKind.WORKER, current=lambda: _running_task(worker_id)
+        )
         beating.start()
         try:
             return super().handle(*args, worker_id=worker_id, reload=reload, batch=batch, **options)
         finally:
             beating.stop()
             heartbeats.stopped(worker_id)
+
+
+def _running_task(worker_id: str) -> str:
+    """What the worker is running now, for the operations page ("generate_report <id>")."""
+    for path, workers, pk in DBTaskResult.objects.running().values_list(
+        "task_path", "worker_ids", "id"
+    ):
+        if workers and workers[-1] == worker_id:
+            return f"{path.rsplit('.', 1)[-1]} {pk}"
+    return ""
