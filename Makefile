@@ -10,13 +10,14 @@ PORT ?= 8000
 DEMO := DJANGO_SETTINGS_MODULE=leder.config.settings.demo
 TESTING := DJANGO_SETTINGS_MODULE=leder.config.settings.test
 
-.PHONY: help install migrate demo demo-data serve worker test test-fast test-system lint format bench frontend clean
+.PHONY: help install migrate demo demo-data serve worker scheduler test test-fast test-system lint format bench frontend clean
 
 help:
-	@echo "make demo      set up, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make demo      set up, load demo data and run the web server (http://$(HOST):$(PORT)), worker and scheduler"
 	@echo "make test      run the whole test suite (unit, view and browser tests)"
 	@echo "make lint      ruff and djlint"
 	@echo "make worker    run the background task worker"
+	@echo "make scheduler run the periodic jobs (reminders, clean-up, stuck-job recovery)"
 	@echo "make frontend  refresh the vendored NHS.UK frontend ($(NHSUK_FRONTEND_VERSION))"
 
 $(STAMP): pyproject.toml
@@ -33,15 +34,19 @@ migrate: install
 demo-data: migrate
 	$(DEMO) $(BIN)/python manage.py demo_load
 
+# The web server, the worker and the scheduler together in the foreground: one Ctrl-C stops all three.
 demo: demo-data
 	$(DEMO) $(BIN)/python manage.py demo_logins
-	$(DEMO) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO) $(BIN)/python manage.py demo_serve --host $(HOST) --port $(PORT)
 
 serve: migrate
 	$(DEMO) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: migrate
 	$(DEMO) $(BIN)/python manage.py db_worker
+
+scheduler: migrate
+	$(DEMO) $(BIN)/python manage.py scheduler
 
 # pytest exits 5 when it collects no tests: that is a failure here, never a pass.
 test: install

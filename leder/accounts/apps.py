@@ -6,4 +6,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from leder.accounts import checks  # noqa: F401  (registers the system checks)
+        from leder.accounts import (
+            checks,  # noqa: F401  (registers the system checks)
+            sealing,
+        )
+
+        sealing.install()

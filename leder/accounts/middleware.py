@@ -51,6 +51,7 @@ class RequireTwoFactorMiddleware:
         "/accessibility",
         "/privacy",
         "/healthz",
+        "/readyz",
         "/records",
         "/feedback",
         "/api/",

@@ -96,6 +96,12 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "Figures for each ICB in your region",
     ),
     StaffLink(
+        "Transfers",
+        "casework:transfers",
+        frozenset({Role.LAC, Role.REGIONAL_COORDINATOR}),
+        "Deaths moving between ICBs: accept or return those sent to you",
+    ),
+    StaffLink(
         "Notifications without an area",
         "notifications:unassigned",
         frozenset({Role.REGIONAL_COORDINATOR, Role.NATIONAL_TEAM}),
@@ -221,6 +227,12 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
 
 # Administrators see these and nothing else: they manage the installation, not cases.
 ADMIN_LINKS: tuple[StaffLink, ...] = (
+    StaffLink(
+        "Operations",
+        "operations:index",
+        frozenset({Role.ADMINISTRATOR}),
+        "Background jobs, the worker and the scheduler, periodic jobs and the audit check",
+    ),
     StaffLink(
         "Users",
         "admin:accounts_user_changelist",

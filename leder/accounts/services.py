@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from leder.accounts import rules, selectors
 from leder.accounts.models import Membership, Role, User
+from leder.accounts.sealing import recovery_code_digest
 from leder.core import audit
 from leder.core.models import AuditAction
 from leder.core.presenters import date_long
@@ -696,7 +697,8 @@ def recovery_code_use(*, request, code: str) -> CodeCheck:
         return _code_check(
             request=request,
             device=device,
-            token=normalise_recovery_code(code),
+            # Only digests are stored (leder.accounts.sealing): compare the typed code's.
+            token=recovery_code_digest(normalise_recovery_code(code)),
             refused="recovery code wrong",
             accepted=verified,
         )
@@ -716,7 +718,9 @@ def _recovery_codes_replace(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(code)) for code in codes
+    )
     return [format_recovery_code(code) for code in codes]
 
 

@@ -19,6 +19,7 @@ Tests and the benchmark build frames directly with `frame_from_rows` / the schem
 metric library never needs a database.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -32,6 +33,21 @@ from leder.casework.deadlines import hold_days_of
 from leder.core.time import age_on, now, today
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def _question_keys() -> tuple[str, ...]:
+    from leder.reviews import questions
+
+    keys: dict[str, None] = {}
+    for question_set in questions.QUESTION_SETS.values():
+        for _, question, _ in question_set.all_questions():
+            keys.setdefault(question.key)
+    return tuple(keys)
+
+
+#: Every structured question of every question set, in order.
+CARE_QUESTIONS: tuple[str, ...] = _question_keys()
+PROFILE_KEYS = ("downs_syndrome", "cerebral_palsy", "epilepsy", "long_term_conditions", "lived_in")
 
 #: The deaths frame: column → polars type. What each column means:
 DEATH_SCHEMA: dict[str, pl.DataType] = {
@@ -58,6 +74,18 @@ DEATH_SCHEMA: dict[str, pl.DataType] = {
     # null before a case is opened.
     "due_on": pl.Date,
     "hold_days": pl.Int32,  # days on hold the due date carries (0 when never held)
+    "autistic": pl.String,  # yes / no / not_sure, as notified (the second population)
+    # The person's profile (ADR 0045), from the initial review's profile section once it is
+    # marked complete; null otherwise. Lists are the QOF condition keys.
+    "profile_recorded": pl.Boolean,
+    "downs_syndrome": pl.String,  # yes / no / not_known
+    "cerebral_palsy": pl.String,
+    "epilepsy": pl.String,
+    "long_term_conditions": pl.List(pl.String),
+    "lived_in": pl.String,  # family_home / own_home / supported_living / … / not_known
+    # Every structured question's answer (yes / no / not_known / not_applicable), from the
+    # initial review's questions once marked complete: q_<question key>, see CARE_QUESTIONS.
+    **{f"q_{key}": pl.String for key in CARE_QUESTIONS},
 }
 
 LEARNING_SCHEMA: dict[str, pl.DataType] = {
@@ -78,12 +106,13 @@ ACTION_SCHEMA: dict[str, pl.DataType] = {
 }
 
 #: Version of the extract's definition (columns and their meaning); goes into the manifest.
-EXTRACT_VERSION = "2"  # 2: due_on and hold_days (ADR 0140)
+EXTRACT_VERSION = "3"  # 2: due_on, hold_days (ADR 0140); 3: autism, profile, answers
 
 NOT_STATED = "Not stated/known"
 NOTIFIED = "notified"
 OPTED_OUT = "opted_out"
 _PERSONAL = ("sex", "ethnic_group", "ld_severity", "age_at_death", "place_of_death")
+_PERSONAL += ("downs_syndrome", "cerebral_palsy", "epilepsy", "long_term_conditions", "lived_in")
 
 
 @dataclass(frozen=True)
@@ -170,6 +199,47 @@ def _section_value(key: str, field_name: str, *, kind: str | None = None, comple
     return Subquery(value)
 
 
+def _section_data(key: str):
+    """The initial review's whole section `key` once marked complete (one subquery, parsed in
+    Python, rather than one per answer)."""
+    from django.db.models import JSONField
+
+    from leder.reviews.models import ReviewSection
+
+    rows = ReviewSection.objects.filter(
+        review__case__notification=OuterRef("pk"), key=key, review__kind="initial", is_complete=True
+    )
+    return Subquery(rows.values("data")[:1], output_field=JSONField())
+
+
+def _as_dict(value) -> dict:
+    if isinstance(value, str):  # some backends hand a subquery's JSON back as text
+        value = json.loads(value)
+    return value if isinstance(value, dict) else {}
+
+
+def _profile_values(data: dict) -> tuple:
+    if not data:
+        return (False, None, None, None, None, None)
+    conditions = data.get("long_term_conditions")
+    return (
+        True,
+        data.get("downs_syndrome") or None,
+        data.get("cerebral_palsy") or None,
+        data.get("epilepsy") or None,
+        list(conditions) if isinstance(conditions, list) else None,
+        data.get("lived_in") or None,
+    )
+
+
+def _answers(data: dict) -> tuple:
+    def answer(key):
+        entry = data.get(key)
+        return (entry.get("answer") or None) if isinstance(entry, dict) else None
+
+    return tuple(answer(key) for key in CARE_QUESTIONS)
+
+
 _DEATH_QUERY_FIELDS = (
     "reference",
     "icb__ods_code",
@@ -195,6 +265,9 @@ _DEATH_QUERY_FIELDS = (
     "grade_focused",
     "case__reviewer__icb__ods_code",
     "case__due_on",
+    "is_autistic",
+    "questions_data",
+    "profile_data",
 )
 
 
@@ -226,7 +299,9 @@ def _death_rows(cohort: Cohort, scope: Scope):
     # Severity of learning disability is recorded by the reviewer, from the person's records,
     # in the pen portrait of the initial review ("none" and "not_known" count as not recorded).
     query = query.annotate(
-        ld_severity=_section_value("pen_portrait", "ld_severity", kind="initial")
+        ld_severity=_section_value("pen_portrait", "ld_severity", kind="initial"),
+        questions_data=_section_data("questions"),
+        profile_data=_section_data("profile"),
     )
     return query.order_by("reference").values_list(*_DEATH_QUERY_FIELDS)
 
@@ -271,6 +346,9 @@ def _death_tuple(row: tuple) -> tuple:
         grade_focused,
         reviewer_icb,
         due_on,
+        autistic,
+        questions_data,
+        profile_data,
     ) = row
     state = case_state or NOTIFIED
     notified_on = notified_on or _local_date(received_at)
@@ -297,6 +375,9 @@ def _death_tuple(row: tuple) -> tuple:
         reviewer_icb,
         due_on,
         hold_days_of(notified_on=notified_on, due_on=due_on) if due_on else None,
+        autistic,
+        *_profile_values(_as_dict(profile_data)),
+        *_answers(_as_dict(questions_data)),
     )
     if state == OPTED_OUT:
         blank = {DEATH_COLUMNS.index(name) for name in _PERSONAL}

@@ -94,9 +94,11 @@ def _dedent(text: str) -> str:
     return inspect.cleandoc(text)
 
 
-def metric(key: str, title: str, version: str):
-    """Register `function` as metric `key`. The wrapped function returns (table, layout[,
-    notes]); the registry wraps that in a `MetricResult` with the cohort, scope and version."""
+def metric(key: str, title: str, version: str, *, registry: dict | None = None):
+    """Register `function` as metric `key` (in `registry`, default the report's `REGISTRY`).
+    The wrapped function returns (table, layout[, notes]); the registry wraps that in a
+    `MetricResult` with the cohort, scope and version."""
+    registry = REGISTRY if registry is None else registry
 
     def register(function):
         def run(extract: Extract) -> MetricResult:
@@ -115,7 +117,7 @@ def metric(key: str, title: str, version: str):
 
         run.__doc__ = function.__doc__
         run.__name__ = function.__name__
-        REGISTRY[key] = Metric(key, title, version, run)
+        registry[key] = Metric(key, title, version, run)
         return run
 
     return register

@@ -13,7 +13,8 @@ to blame. The handlers are installed on the `NinjaAPI` by `install(api)`.
 import logging
 
 import ninja.errors
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Schema
@@ -27,6 +28,7 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "too_large",
     422: "invalid",
     429: "rate_limited",
     500: "server_error",
@@ -166,6 +168,17 @@ def install(api) -> None:
         # Selectors raise Http404 with a plain-words message; say it.
         message = str(exc) or MESSAGES[404]
         return respond(request, 404, [{"code": "not_found", "message": message}])
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = f"The request body is larger than {limit:,} bytes. Send less in one request."
+        return respond(request, 413, [{"code": "too_large", "message": message}])
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation):
+        # Too many fields, a malformed multipart body: the request's fault, not ours.
+        return respond(request, 400, [{"code": "bad_request", "message": MESSAGES[400]}])
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception):

@@ -312,3 +312,54 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.threshold} → {self.recipient}"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the receiving ICB"
+    ACCEPTED = "accepted", "Accepted"
+    RETURNED = "returned", "Returned"
+
+
+class Transfer(models.Model):
+    """A notified death (and its case, if opened) moving from one ICB to another (issue 15).
+
+    Asked for by a local area contact of the ICB that holds it or a coordinator of its region,
+    with a reason; the receiving ICB's local area contact accepts it (the death is then theirs:
+    the old ICB's allocations end, the 6-month clock runs on) or returns it with a reason. The
+    rows are kept: they are where the case has been."""
+
+    notification = models.ForeignKey(
+        "notifications.Notification", on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_icb = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    to_icb = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    reason = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification"],
+                condition=models.Q(status="pending"),
+                name="one_pending_transfer_per_notification",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification} {self.from_icb} → {self.to_icb} ({self.status})"

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from leder.casework.services.reminders import deadline_reminders_send
 from leder.core import presenters
+from leder.core.jobs import when_lost
 
 
 @task
@@ -42,3 +43,50 @@ def send_allocation_offer(*, allocation_id: int) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[allocation.reviewer.user.email],
     )
+
+
+@task
+def send_transfer_notice(*, transfer_id: int, what: str) -> int:
+    """E-mail the local area contacts of both ICBs that a transfer was asked, accepted or
+    returned. The reference only: e-mail is not a safe place for who the person was."""
+    from leder.accounts.models import Role
+    from leder.accounts.selectors import users_holding
+    from leder.casework.models import Transfer
+
+    transfer = Transfer.objects.select_related("notification", "from_icb", "to_icb").get(
+        pk=transfer_id
+    )
+    recipients = sorted(
+        {
+            user.email.strip().lower()
+            for icb in (transfer.from_icb, transfer.to_icb)
+            for user in users_holding(role=Role.LAC, organisation=icb)
+            if user.email
+        }
+    )
+    if not recipients:
+        return 0
+    reference = transfer.notification.reference
+    context = {
+        "reference": reference,
+        "what": what,
+        "from_icb": transfer.from_icb.display_name,
+        "to_icb": transfer.to_icb.display_name,
+        "reason": transfer.decision_reason if what == "returned" else transfer.reason,
+        "service_name": settings.LEDER_SERVICE_NAME,
+    }
+    send_mail(
+        subject=f"Transfer {what}: {reference}",
+        message=render_to_string("casework/email/transfer.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+    return len(recipients)
+
+
+# E-mails are sent again once if their worker died (at worst the same e-mail twice).
+when_lost(
+    send_allocation_offer,
+    subject=lambda kw: f"Allocation offer e-mail {kw.get('allocation_id')}",
+    requeue=True,
+)

@@ -4,12 +4,15 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from leder.core import views as core_views
+from leder.operations import views as operations_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accessibility", core_views.accessibility, name="accessibility"),
     path("privacy", core_views.privacy, name="privacy"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", operations_views.healthz, name="healthz"),
+    path("readyz", operations_views.readyz, name="readyz"),
+    path("staff/operations/", include("leder.operations.urls")),
     path("account/", include("leder.accounts.urls")),
     path("", include("leder.notifications.urls")),
     path("staff/", include("leder.casework.urls")),

@@ -2,16 +2,19 @@
 
 Services call `record(...)` inside their own `transaction.atomic()`, so the audit row and the
 change it describes are committed together or not at all. Views that show identifiable data call
-`record_view(...)`. Rows are hash-chained; `verify_chain()` finds the first broken link.
+`record_view(...)`. Rows are chained by an HMAC under a key the database never holds
+(`leder.core.audit_keys`); `verify_chain()` finds the first broken link, and
+`leder.core.audit_checkpoints` catches a history cut short after a signed checkpoint.
 """
 
-import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, models, transaction
 
+from leder.core import audit_keys
 from leder.core.models import AuditAction, AuditEvent
 from leder.core.time import now
 
@@ -51,8 +54,13 @@ def _canonical(
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(
+def compute_hash(event: AuditEvent, key: bytes | None = None) -> str:
+    """The row's HMAC-SHA256 under `key` (default: the key its `key_id` names). Without the key
+    nobody can compute a hash `verify_chain()` accepts."""
+    if key is None:
+        key = audit_keys.key_for(event.key_id)
+    return hmac.new(
+        key,
         _canonical(
             sequence=event.sequence,
             occurred_at=event.occurred_at,
@@ -66,6 +74,9 @@ def compute_hash(event: AuditEvent) -> str:
             ip_address=event.ip_address,
             previous_hash=event.previous_hash,
         )
+        + b"|"
+        + event.key_id.encode(),
+        "sha256",
     ).hexdigest()
 
 
@@ -122,8 +133,9 @@ def record(
         details=_normalise_details(details),
         ip_address=ip_address,
         previous_hash=last.row_hash if last else GENESIS_HASH,
+        key_id=audit_keys.current_key_id(),
     )
-    event.row_hash = compute_hash(event)
+    event.row_hash = compute_hash(event, audit_keys.current_key())
     event.save(force_insert=True)
     return event
 
@@ -163,7 +175,13 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
     - an edited row no longer matches its own hash;
     - a deleted row leaves a gap in `sequence` and the next row's `previous_hash` unmatched;
     - an inserted row either duplicates a place in the sequence or does not follow its
-      predecessor's hash.
+      predecessor's hash;
+    - a re-chained history (rows deleted or edited, later rows renumbered and their hashes
+      recomputed) fails at its first recomputed row: the hash is an HMAC under a key the
+      database does not hold.
+
+    A history cut short at the end is caught against the signed checkpoints
+    (`leder.core.audit_checkpoints.verify_checkpoints`).
     """
     expected_sequence = 1
     previous_hash = GENESIS_HASH
@@ -186,9 +204,20 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
                 event.pk,
                 "does not follow the row before it: that row was edited, or this row was inserted",
             )
-        if compute_hash(event) != event.row_hash:
+        key = audit_keys.known_key(event.key_id)
+        if key is None:
             return checked, ChainBreak(
-                event.sequence, event.pk, "edited: its content no longer matches its hash"
+                event.sequence,
+                event.pk,
+                f"names a key this service does not hold ({event.key_id or 'none'}): "
+                "forged, or an old key is missing from AUDIT_HMAC_OLD_KEYS",
+            )
+        if not hmac.compare_digest(compute_hash(event, key), event.row_hash):
+            return checked, ChainBreak(
+                event.sequence,
+                event.pk,
+                "edited: its content no longer matches its keyed hash (or the row was forged "
+                "by someone without the audit key)",
             )
         previous_hash = event.row_hash
         expected_sequence += 1

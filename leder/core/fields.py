@@ -72,11 +72,18 @@ class NHSDateField(forms.Field):
             raise ValidationError(
                 f"{subject} must include a {' and a '.join(missing)}", code="incomplete"
             )
-        if not all(parts[p].isdigit() for p in parts) or len(parts["year"]) != 4:
+        # ASCII digits only ("²" is a digit to Python), at most 2 for day and month: a huge number
+        # would overflow date() (issue 11: OverflowError was a 500).
+        if (
+            not all(parts[p].isascii() and parts[p].isdigit() for p in parts)
+            or len(parts["year"]) != 4
+            or len(parts["day"]) > 2
+            or len(parts["month"]) > 2
+        ):
             raise ValidationError(f"{subject} must be a real date", code="invalid")
         try:
             return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(f"{subject} must be a real date", code="invalid") from None
 
     def validate(self, value):

@@ -54,3 +54,24 @@ def lost_work(task_path: str) -> LostWork | None:
     """The declaration for a task path, after importing every app's `tasks` module."""
     autodiscover_modules("tasks")
     return _REGISTRY.get(task_path)
+
+
+@dataclass(frozen=True)
+class WorkerStatus:
+    """Whether a task worker has been seen within the lease timeout (None: nobody can tell)."""
+
+    seen_recently: bool | None
+    last_seen: object = None
+
+
+_WORKER_STATUS: list[Callable[[], WorkerStatus]] = []
+
+
+def provide_worker_status(provider: Callable[[], WorkerStatus]) -> None:
+    """Set by `leder.operations` (which keeps the workers' heartbeats) when it is installed."""
+    _WORKER_STATUS[:] = [provider]
+
+
+def worker_status() -> WorkerStatus:
+    """For progress pages: is anything going to run the queued work?"""
+    return _WORKER_STATUS[0]() if _WORKER_STATUS else WorkerStatus(seen_recently=None)

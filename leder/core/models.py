@@ -54,6 +54,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     previous_hash = models.CharField(max_length=64)
     row_hash = models.CharField(max_length=64, unique=True)
+    # The fingerprint of the key the row's HMAC was computed with (never the key itself), so rows
+    # written before a key rotation still verify (leder.core.audit_keys).
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 

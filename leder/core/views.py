@@ -1,7 +1,7 @@
-"""Pages every visitor can reach: the start page, accessibility, privacy and the health check."""
+"""Pages every visitor can reach: the start page, accessibility and privacy
+(the health checks are in `leder.operations.views`)."""
 
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 
@@ -18,9 +18,3 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.jinja")
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

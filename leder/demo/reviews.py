@@ -131,6 +131,7 @@ class ReviewContent:
     coroner_referral: str = "no"
     inquest: str = "no"
     post_mortem: str = "no"
+    medical_examiner_scrutiny: str = "yes"
 
     # Learning: (kind, text, theme names). Kinds are `LearningKind` values; themes are active
     # `LearningTheme` names. With no learning, `no_learning_reason` (or a default) is recorded.
@@ -483,6 +484,7 @@ class _Writer:
             "coroner_referral": c.coroner_referral,
             "inquest": c.inquest,
             "post_mortem": c.post_mortem,
+            "medical_examiner_scrutiny": c.medical_examiner_scrutiny,
             "place_of_death": c.place_of_death,
             "place_of_death_detail": c.place_of_death_detail,
             "covid_status": c.covid_status,

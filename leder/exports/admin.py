@@ -73,6 +73,7 @@ class AgreementForm(forms.ModelForm):
             "legal_basis",
             "starts_on",
             "expires_on",
+            "spec_version",
             "documents_note",
         )
 

@@ -25,10 +25,12 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from leder.analytics.cohorts import Cohort, Scope
 from leder.analytics.extract import cohort_notifications
-from leder.casework.deadlines import add_months
+from leder.casework.deadlines import WITHIN_6_MONTHS, add_months, completed_within, hold_days_of
 from leder.exports import release, spec
 from leder.exports.redaction import RedactionReport
+from leder.exports.spec_2027 import STAGE_STATES
 from leder.reference import avoidable, icd10
+from leder.reviews import profile, questions
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -143,7 +145,7 @@ class _Reader:
     def __init__(self, cohort: Cohort):
         from leder.casework.models import Allocation, CaseEvent
         from leder.governance.models import SignOff
-        from leder.reviews.models import LearningTheme, ReviewVersion
+        from leder.reviews.models import LearningTheme, Review, ReviewVersion
 
         self.notifications = list(
             cohort_notifications(cohort, Scope.england())
@@ -179,6 +181,19 @@ class _Reader:
         ):
             self.allocated[case_id] = min(moment, self.allocated.get(case_id, moment))
         self.themes = set(LearningTheme.objects.values_list("name", flat=True))
+        # The first time each case entered each state (time to each stage, spec 2027.1).
+        self.entered: dict[int, dict[str, datetime]] = defaultdict(dict)
+        for case_id, state, moment in (
+            CaseEvent.objects.filter(case_id__in=case_ids)
+            .order_by("occurred_at", "pk")
+            .values_list("case_id", "to_state", "occurred_at")
+        ):
+            self.entered[case_id].setdefault(state, moment)
+        self.question_versions: dict[int, str] = dict(
+            Review.objects.filter(case_id__in=case_ids, kind="initial").values_list(
+                "case_id", "question_set_version"
+            )
+        )
         self.releases = release.released_texts(case_ids)
 
 
@@ -210,11 +225,18 @@ LD_SEVERITIES = ("mild", "moderate", "severe", "pmld")
 
 
 def build_dataset(
-    *, cohort: Cohort, pseudonym_key: bytes, progress: Progress | None = None
+    *,
+    cohort: Cohort,
+    pseudonym_key: bytes,
+    progress: Progress | None = None,
+    spec_version: str | None = None,
 ) -> Dataset:
     """The cohort's rows, de-identified, with the pseudonyms of the recipient whose
-    `pseudonym_key` is given. `progress(done, total)` is called as deaths are processed."""
+    `pseudonym_key` is given, in the columns of specification `spec_version` (the current one
+    by default). `progress(done, total)` is called as deaths are processed."""
     from leder.exports.pseudonyms import pseudonym
+
+    specification = spec.specification(spec_version)
 
     reader = _Reader(cohort)
     report = RedactionReport()
@@ -237,12 +259,20 @@ def build_dataset(
                 row.update(
                     _review_fields(notification, case, signoffs, reader, report, scales, due_months)
                 )
+                if specification.version != spec.VERSION_2026_1:
+                    row.update(_answers_2027(case, signoffs, reader))
+                    # The one definition of "within 6 months" (ADR 0140): the due date
+                    # carries the days on hold. 2026.1 keeps its own (no deduction).
+                    row["completed_within_6_months"] = completed_within(
+                        completed_on=row["_completed_on"], due_on=case.due_on
+                    )
+                    row["within_6_months_definition"] = WITHIN_6_MONTHS.label
             rows.append(row)
         if progress and (index == total or index % 50 == 0):
             progress(index, total)
     frame = pl.DataFrame(
-        [tuple(row.get(name) for name in spec.FIELD_NAMES) for row in rows],
-        schema=spec.SCHEMA,
+        [tuple(row.get(name) for name in specification.field_names) for row in rows],
+        schema=specification.schema,
         orient="row",
     )
     return Dataset(
@@ -283,7 +313,54 @@ def _base_row(notification, case, status, reader, key, pseudonym) -> dict:
         "place_of_death": notification.place_of_death,
         "covid_status": notification.covid,
         "days_to_allocation": _days(notified_on, _local_date(allocated)),
+        **_stage_days(case, notified_on, reader),
     }
+
+
+def _stage_days(case, notified_on: date | None, reader) -> dict:
+    """Days from notification to the first entry into each later stage, and days on hold."""
+    if case is None:
+        return {}
+    entered = reader.entered.get(case.pk, {})
+    out = {
+        name: _days(notified_on, _local_date(entered.get(state)))
+        for name, state in STAGE_STATES.items()
+    }
+    out["days_on_hold"] = hold_days_of(notified_on=case.notified_on, due_on=case.due_on)
+    return out
+
+
+def _joined(value) -> str | None:
+    if isinstance(value, list):
+        return spec.MULTI_VALUE_SEPARATOR.join(str(v) for v in value) or None
+    return value or None
+
+
+def _answers_2027(case, signoffs, reader) -> dict:
+    """The structured answers, the profile and the cause of death's other answers (spec
+    2027.1), from the initial review's signed-off content (its last version on the focused
+    route). Detail text is never taken."""
+    initial = (
+        signoffs["initial"].snapshot
+        if "initial" in signoffs
+        else reader.initial_versions.get(case.pk, {})
+    )
+    out: dict = {}
+    version = reader.question_versions.get(case.pk, "")
+    out["question_set_version"] = questions.question_set(version).version
+    for key, entry in (initial.get("questions") or {}).items():
+        if isinstance(entry, dict) and entry.get("answer"):
+            out[f"q_{key}"] = entry["answer"]
+    person = initial.get(profile.SECTION_KEY) or {}
+    if person.get(profile.VERSION_KEY):
+        out["profile_version"] = person[profile.VERSION_KEY]
+        for key in profile.profile_set(out["profile_version"]).keys:
+            out[key] = _joined(person.get(key))
+    cause = initial.get("cause_of_death") or {}
+    for name in ("coroner_referral", "inquest", "post_mortem", "medical_examiner_scrutiny"):
+        out[name] = cause.get(name) or None
+    out["covid_vaccination_doses"] = cause.get("covid_vaccination") or None
+    return out
 
 
 def _review_fields(notification, case, signoffs, reader, report, scales, due_months) -> dict:
@@ -350,5 +427,6 @@ def _review_fields(notification, case, signoffs, reader, report, scales, due_mon
     completed_on = _local_date(completing.signed_off_at)
     notified_on = case.notified_on
     out["days_to_completion"] = _days(notified_on, completed_on)
+    out["_completed_on"] = completed_on
     out["completed_within_6_months"] = completed_on <= add_months(notified_on, due_months)
     return out

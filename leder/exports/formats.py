@@ -72,12 +72,12 @@ def _private(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def write_csv(frame: pl.DataFrame, path: Path) -> None:
+def write_csv(frame: pl.DataFrame, path: Path, *, spec_version: str | None = None) -> None:
     frame.write_csv(path)
     _private(path)
 
 
-def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+def write_parquet(frame: pl.DataFrame, path: Path, *, spec_version: str | None = None) -> None:
     frame.write_parquet(path)
     _private(path)
 
@@ -89,17 +89,19 @@ def _cell(sheet, value):
     return cell
 
 
-def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
-    """The dataset on one sheet and the specification on another."""
+def write_xlsx(frame: pl.DataFrame, path: Path, *, spec_version: str | None = None) -> None:
+    """The dataset on one sheet and the specification (of `spec_version`) on another."""
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet("dataset")
     data.append([_cell(data, name) for name in frame.columns])
     for row in frame.iter_rows():
         data.append([_cell(data, value) for value in row])
     fields = workbook.create_sheet("specification")
-    fields.append([_cell(fields, h) for h in ("name", "type", "allowed", "description")])
-    for f in spec.FIELDS:
-        fields.append([_cell(fields, v) for v in (f.name, f.type, f.allowed, f.description)])
+    headings = ("name", "type", "allowed", "description", "derivation", "source")
+    fields.append([_cell(fields, h) for h in headings])
+    for f in spec.specification(spec_version).fields:
+        values = (f.name, f.type, f.allowed, f.description, f.derivation, f.source)
+        fields.append([_cell(fields, v) for v in values])
     workbook.save(path)
     _private(path)
 

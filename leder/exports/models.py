@@ -73,6 +73,18 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(starts_on__lte=day, expires_on__gte=day)
 
 
+def current_spec_version() -> str:
+    from leder.exports import spec
+
+    return spec.VERSION
+
+
+def spec_version_choices() -> list[tuple[str, str]]:
+    from leder.exports import spec
+
+    return [(version, version) for version in spec.VERSIONS]
+
+
 class DataSharingAgreement(models.Model):
     """An agreement is in force from `starts_on` to `expires_on`, both days included; this model
     is the one place that says so (`state_on`, and `in_force_on` for queries)."""
@@ -87,6 +99,15 @@ class DataSharingAgreement(models.Model):
     expires_on = models.DateField(help_text="The last day on which data may be shared.")
     documents_note = models.TextField(
         blank=True, help_text="Where the signed agreement and its annexes are kept."
+    )
+    # The data specification the agreement was made for: its exports use that version, so a
+    # new specification never changes what an existing agreement shares (ADR 0141).
+    spec_version = models.CharField(
+        "data specification version",
+        max_length=20,
+        choices=spec_version_choices,
+        default=current_spec_version,
+        help_text="Exports under this agreement use this version of the data specification.",
     )
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(

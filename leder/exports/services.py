@@ -50,6 +50,7 @@ FIRST_COHORT_YEAR = 2015
 RECIPIENT_FIELDS = ("name", "organisation", "contact_name", "contact_email", "api_client")
 AGREEMENT_FIELDS = (
     "reference",
+    "spec_version",
     "purpose",
     "legal_basis",
     "starts_on",
@@ -221,6 +222,12 @@ def agreement_validate(values: dict, *, instance: DataSharingAgreement | None = 
         errors["purpose"] = "Enter the purpose the data may be used for"
     if not values["legal_basis"]:
         errors["legal_basis"] = "Enter the legal basis for sharing the data"
+    # An agreement keeps the version it was made for unless it is changed on purpose.
+    values["spec_version"] = values.get("spec_version") or (
+        instance.spec_version if instance else spec.VERSION
+    )
+    if values["spec_version"] not in spec.VERSIONS:
+        errors["spec_version"] = "Choose a version of the data specification"
     starts_on, expires_on = values.get("starts_on"), values.get("expires_on")
     if not isinstance(starts_on, date):
         errors["starts_on"] = "Enter the date the agreement starts"
@@ -360,7 +367,7 @@ def dataset_export_request(
             agreement=agreement,
             cohort_year=year,
             cohort_financial=bool(financial),
-            spec_version=spec.VERSION,
+            spec_version=agreement.spec_version if agreement else spec.VERSION,
             formats=chosen,
             requested_at=now(),
             requested_by=None if _is_api_client(actor) else actor,
@@ -377,7 +384,7 @@ def dataset_export_request(
                 "agreement": agreement.reference,
                 "cohort": cohort.as_dict(),
                 "formats": chosen,
-                "spec_version": spec.VERSION,
+                "spec_version": export.spec_version,
             },
         )
         export_id = export.pk
@@ -410,19 +417,46 @@ def dataset_export_run(*, export_id: int) -> DatasetExport:
         message = str(error) if isinstance(error, _Refused) else "The export could not be made."
         if not isinstance(error, _Refused):
             logger.exception("Dataset export %s failed", export_id)
-        _remove_files(export)
-        DatasetExport.objects.filter(pk=export_id).update(
-            status=ExportStatus.FAILED, failure=message, finished_at=now(), files={}
-        )
-        audit.record(
-            actor=f"system:dataset-export:{export.requested_by_label}"[:250],
-            action=AuditAction.UPDATE,
-            obj=export,
-            summary=f"Dataset export {export_id} failed",
-            details={"reason": message},
-        )
+        _end_failed(export, message)
+    except BaseException:
+        # The worker is stopping (SystemExit, KeyboardInterrupt): never leave it "running".
+        _end_failed(export, STOPPED_MESSAGE)
+        raise
     export.refresh_from_db()
     return export
+
+
+STOPPED_MESSAGE = (
+    "The background worker stopped while making this export, so it was not finished. "
+    "Ask for it again."
+)
+
+
+def _end_failed(export: DatasetExport, message: str) -> bool:
+    """Mark a queued or running export failed with `message`, removing its files. Audited.
+    False when it had already finished."""
+    ended = DatasetExport.objects.filter(
+        pk=export.pk, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
+    ).update(status=ExportStatus.FAILED, failure=message, finished_at=now(), files={})
+    if not ended:
+        return False
+    _remove_files(export)
+    audit.record(
+        actor=f"system:dataset-export:{export.requested_by_label}"[:250],
+        action=AuditAction.UPDATE,
+        obj=export,
+        summary=f"Dataset export {export.pk} failed",
+        details={"reason": message},
+    )
+    return True
+
+
+def dataset_export_lost(*, export_id: int, reason: str) -> None:
+    """End an export left queued or running by a worker that died (the stuck-job recovery
+    calls this) as failed, saying why; the analyst can ask for it again."""
+    export = DatasetExport.objects.filter(pk=export_id).first()
+    if export is not None:
+        _end_failed(export, reason)
 
 
 class _Refused(Exception):
@@ -448,7 +482,10 @@ def _generate(export: DatasetExport) -> None:
         _set_progress(export.pk, 5 + int(65 * done / max(total, 1)))
 
     dataset = build_dataset(
-        cohort=cohort, pseudonym_key=recipient_key(export.recipient), progress=reading
+        cohort=cohort,
+        pseudonym_key=recipient_key(export.recipient),
+        progress=reading,
+        spec_version=export.spec_version,
     )
     # The re-identification check on the structured fields, before anything is written.
     checked = anonymise(dataset.frame)
@@ -474,13 +511,14 @@ def _generate(export: DatasetExport) -> None:
     steps = len(export.formats) + 2
     for step, kind in enumerate(export.formats, start=1):
         path = folder / formats.file_name(export, kind)
-        formats.WRITERS[kind](frame, path)
+        formats.WRITERS[kind](frame, path, spec_version=export.spec_version)
         os_files[kind] = path
         _set_progress(export.pk, 70 + int(25 * step / steps))
     os_files["spec_csv"] = folder / formats.file_name(export, "spec_csv")
-    formats.write_bytes(spec.as_csv(), os_files["spec_csv"])
+    specification = spec.specification(export.spec_version)
+    formats.write_bytes(specification.as_csv(), os_files["spec_csv"])
     os_files["spec_json"] = folder / formats.file_name(export, "spec_json")
-    formats.write_bytes(spec.as_json(), os_files["spec_json"])
+    formats.write_bytes(specification.as_json(), os_files["spec_json"])
     finished = now()
     manifest = _manifest(export, cohort, dataset, os_files, finished)
     manifest_path = folder / formats.file_name(export, "manifest")

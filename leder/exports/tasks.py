@@ -2,6 +2,8 @@
 
 from django.tasks import task
 
+from leder.core.jobs import when_lost
+
 
 @task
 def generate_dataset_export(*, export_id: int) -> None:
@@ -10,3 +12,15 @@ def generate_dataset_export(*, export_id: int) -> None:
     from leder.exports.services import dataset_export_run
 
     dataset_export_run(export_id=export_id)
+
+
+def _lost(kwargs: dict, reason: str) -> None:
+    from leder.exports.services import dataset_export_lost
+
+    dataset_export_lost(export_id=kwargs["export_id"], reason=reason)
+
+
+# A worker that dies mid-export: the export ends as failed, saying so; the analyst asks again.
+when_lost(
+    generate_dataset_export, subject=lambda kw: f"Dataset export {kw.get('export_id')}", end=_lost
+)

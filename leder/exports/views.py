@@ -9,20 +9,16 @@ downloads through `services` (every download audited).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from leder.accounts.decorators import verified_staff_required
 from leder.core.form_page import fields, form_page, posted
+from leder.core.jobs import worker_status
 from leder.core.presenters import count
 from leder.exports import anonymity, selectors, services, spec
 from leder.exports.forms import ExportRequestForm
 from leder.exports.presenters import ExportPresenter, RecipientPresenter
-
-# Seconds between reloads of the progress page while an export is queued or running. The page
-# offers a link to stop reloading (WCAG 2.2.1: a reader must be able to turn a timed refresh
-# off), which leaves a "check progress" link instead.
-REFRESH_SECONDS = 5
 
 
 def _analysts_only(request: HttpRequest) -> None:
@@ -78,13 +74,12 @@ def request_export(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     _analysts_only(request)
     export = ExportPresenter(selectors.export_for(user=request.user, pk=pk))
-    reloading = export.is_running and request.GET.get("refresh") != "off"
     return render(
         request,
         "exports/detail.jinja",
         {
             "e": export,
-            "refresh_seconds": REFRESH_SECONDS if reloading else None,
+            "worker": worker_status() if export.is_running else None,
             "withheld": spec.WITHHELD,
         },
     )
@@ -115,12 +110,21 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @verified_staff_required
 def specification(request: HttpRequest) -> HttpResponse:
     _analysts_only(request)
+    # ?version= shows an older specification, still used by exports under older agreements.
+    version = request.GET.get("version") or spec.VERSION
+    if version not in spec.SPECIFICATIONS:
+        raise Http404("No such version of the data specification")
+    chosen = spec.specification(version)
     return render(
         request,
         "exports/specification.jinja",
         {
-            "version": spec.VERSION,
-            "fields": spec.FIELDS,
+            "version": chosen.version,
+            "current": spec.VERSION,
+            "versions": spec.VERSIONS,
+            "changelog": chosen.changelog,
+            "previous": chosen.previous,
+            "fields": chosen.fields,
             "statuses": spec.REVIEW_STATUSES,
             "separator": spec.MULTI_VALUE_SEPARATOR,
             "text_separator": spec.TEXT_SEPARATOR,

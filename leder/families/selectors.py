@@ -159,3 +159,74 @@ def letters_to_print(case):
     return Message.objects.filter(
         case=case, channel=Channel.LETTER, status=MessageStatus.TO_PRINT
     ).select_related("contact")
+
+
+@dataclass(frozen=True)
+class NotContacted:
+    case: object
+    allocated_on: str
+    days: int
+    is_own: bool
+    reviewer_name: str
+
+
+def families_not_contacted(user) -> list[NotContacted]:
+    """Cases in review, allocated at least LEDER_FAMILY_CONTACT_DAYS ago, with no sign that the
+    family was contacted: no invitation, no attempt to reach a family member or friend, and no
+    statement that a conversation with the family is not possible. The user's own cases as
+    reviewer, and every such case of the ICBs where they are a local area contact."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import Exists, Max, OuterRef, Q
+
+    from leder.accounts.models import Role
+    from leder.accounts.rules import organisations_where
+    from leder.casework.models import AllocationStatus, Case, CaseState
+    from leder.core.time import now
+    from leder.reviews.models import ContactAttempt, ContactKind, ContactStatement
+
+    icbs = organisations_where(user, Role.LAC)
+    who = Q(reviewer__user=user) | Q(notification__icb__in=icbs)
+    cutoff = now() - timedelta(days=settings.LEDER_FAMILY_CONTACT_DAYS)
+    family = (ContactKind.FAMILY, ContactKind.FRIEND)
+    cases = (
+        Case.objects.filter(who, state__in=(CaseState.ALLOCATED, CaseState.INITIAL_REVIEW))
+        .annotate(
+            allocated_at=Max(
+                "allocations__allocated_at",
+                filter=Q(
+                    allocations__status__in=(AllocationStatus.OFFERED, AllocationStatus.ACCEPTED)
+                ),
+            )
+        )
+        .filter(allocated_at__lte=cutoff)
+        .annotate(
+            invited=Exists(FamilyInvitation.objects.filter(case=OuterRef("pk"))),
+            attempted=Exists(
+                ContactAttempt.objects.filter(
+                    contact__review__case=OuterRef("pk"), contact__kind__in=family
+                )
+            ),
+            not_possible=Exists(
+                ContactStatement.objects.filter(review__case=OuterRef("pk")).exclude(
+                    family_not_possible_reason=""
+                )
+            ),
+        )
+        .filter(invited=False, attempted=False, not_possible=False)
+        .select_related("notification", "reviewer__user")
+        .order_by("allocated_at")
+    )
+    rows = []
+    for case in cases:
+        rows.append(
+            NotContacted(
+                case=case,
+                allocated_on=presenters.date_long(case.allocated_at),
+                days=(now() - case.allocated_at).days,
+                is_own=case.is_reviewer(user),
+                reviewer_name=case.reviewer.user.full_name if case.reviewer else "none",
+            )
+        )
+    return rows

@@ -4,6 +4,7 @@ from leder.families import staff_views as views
 
 app_name = "families_staff"
 urlpatterns = [
+    path("families/not-contacted", views.not_contacted, name="not_contacted"),
     path("cases/<str:reference>/family", views.family_page, name="page"),
     path("cases/<str:reference>/family/<int:pk>/withdraw", views.withdraw, name="withdraw"),
     path("cases/<str:reference>/family/share/<str:kind>", views.share, name="share"),

@@ -5,10 +5,11 @@ and added, with times, new items marked (ADR 0184).
 Who: the case's reviewer changes things; the local area contacts and senior reviewers of its
 ICB read. Anyone else who can see the case gets 403; a case they cannot see, 404."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from leder.accounts.decorators import verified_staff_required
@@ -129,6 +130,18 @@ def family_page(request: HttpRequest, reference: str) -> HttpResponse:
         message=lambda inv: f"{inv.contact.name} has been sent their own link",
         context=context,
         rename={"contact": "contact", "second_factor": "second_factor"},
+    )
+
+
+@verified_staff_required
+def not_contacted(request: HttpRequest) -> HttpResponse:
+    """The reviews whose family has not been contacted in time: the user's own as reviewer and
+    those of the ICBs where they are a local area contact."""
+    rows = selectors.families_not_contacted(request.user)
+    return render(
+        request,
+        "families/staff/not_contacted.jinja",
+        {"rows": rows, "days": settings.LEDER_FAMILY_CONTACT_DAYS},
     )
 
 

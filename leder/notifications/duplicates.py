@@ -9,6 +9,7 @@ Matches are flags for a local area contact to confirm or dismiss, never automati
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -114,8 +115,10 @@ def _key(notification: Notification) -> PersonKey:
 
 
 def find_candidates(new: PersonKey, *, exclude_id: int | None = None) -> list[Candidate]:
-    """Earlier notifications that may be the same death, best first. Searches all of England:
-    a person may be notified in two areas (where they lived and where they died)."""
+    """Earlier notifications that may be the same death, best first, at most
+    `LEDER_MAX_DUPLICATE_CANDIDATES` (issue 11: a flood of similar notifications flagged each new
+    one against every earlier one). Searches all of England: a person may be notified in two
+    areas (where they lived and where they died)."""
     pool = Notification.objects.exclude(state=NotificationState.MERGED)
     if exclude_id is not None:
         pool = pool.exclude(pk=exclude_id)
@@ -132,4 +135,5 @@ def find_candidates(new: PersonKey, *, exclude_id: int | None = None) -> list[Ca
         if result:
             match, score, explanation = result
             seen[existing.pk] = Candidate(existing, match, score, explanation)
-    return sorted(seen.values(), key=lambda c: (-c.score, c.notification.received_at))
+    ranked = sorted(seen.values(), key=lambda c: (-c.score, c.notification.received_at))
+    return ranked[: settings.LEDER_MAX_DUPLICATE_CANDIDATES]

@@ -5,6 +5,7 @@ from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 
+from leder.core.jobs import when_lost
 from leder.notifications.eligibility import explanation_for
 
 
@@ -30,3 +31,11 @@ def send_acknowledgement(*, notification_id: int) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[source.email],
     )
+
+
+# Sent again once if its worker died (at worst the notifier gets the same e-mail twice).
+when_lost(
+    send_acknowledgement,
+    subject=lambda kw: f"Acknowledgement e-mail {kw.get('notification_id')}",
+    requeue=True,
+)

@@ -86,3 +86,16 @@ class HeartbeatThread(threading.Thread):
 
     def stop(self) -> None:
         self._stop_event.set()
+
+
+def worker_status():
+    """The provider behind `leder.core.jobs.worker_status` (progress pages)."""
+    from leder.core.jobs import WorkerStatus
+
+    last = (
+        ProcessHeartbeat.objects.filter(kind=ProcessKind.WORKER)
+        .order_by("-last_seen")
+        .values_list("last_seen", flat=True)
+        .first()
+    )
+    return WorkerStatus(seen_recently=worker_seen_recently(), last_seen=last)

@@ -33,24 +33,41 @@ def clear_sessions() -> dict:
 
 
 @periodic(
+    name="audit-checkpoint",
+    every=timedelta(minutes=settings.AUDIT_CHECKPOINT_MINUTES),
+    description="Write a signed checkpoint of the audit log's newest row outside the database "
+    "(AUDIT_CHECKPOINT_DIR, optionally e-mailed), so a history cut short is caught (ADR 0120)",
+)
+def audit_checkpoint() -> dict:
+    from leder.core.audit_checkpoints import write_checkpoint
+
+    checkpoint = write_checkpoint()
+    return {"checkpointed_row": checkpoint.sequence if checkpoint else 0}
+
+
+@periodic(
     name="audit-verify",
     daily_at=time(3, 0),
-    description="Verify the audit log's hash chain; fails if a row was edited, inserted or deleted",
+    description="Verify the audit log's keyed hash chain and its signed checkpoints; fails if a "
+    "row was edited, inserted, deleted or re-chained, or the history was cut short",
 )
 def audit_verify() -> dict:
     from leder.core.audit import verify_chain
+    from leder.core.audit_checkpoints import verify_checkpoints
 
     checked, broken = verify_chain()
     if broken:
         raise RuntimeError(f"Audit chain broken after checking {checked} rows. {broken}")
-    return {"checked": checked}
+    count, problems = verify_checkpoints()
+    if problems:
+        raise RuntimeError(" ".join(str(problem) for problem in problems))
+    return {"checked": checked, "checkpoints": count}
 
 
 @periodic(
     name="prune-task-results",
     daily_at=time(3, 30),
-    description="Delete finished background task rows older than LEDER_TASK_RESULTS_KEEP_DAYS "
-    "(a records request's task holds its upload link)",
+    description="Delete finished background task rows older than LEDER_TASK_RESULTS_KEEP_DAYS",
 )
 def prune_task_results() -> dict:
     from django_tasks_db.models import DBTaskResult

@@ -105,3 +105,54 @@ class NarrativeForm(forms.Form):
                     "max_length": f"{label} must be {NARRATIVE_MAX_LENGTH:,} characters or fewer"
                 },
             )
+
+
+QUARTER_CHOICES = [("1", "Quarter 1"), ("2", "Quarter 2"), ("3", "Quarter 3"),
+                   ("4", "Quarter 4"), ("year", "The whole year")]  # fmt: skip
+
+
+def last_complete_financial_quarter() -> tuple[int, int]:
+    """(financial year, quarter) of the last quarter that has ended: NHS England's quarters
+    run April–June (Q1) to January–March (Q4)."""
+    day = today()
+    index = (day.month - 4) % 12 // 3  # 0 = the quarter running now is Q1
+    year = day.year if day.month >= 4 else day.year - 1
+    if index == 0:
+        return year - 1, 4
+    return year, index
+
+
+class PerformanceForm(forms.Form):
+    """The national performance table's period: a quarter or a whole year, of a financial year
+    (NHS England's quarterly collection) or a calendar year. A GET form."""
+
+    year = forms.TypedChoiceField(label="Year", coerce=int, choices=year_choices)
+    quarter = forms.ChoiceField(label="Quarter or year", choices=QUARTER_CHOICES)
+    period = forms.ChoiceField(label="Kind of year", choices=PERIOD_CHOICES)
+
+    def __init__(self, data=None, **kwargs):
+        year, quarter = last_complete_financial_quarter()
+        defaults = {"year": str(year), "quarter": str(quarter), "period": "financial"}
+        merged = {**defaults, **{k: v for k, v in (data or {}).items() if k in defaults}}
+        super().__init__(merged, **kwargs)
+        self.fields["year"].error_messages["invalid_choice"] = (
+            f"Select a year from {FIRST_YEAR} to {today().year}"
+        )
+        self.fields["quarter"].error_messages["invalid_choice"] = "Select a quarter or the year"
+        self.fields["period"].error_messages["invalid_choice"] = "Select a kind of year"
+
+    def period_value(self) -> Cohort:
+        data = self.cleaned_data
+        financial = data["period"] == "financial"
+        if data["quarter"] == "year":
+            return Cohort.for_year(CohortKind.NOTIFICATIONS, data["year"], financial=financial)
+        return Cohort.for_quarter(
+            CohortKind.NOTIFICATIONS, data["year"], int(data["quarter"]), financial=financial
+        )
+
+    def slug(self) -> str:
+        data = self.cleaned_data
+        kind = "fy" if data["period"] == "financial" else "cy"
+        return f"{kind}{data['year']}-" + (
+            "year" if data["quarter"] == "year" else f"q{data['quarter']}"
+        )

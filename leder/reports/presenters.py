@@ -72,6 +72,31 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "general_population": ("General population", DECIMAL),
     "difference": ("Difference", DECIMAL),
     "source": ("Source", TEXT),
+    # The national performance table (analytics.performance) and the national metrics.
+    "level": ("Level", TEXT),
+    "code": ("ODS code", TEXT),
+    "name": ("Area", TEXT),
+    "region": ("Region", TEXT),
+    "triaged": ("Triaged", COUNT),
+    "allocated": ("Allocated", COUNT),
+    "allocated_within": ("Allocated within the standard", COUNT),
+    "share_allocated_within": ("Share allocated within the standard (%)", PERCENT),
+    "within_6_months": ("Completed within 6 months", COUNT),
+    "median_days": ("Median days to completion", DECIMAL),
+    "backlog_under_3": ("Backlog: under 3 months", COUNT),
+    "backlog_3_to_6": ("Backlog: 3 to 6 months", COUNT),
+    "backlog_6_to_12": ("Backlog: 6 to 12 months", COUNT),
+    "backlog_12_plus": ("Backlog: 12 months or more", COUNT),
+    "backlog": ("Backlog: total", COUNT),
+    "breakdown": ("Breakdown", TEXT),
+    "population": ("Population", TEXT),
+    "profiled": ("Deaths with a recorded profile", COUNT),
+    "with_condition": ("With the condition", COUNT),
+    "question": ("Question", TEXT),
+    "answered": ("Answered yes or no", COUNT),
+    "yes": ("Yes", COUNT),
+    "not_known": ("Not known", COUNT),
+    "rate": ("Rate (%)", PERCENT),
 }
 
 #: Per metric: columns not shown (machine keys), and headings that differ from `COLUMNS`.
@@ -86,6 +111,8 @@ HEADINGS: dict[str, dict[str, str]] = {
     "avoidable_deaths": {"deaths": "Adults with a known cause"},
     "actions": {"label": "Actions"},
     "general_population": {"deaths": "Deaths counted"},
+    "national_performance": {"notified": "Notified", "completed": "Completed",
+                             "expected": "Expected deaths", "ratio": "Notified ÷ expected"},
 }  # fmt: skip
 # In the general-population table the "share" row holds shares, the other row ages.
 _ROW_PERCENT = {"general_population": ("measure", "share_", ("leder", "general_population",

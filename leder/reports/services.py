@@ -150,11 +150,35 @@ def _progress(report_id: int, percent: int, step: str) -> None:
     )
 
 
+STOPPED_MESSAGE = (
+    "The background worker stopped while generating this report, so it was not finished. "
+    "Generate it again."
+)
+
+
 def report_generate_run(*, report_id: int) -> Report:
     """Generate a queued report (the task's body). Only a report in "generating" is touched,
     so a second run of the same task does nothing. A failed reconciliation marks the report
     failed with the failed checks (and the records they name); any other error marks it failed
-    and is logged."""
+    and is logged. A worker told to stop mid-run (SystemExit, KeyboardInterrupt) marks it failed
+    with a reason the user sees before stopping, so it is never left "generating"."""
+    try:
+        return _report_generate_run(report_id=report_id)
+    except BaseException:
+        report_generate_lost(report_id=report_id, reason=STOPPED_MESSAGE)
+        raise
+
+
+def report_generate_lost(*, report_id: int, reason: str) -> Report | None:
+    """End a report left "generating" by a worker that stopped (or died: the stuck-job
+    recovery calls this) as failed, saying why; generating it again is then allowed."""
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None:
+        return None
+    return _fail(report, [], "stopped", message=reason)
+
+
+def _report_generate_run(*, report_id: int) -> Report:
     report = Report.objects.select_related("organisation", "generated_by").get(pk=report_id)
     if report.status != ReportStatus.GENERATING:
         return report
@@ -211,14 +235,14 @@ def report_generate_run(*, report_id: int) -> Report:
     return report
 
 
-def _fail(report: Report, failures: list[dict], reason: str) -> Report:
+def _fail(report: Report, failures: list[dict], reason: str, message: str = "") -> Report:
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         if report.status != ReportStatus.GENERATING:
             return report
         report.status = ReportStatus.FAILED
         report.failure = failures
-        report.progress_step = (
+        report.progress_step = message or (
             "The data failed a reconciliation check"
             if reason == "reconciliation"
             else "Something went wrong. Try again, or tell the system's administrator."

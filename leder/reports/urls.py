@@ -3,6 +3,7 @@
 from django.urls import path, register_converter
 
 from leder.reports.views import annual, dashboards
+from leder.reports.views import performance as performance_views
 
 
 class ScopeKindConverter:
@@ -42,6 +43,23 @@ urlpatterns = [
         "dashboards/<scopekind:kind>/<str:code>/<slug:key>.<tableformat:fmt>",
         dashboards.download,
         name="download",
+    ),
+    path("performance/england", performance_views.performance, name="performance_england"),
+    path(
+        "performance/england.<tableformat:fmt>",
+        performance_views.performance_download,
+        name="performance_england_download",
+    ),
+    path(
+        "performance/<scopekind:kind>/<str:code>.<tableformat:fmt>",
+        performance_views.performance_download,
+        name="performance_download",
+    ),
+    # After the download: `str` would take "Y60.csv" as a code.
+    path(
+        "performance/<scopekind:kind>/<str:code>",
+        performance_views.performance,
+        name="performance",
     ),
     path("annual", annual.report_list, name="report_list"),
     path("annual/published", annual.published, name="published"),

@@ -7,18 +7,19 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from leder.core import presenters
+from leder.core.jobs import when_lost
 
 
 @task
-def send_records_request(*, request_id: int, token: str, base_url: str = "") -> None:
+def send_records_request(*, request_id: int, base_url: str = "") -> None:
     """E-mail an organisation the secure link for one records request (enqueued by
     `records_request_create` after commit). The e-mail names the review by its reference only:
     e-mail is not a safe place for who the person was; the upload page shows that to the link's
     holder. Nothing is sent for a request withdrawn in the meantime.
 
-    The token is a task argument because it exists nowhere else (the request keeps only its
-    hash); the database task backend keeps arguments in its table, so completed task rows should
-    be pruned (see docs/adr/0013-records-upload-links.md)."""
+    The task is given only the request's id and makes the link's token here
+    (`upload_link_issue`): the token exists only in the e-mail; the request keeps its SHA-256 and
+    the task queue's table never sees it (ADR 0121)."""
     from leder.reviews.models import RecordsRequest, RecordsRequestStatus
 
     request = (
@@ -30,6 +31,9 @@ def send_records_request(*, request_id: int, token: str, base_url: str = "") -> 
     )
     if request is None or request.status == RecordsRequestStatus.WITHDRAWN:
         return
+    from leder.reviews.services.uploads import upload_link_issue
+
+    token = upload_link_issue(request)
     path = reverse("record_uploads:upload", kwargs={"token": token})
     base = (base_url or settings.LEDER_BASE_URL or "").rstrip("/")
     context = {
@@ -56,3 +60,12 @@ def _size(size: int) -> str:
     from leder.reviews.services.uploads import size_label
 
     return size_label(size)
+
+
+# Sent again once if its worker died (at worst the same link twice). The subject never names
+# the token.
+when_lost(
+    send_records_request,
+    subject=lambda kw: f"Records request e-mail {kw.get('request_id')}",
+    requeue=True,
+)

@@ -354,7 +354,7 @@ def test_demo_device_has_the_known_key(user, settings, audit_rows):
     settings.LEDER_DEMO_MODE = True
     totp_device(user)
     device = services.user_enrol_totp_for_demo(user=user, key_hex=KEY)
-    assert device.confirmed and device.key == KEY
+    assert device.confirmed and device.bin_key.hex() == KEY  # sealed at rest (ADR 0121)
     assert TOTPDevice.objects.filter(user=user).count() == 1
     [row] = audit_rows(AuditAction.TWO_FACTOR)
     assert row.actor_label == "system:demo"

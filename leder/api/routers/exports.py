@@ -25,7 +25,8 @@ from leder.exports.models import DatasetExport, ExportFormat, ExportStatus
 router = Router(tags=["National dataset exports"])
 
 # 422: a path parameter or body that does not parse, on every operation.
-ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+# 400: any request with NUL or an over-long value is refused at the edge (leder.core.edges).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 SCOPE = {"x-scopes": [ApiScope.DATASET_EXPORT.value]}
 THROTTLE = TokenThrottle(requests_limit)
 
@@ -159,7 +160,7 @@ def _agreement(recipient, reference: str | None):
 
 @router.post(
     "",
-    response={202: ExportOut, 400: ErrorOut} | ERRORS,
+    response={202: ExportOut, 413: ErrorOut} | ERRORS,
     summary="Start an export of the national dataset",
     description=(
         "Queues an export of the de-identified national dataset for your organisation, under "

@@ -19,7 +19,8 @@ from leder.core.audit import client_ip
 
 router = Router(tags=["Notifications"])
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
+# 400: any request with NUL or an over-long value is refused at the edge (leder.core.edges).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
 
 
 def _status_body(status: selectors.NotificationStatus) -> dict:
@@ -51,6 +52,7 @@ def _record_read(request: HttpRequest, client, submission, summary: str) -> None
         201: NotificationStatusOut,
         400: ErrorOut,
         409: ErrorOut,
+        413: ErrorOut,
         422: ErrorOut,
     }
     | ERRORS,

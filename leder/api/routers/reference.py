@@ -21,7 +21,8 @@ from leder.reference import avoidable
 
 router = Router(tags=["Reference data"])
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
+# 400: any request with NUL or an over-long value is refused at the edge (leder.core.edges).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
 SCOPE = {"x-scopes": [ApiScope.REFERENCE_READ.value]}
 THROTTLE = TokenThrottle(requests_limit)
 

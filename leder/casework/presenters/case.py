@@ -20,7 +20,9 @@ from leder.casework.presenters.case_list import (
     case_due_status,
 )
 from leder.casework.selectors.register import conflicts_for
+from leder.casework.selectors.transfers import transfers_of
 from leder.casework.services.lifecycle import check_transition
+from leder.casework.services.transfers import can_request_transfer, transfer_refusal
 from leder.core import presenters
 from leder.notifications.inbox_presenters import NotificationPresenter
 
@@ -228,9 +230,16 @@ class CasePresenter:
         rows = []
         for event in reversed(self.case.events.all()):
             transition = TRANSITIONS.get(event.transition)
+            if event.transition == "transfer":
+                what = (
+                    f"Transferred from {event.details.get('from_icb_name', '')} "
+                    f"to {event.details.get('to_icb_name', '')}"
+                )
+            else:
+                what = transition.label if transition else event.transition
             rows.append(
                 {
-                    "what": transition.label if transition else event.transition,
+                    "what": what,
                     "when": presenters.datetime_long(event.occurred_at),
                     "who": event.actor.full_name if event.actor else "The system",
                     "change": f"{state_label(event.from_state)} to {state_label(event.to_state)}",
@@ -266,7 +275,30 @@ class CasePresenter:
             for transition, text, page, primary in offered
             if may(self.user, self.case, transition)
         ]
+        notification = self.case.notification
+        if can_request_transfer(self.user, notification) and not transfer_refusal(notification):
+            actions.append(
+                {
+                    "text": "Transfer to another ICB",
+                    "href": reverse(
+                        "casework:transfer_request", kwargs={"reference": self.reference}
+                    ),
+                    "primary": False,
+                }
+            )
         return actions
+
+    @property
+    def where_it_has_been(self) -> list[str]:
+        """The ICBs that have held the death, first to now, from accepted transfers."""
+        moves = [t for t in transfers_of(self.case.notification) if t.status == "accepted"]
+        if not moves:
+            return []
+        held = [moves[0].from_icb.display_name]
+        for move in moves:
+            when = presenters.date_short(move.decided_at)
+            held.append(f"{move.to_icb.display_name} (from {when}: {move.reason})")
+        return held
 
     @property
     def can_see_family(self) -> bool:

@@ -74,6 +74,7 @@ from leder.casework.models import (
     Reviewer,
     ReviewerConflict,
     ReviewerTraining,
+    Transfer,
 )
 from leder.casework.services.allocation import case_allocate
 from leder.casework.services.register import reviewer_conflict_declare
@@ -723,6 +724,25 @@ ROUTES: dict[str, Route] = {
     ),
     # Only ever shown to the LAC who recorded the call, from their session: 404 for anyone else.
     "notifications:telephone_done": Route(lambda w: one(by_ref(w.barn)), LAC),
+    # Issue 15. The unassigned queue (no ICB, so nothing of B's): coordinators' and the national
+    # team's. B's notification is never found there, whoever asks.
+    "notifications:unassigned": Route(lambda w: [plain()], frozenset({RC})),
+    "notifications:unassigned_place": Route(
+        lambda w: one(by_ref(w.barn)),
+        frozenset({RC}),
+        post=lambda w: {"icb": w.icb_a.pk, "note": "moved"},
+    ),
+    # Transfers: B's LAC asks to move B's notification; no transfer exists to decide.
+    "casework:transfers": Route(lambda w: [plain()], frozenset({Role.LAC, RC})),
+    "casework:transfer_request": Route(
+        lambda w: one(by_ref(w.barn), viewers=ONLY_B_LAC),
+        LAC,
+        post=lambda w: {"to_icb": w.icb_a.pk, "reason": "Lived in Alder"},
+        writers=ONLY_B_LAC,
+    ),
+    "casework:transfer_decide": Route(
+        lambda w: one({"pk": NOT_AN_ID}), frozenset({Role.LAC, RC}), post=lambda w: {}
+    ),
 }
 
 
@@ -801,6 +821,9 @@ def snapshot(w) -> dict:
         "training": ReviewerTraining.objects.filter(reviewer__icb=b).count(),
         "conflicts": list(ReviewerConflict.objects.filter(reviewer__icb=b).order_by("pk").values()),
         "reminders": Reminder.objects.filter(case__notification__icb=b).count(),
+        "transfers": list(
+            Transfer.objects.filter(Q(from_icb=b) | Q(to_icb=b)).order_by("pk").values()
+        ),
     }
 
 

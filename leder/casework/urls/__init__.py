@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("leder.casework.urls.case_list")),
     path("", include("leder.casework.urls.cases")),
     path("", include("leder.casework.urls.dashboard")),
+    path("", include("leder.casework.urls.transfers")),
 ]

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL, over-long values and over-large bodies are refused before anything reads them.
+    "leder.core.edges.InputEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,6 +158,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "OpenLeDeR")
+# Seals authenticator-app keys and digests recovery codes (leder.accounts.sealing, ADR 0121);
+# never stored in the database. Required in production; changing it voids every enrolment.
+OTP_ENCRYPTION_KEY = env("OTP_ENCRYPTION_KEY", "")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -242,6 +247,8 @@ LEDER_AUTISM_IN_SCOPE_FROM = date.fromisoformat(env("LEDER_AUTISM_IN_SCOPE_FROM"
 # pages per client address per minute.
 LEDER_NOTIFY_RATE_LIMIT_PER_HOUR = env_int("LEDER_NOTIFY_RATE_LIMIT_PER_HOUR", 20)
 LEDER_NOTIFY_STEP_RATE_LIMIT_PER_MINUTE = env_int("LEDER_NOTIFY_STEP_RATE_LIMIT_PER_MINUTE", 60)
+# Likely duplicates flagged on one notification, best first (the LAC compares each by hand).
+LEDER_MAX_DUPLICATE_CANDIDATES = env_int("LEDER_MAX_DUPLICATE_CANDIDATES", 10)
 # Public feedback surveys: answers accepted per client address per hour.
 LEDER_FEEDBACK_RATE_LIMIT_PER_HOUR = env_int("LEDER_FEEDBACK_RATE_LIMIT_PER_HOUR", 20)
 # Reviews are due this many months after notification; "due soon" this many days before;
@@ -252,6 +259,9 @@ LEDER_ESCALATE_AFTER_OVERDUE_DAYS = env_int("LEDER_ESCALATE_AFTER_OVERDUE_DAYS",
 # Expected deaths a year = an ICB's population with a learning disability × this rate. The
 # default (0.32%) reproduces the ~50 a year expected among ~15,500 people in one area (2018).
 LEDER_LD_ANNUAL_MORTALITY_RATE = float(env("LEDER_LD_ANNUAL_MORTALITY_RATE", "0.0032"))
+# The national performance table's allocation standard: days from notification to allocation
+# (ADR 0143; a local choice, not a published national standard).
+LEDER_ALLOCATION_STANDARD_DAYS = env_int("LEDER_ALLOCATION_STANDARD_DAYS", 28)
 # The address staff reach the service at (https://leder.example.nhs.uk), for links in e-mails
 # sent by scheduled jobs, which have no request to take it from. Empty: e-mails give the path.
 LEDER_BASE_URL = env("LEDER_BASE_URL", "")
@@ -266,11 +276,20 @@ LEDER_K_ANONYMITY_K = env_int("LEDER_K_ANONYMITY_K", 5)
 LEDER_K_ANONYMITY_QUASI_IDENTIFIERS = tuple(
     env_list("LEDER_K_ANONYMITY_QUASI_IDENTIFIERS", "age,death_month,icb,sex,ethnic_group,cause")
 )
+# Refuse uploads when no virus scanner (ClamAV) is installed, rather than keep them unscanned.
+# On by default in production settings; off elsewhere so the demo works without ClamAV.
+LEDER_UPLOAD_REQUIRE_SCAN = env_bool("LEDER_UPLOAD_REQUIRE_SCAN", False)
 # Public upload page: files accepted per client address per hour.
 LEDER_UPLOAD_RATE_LIMIT_PER_HOUR = env_int("LEDER_UPLOAD_RATE_LIMIT_PER_HOUR", 30)
 # Uploads over 2.5 MB go to a temporary file, not memory; at most 10 files a request; stored
 # files readable by the service's own account only.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Bodies other than file uploads (forms, API JSON) larger than this are refused with 413; one
+# answer or JSON string longer than LEDER_MAX_FIELD_CHARS, or one query-string value longer than
+# LEDER_MAX_QUERY_VALUE_CHARS, with 400 (leder.core.edges).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+LEDER_MAX_FIELD_CHARS = env_int("LEDER_MAX_FIELD_CHARS", 100_000)
+LEDER_MAX_QUERY_VALUE_CHARS = env_int("LEDER_MAX_QUERY_VALUE_CHARS", 2_000)
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_PERMISSIONS = 0o600
 # A focused review is required when the person's ethnic category is anything but these codes
@@ -332,3 +351,18 @@ LEDER_FAMILY_LOCKOUT_MINUTES = env_int("LEDER_FAMILY_LOCKOUT_MINUTES", 60)
 # A family not contacted within this many days of a case's allocation is flagged on the
 # reviewer's and the LAC's home pages.
 LEDER_FAMILY_CONTACT_DAYS = env_int("LEDER_FAMILY_CONTACT_DAYS", 14)
+
+# The audit log (ADR 0120). Each row's hash is an HMAC under AUDIT_HMAC_KEY, which never lives in
+# the database; production refuses to start without it. After a key rotation, list the earlier
+# keys in AUDIT_HMAC_OLD_KEYS (comma-separated) so older rows still verify.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS")
+# Signed checkpoints (sequence and head hash) are written every AUDIT_CHECKPOINT_MINUTES to this
+# folder, meant for write-once storage outside the database (an object-locked bucket mount, a
+# WORM share); optionally e-mailed to AUDIT_CHECKPOINT_EMAIL. The signing key defaults to one
+# derived from AUDIT_HMAC_KEY; set AUDIT_CHECKPOINT_KEY to keep it apart.
+AUDIT_CHECKPOINT_DIR = env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", "")
+AUDIT_CHECKPOINT_OLD_KEYS = env_list("AUDIT_CHECKPOINT_OLD_KEYS")
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 60)
+AUDIT_CHECKPOINT_EMAIL = env("AUDIT_CHECKPOINT_EMAIL", "")

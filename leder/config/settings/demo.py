@@ -16,6 +16,15 @@ LEDER_PSEUDONYM_KEY = (
     LEDER_PSEUDONYM_KEY  # noqa: F405
     or "insecure-demo-pseudonym-key-published-in-the-repository-do-not-use"
 )
+# The audit chain's key (ADR 0120) and the key sealing second-factor secrets (ADR 0121).
+AUDIT_HMAC_KEY = (
+    AUDIT_HMAC_KEY  # noqa: F405
+    or "insecure-demo-audit-key-published-in-the-repository-do-not-use"
+)
+OTP_ENCRYPTION_KEY = (
+    OTP_ENCRYPTION_KEY  # noqa: F405
+    or "insecure-demo-otp-key-published-in-the-repository-do-not-use"
+)
 
 # Serve static files straight from the apps while developing (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True

@@ -21,3 +21,10 @@ LEDER_K_ANONYMITY_K = 1
 # Each test process keeps its own cache in memory (fast, and cleared around every test by the
 # root conftest); the shared database cache and Redis are tested in leder/core/tests/test_limits.py.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Fixed, public keys for the tests only; production refuses them (leder.config.keys).
+AUDIT_HMAC_KEY = AUDIT_HMAC_KEY or "insecure-test-audit-key-published-in-the-repository"  # noqa: F405
+OTP_ENCRYPTION_KEY = (
+    OTP_ENCRYPTION_KEY  # noqa: F405
+    or "insecure-test-otp-key-published-in-the-repository"
+)

@@ -8,18 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from leder.config.keys import production_key_problems
+from leder.config.keys import key_problems, production_key_problems
 
 ROOT = Path(__file__).resolve().parents[3]
 GOOD_SECRET = "s3cret-" + "a1B2c3D4e5" * 6
 GOOD_PSEUDONYM = "pseud0-" + "z9Y8x7W6v5" * 6
+# The audit chain's and the second factor's keys (ADRs 0120, 0121), also required.
+OTHER_KEYS = {
+    "AUDIT_HMAC_KEY": "aud1t-" + "Q1w2E3r4T5" * 6,
+    "OTP_ENCRYPTION_KEY": "0tp-" + "m9N8b7V6c5" * 6,
+}
 
 
 def run(code: str, *, settings: str | None, **extra: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "LEDER_")) and key != "DATABASE_URL"
+        if not key.startswith(("DJANGO_", "LEDER_", "AUDIT_", "OTP_")) and key != "DATABASE_URL"
     }
     if settings:
         env["DJANGO_SETTINGS_MODULE"] = settings
@@ -53,15 +58,25 @@ def test_manage_py_defaults_to_production_and_refuses_without_keys():
 
 
 def test_manage_py_runs_under_production_with_proper_keys():
-    result = manage("check", DJANGO_SECRET_KEY=GOOD_SECRET, LEDER_PSEUDONYM_KEY=GOOD_PSEUDONYM)
+    result = manage(
+        "check", DJANGO_SECRET_KEY=GOOD_SECRET, LEDER_PSEUDONYM_KEY=GOOD_PSEUDONYM, **OTHER_KEYS
+    )
     assert result.returncode == 0, result.stderr
     shown = run(
         SHOW,
         settings="leder.config.settings.production",
         DJANGO_SECRET_KEY=GOOD_SECRET,
         LEDER_PSEUDONYM_KEY=GOOD_PSEUDONYM,
+        **OTHER_KEYS,
     )
     assert shown.stdout.split() == ["False", "False"]
+
+
+def test_production_refuses_to_start_without_the_audit_and_second_factor_keys():
+    result = manage("check", DJANGO_SECRET_KEY=GOOD_SECRET, LEDER_PSEUDONYM_KEY=GOOD_PSEUDONYM)
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEY is not set." in result.stderr
+    assert "OTP_ENCRYPTION_KEY is not set." in result.stderr
 
 
 @pytest.mark.parametrize("module", ["leder.config.wsgi", "leder.config.asgi"])
@@ -111,3 +126,6 @@ def test_the_demo_and_test_keys_would_be_refused_in_production():
 
     assert production_key_problems(demo.SECRET_KEY, demo.LEDER_PSEUDONYM_KEY)
     assert production_key_problems(test.SECRET_KEY, test.LEDER_PSEUDONYM_KEY)
+    for module in (demo, test):
+        assert key_problems("AUDIT_HMAC_KEY", module.AUDIT_HMAC_KEY)
+        assert key_problems("OTP_ENCRYPTION_KEY", module.OTP_ENCRYPTION_KEY)

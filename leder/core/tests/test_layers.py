@@ -22,8 +22,6 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"notifications"}),
     frozenset({"casework"}),
     frozenset({"reviews"}),
-    # Messages to contacts (ADR 0180): its rows point at cases and contacts.
-    frozenset({"messaging"}),
     frozenset({"analytics"}),
     frozenset({"exports"}),
     frozenset({"governance", "api"}),

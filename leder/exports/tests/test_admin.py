@@ -64,6 +64,7 @@ def test_changing_an_agreement_in_the_admin_is_audited(client, admin_user):
             "legal_basis": agreement.legal_basis,
             "starts_on": agreement.starts_on.isoformat(),
             "expires_on": "2030-03-31",
+            "spec_version": agreement.spec_version,
             "documents_note": "Signed copy in the IG folder",
         },
     )

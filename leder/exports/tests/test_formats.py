@@ -42,8 +42,19 @@ def test_the_specification_files_describe_every_field():
     for field in described["fields"]:
         assert field["type"] and field["allowed"] and field["description"] and field["derivation"]
     csv_lines = spec.as_csv().decode().splitlines()
-    assert csv_lines[0] == "name,type,allowed,description,derivation,multi_valued"
+    assert csv_lines[0] == "name,type,allowed,description,derivation,multi_valued,source"
     assert len(csv_lines) == len(spec.FIELDS) + 1
+
+
+def test_specification_2026_1_files_keep_their_agreed_layout():
+    old = spec.specification("2026.1")
+    assert old.as_csv().decode().splitlines()[0] == (
+        "name,type,allowed,description,derivation,multi_valued"
+    )
+    described = json.loads(old.as_json())
+    assert described["version"] == "2026.1" and "changelog" not in described
+    assert len(described["fields"]) == 41 and "source" not in described["fields"][0]
+    assert "question_set_version" not in old.field_names
 
 
 def test_no_field_of_the_specification_is_a_direct_identifier():

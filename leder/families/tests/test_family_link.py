@@ -106,7 +106,7 @@ def test_wrong_dates_of_birth_are_counted_and_lock_the_link(client, invited, cas
 def test_a_code_is_sent_to_their_own_email_and_opens_the_link_once(
     client, sister, reviewer, case, django_capture_on_commit_callbacks
 ):
-    _invitation, path = invite(sister, reviewer, django_capture_on_commit_callbacks, "code")
+    _, path = invite(sister, reviewer, django_capture_on_commit_callbacks, "code")
     page = client.get(path).content.decode()
     assert "Send me a code" in page
     mail.outbox.clear()

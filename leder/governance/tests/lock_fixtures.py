@@ -50,7 +50,11 @@ from leder.reviews.services.contacts import (
     gp_record_reviewed_record,
 )
 from leder.reviews.services.records import review_submit
-from leder.reviews.services.uploads import record_upload, records_request_create
+from leder.reviews.services.uploads import (
+    record_upload,
+    records_request_create,
+    upload_link_issue,
+)
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 CHANGED = "Changed after sign-off: the death was not potentially avoidable"
@@ -116,13 +120,14 @@ def _add_missing_rows(review: Review, reviewer) -> dict:
     )
     gp_record_reviewed_record(actor=reviewer, review=review, reviewed_on=today())
     organisation = _records_organisation()
-    request, token = records_request_create(
+    request = records_request_create(
         actor=reviewer,
         review=review,
         organisation=organisation,
         email="records@example.nhs.uk",
         requested="GP records, 2 years",
     )
+    token = upload_link_issue(request)
     record_upload(token=token, upload=SimpleUploadedFile("gp.pdf", PDF_BYTES))
     return {
         "contact": contact,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from leder.accounts.decorators import verified_staff_required
 from leder.core.form_page import form_page, posted
+from leder.core.jobs import worker_status
 from leder.reports import selectors, services
 from leder.reports.forms import NARRATIVE_SECTIONS, NarrativeForm, ReportCreateForm
 from leder.reports.models import ReportStatus
@@ -24,7 +25,6 @@ from leder.reports.presenters import ReconciliationFailure
 from leder.reports.readability import MINIMUM_SCORE, meets_threshold
 
 # The progress page reloads itself (no JavaScript) this often while the report is generated.
-PROGRESS_REFRESH_SECONDS = 3
 
 
 def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
@@ -149,7 +149,7 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/annual/progress.jinja",
-        {"report": report, "refresh_seconds": PROGRESS_REFRESH_SECONDS},
+        {"report": report, "worker": worker_status()},
     )
 
 

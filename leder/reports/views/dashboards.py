@@ -48,12 +48,15 @@ def _audit_object(access: selectors.ScopeAccess) -> tuple[str, str]:
 def index(request: HttpRequest) -> HttpResponse:
     """The dashboards and annual reports the user may open."""
     selectors.require_figures(request.user)
+    from leder.reports.views.performance import performance_tables
+
     scopes = [(access, dashboard_url(access)) for access in selectors.scopes_for(request.user)]
     return render(
         request,
         "reports/index.jinja",
         {
             "scopes": scopes,
+            "performance": performance_tables(request.user),
             "may_prepare": bool(selectors.areas_to_prepare(request.user)),
         },
     )

@@ -122,6 +122,7 @@ class QuestionsCompleteForm(forms.Form):
 CORONER_REFERRAL = YES_NO
 INQUEST = [("yes", "Yes"), ("no", "No"), ("pending", "Not yet: an inquest is pending")]
 POST_MORTEM = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")]
+MEDICAL_EXAMINER = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")]
 PLACE_OF_DEATH = [
     ("hospital", "Hospital"),
     ("home", "Their home"),
@@ -213,6 +214,15 @@ class CauseOfDeathForm(_CertificateLines):
         "Was there a post-mortem?",
         POST_MORTEM,
         required_message="Select whether there was a post-mortem",
+    )
+    # Asked since dataset specification 2027.1 (issue 14); optional so that sections completed
+    # before it stay complete.
+    medical_examiner_scrutiny = forms.ChoiceField(
+        label="Did a medical examiner scrutinise the death before it was certified?",
+        choices=MEDICAL_EXAMINER,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Medical examiners scrutinise deaths not investigated by a coroner.",
     )
     place_of_death = _radios(
         "Where did the person die?",

@@ -11,6 +11,7 @@ from leder.reviews.forms.questions import (
     COVID_STATUS,
     COVID_VACCINATION,
     INQUEST,
+    MEDICAL_EXAMINER,
     PLACE_OF_DEATH,
     POST_MORTEM,
 )
@@ -88,6 +89,7 @@ _LABELS = {
     "coroner_referral": ("Referred to the coroner", dict(CORONER_REFERRAL)),
     "inquest": ("Inquest", dict(INQUEST)),
     "post_mortem": ("Post-mortem", dict(POST_MORTEM)),
+    "medical_examiner_scrutiny": ("Scrutinised by a medical examiner", dict(MEDICAL_EXAMINER)),
     "place_of_death": ("Place of death", dict(PLACE_OF_DEATH)),
     "covid_status": ("COVID-19", dict(COVID_STATUS)),
     "covid_vaccination": ("COVID-19 vaccination", dict(COVID_VACCINATION)),

@@ -170,7 +170,8 @@ def records_request_create(
     of what is asked (else `ValidationError`); nothing written unless all of that holds. Writes
     the request (holding only the token's hash) with its expiry, a version and an audit row, and
     after commit enqueues the e-mail giving the organisation its link (`base_url` makes the link
-    absolute; `LEDER_BASE_URL` when empty). Returns the request and the token, which is not kept.
+    absolute; `LEDER_BASE_URL` when empty). The task is given only the request's id: it makes the
+    token itself (`upload_link_issue`), so the token is never stored. Returns the request.
     """
     _check_can_edit(actor=actor, review=review)
     errors = {}
@@ -191,7 +192,6 @@ def records_request_create(
     if errors:
         raise ValidationError(errors)
 
-    token = secrets.token_urlsafe(TOKEN_BYTES)
     started = now()
     with transaction.atomic():
         request = RecordsRequest.objects.create(
@@ -201,7 +201,10 @@ def records_request_create(
             requested=requested,
             requested_at=started,
             requested_by=actor,
-            token_hash=token_hash(token),
+            # A placeholder nobody holds a token for: the task that sends the e-mail makes the
+            # link's token and keeps only its hash (upload_link_issue), so the token never
+            # reaches the task queue's arguments.
+            token_hash=token_hash(secrets.token_urlsafe(TOKEN_BYTES)),
             expires_at=started + timedelta(days=settings.LEDER_UPLOAD_LINK_DAYS),
         )
         review_version_record(
@@ -221,11 +224,19 @@ def records_request_create(
 
         request_id = request.pk
         transaction.on_commit(
-            lambda: send_records_request.enqueue(
-                request_id=request_id, token=token, base_url=base_url
-            )
+            lambda: send_records_request.enqueue(request_id=request_id, base_url=base_url)
         )
-    return request, token
+    return request
+
+
+def upload_link_issue(request: RecordsRequest) -> str:
+    """Make `request`'s link token and keep only its SHA-256. Called by the task that e-mails
+    the link, so the token exists only in that e-mail (never in the task queue's arguments or
+    results). Issuing again replaces the token: an earlier link stops working."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    RecordsRequest.objects.filter(pk=request.pk).update(token_hash=token_hash(token))
+    request.token_hash = token_hash(token)
+    return token
 
 
 def _request_status_set(*, actor, request: RecordsRequest, status: str, summary: str):
@@ -347,8 +358,9 @@ class Infected(Exception):
 def scan(path: Path) -> str:
     """Check `path` with ClamAV: the daemon's client (`clamdscan`) if on PATH, else the
     stand-alone `clamscan`, else `pyclamd` if installed. Returns `ScanStatus.CLEAN`, or
-    `ScanStatus.NOT_SCANNED` when no scanner is installed; raises `Infected`, or `ScanFailed`
-    when a scanner is installed but none could check the file (we refuse rather than store a
+    `ScanStatus.NOT_SCANNED` when no scanner is installed and `LEDER_UPLOAD_REQUIRE_SCAN` is off;
+    raises `Infected`, or `ScanFailed` when a scanner is installed but none could check the file,
+    or none is installed and a scan is required (we refuse rather than store a
     file we were meant to check)."""
     tried = False
     for command in ("clamdscan", "clamscan"):
@@ -386,7 +398,8 @@ def scan(path: Path) -> str:
             if found:
                 raise Infected(str(found))
             return ScanStatus.CLEAN
-    if tried:
+    if tried or settings.LEDER_UPLOAD_REQUIRE_SCAN:
+        # Production requires a scan (LEDER_UPLOAD_REQUIRE_SCAN): no scanner means refuse.
         raise ScanFailed()
     return ScanStatus.NOT_SCANNED
 

@@ -6,6 +6,7 @@ import hashlib
 import io
 import itertools
 import os
+import re
 import stat
 import zipfile
 from datetime import timedelta
@@ -77,14 +78,16 @@ def upload_url(token: str) -> str:
 
 
 def make_request(review, reviewer, name="Riverside Surgery", requested="GP records, 2 years"):
-    request, token = services.records_request_create(
+    """A request and its link's token, made as the e-mailing task makes it (the task itself runs
+    only after commit, which these tests do not reach)."""
+    request = services.records_request_create(
         actor=reviewer,
         review=review,
         organisation=organisation(name=name),
         email="records@example.nhs.uk",
         requested=requested,
     )
-    return request, token
+    return request, services.upload_link_issue(request)
 
 
 def post_file(client, token, content: bytes, name: str):
@@ -99,7 +102,7 @@ def test_a_request_emails_the_link_and_keeps_only_the_tokens_hash(
 ):
     started = now()
     with django_capture_on_commit_callbacks(execute=True):
-        request, token = services.records_request_create(
+        request = services.records_request_create(
             actor=reviewer,
             review=review,
             organisation=organisation(),
@@ -107,14 +110,15 @@ def test_a_request_emails_the_link_and_keeps_only_the_tokens_hash(
             requested="GP records for the last 2 years",
             base_url="https://leder.example.nhs.uk/",
         )
-    assert len(token) >= 43
+    (message,) = mail.outbox
+    token = re.search(r"/upload/([A-Za-z0-9_-]{43,})", message.body).group(1)
+    request.refresh_from_db()
     assert request.token_hash == hashlib.sha256(token.encode()).hexdigest()
     row = RecordsRequest.objects.filter(pk=request.pk).values()[0]
     assert not any(token in str(value) for value in row.values())
     days = django_settings.LEDER_UPLOAD_LINK_DAYS
     assert timedelta(days=days) <= request.expires_at - started < timedelta(days=days, minutes=1)
 
-    (message,) = mail.outbox
     assert message.to == ["records@example.nhs.uk"]
     assert f"https://leder.example.nhs.uk{upload_url(token)}" in message.body
     assert review.case.reference in message.body
@@ -451,6 +455,18 @@ def test_a_scanner_that_fails_refuses_the_file(
     response = post_file(client, token, PDF_BYTES, "a.pdf")
     assert "could not be checked for viruses" in response.content.decode()
     assert stored_files(private_root) == []
+
+
+def test_without_a_scanner_a_required_scan_refuses_the_file(
+    client, review, reviewer, settings, private_root
+):
+    """Production requires a scan: with no ClamAV installed the file is refused, not kept
+    unscanned."""
+    settings.LEDER_UPLOAD_REQUIRE_SCAN = True
+    _, token = make_request(review, reviewer)
+    response = post_file(client, token, PDF_BYTES, "a.pdf")
+    assert "could not be checked for viruses" in response.content.decode()
+    assert not UploadedRecord.objects.exists() and stored_files(private_root) == []
 
 
 # -- The records page, marking received, withdrawing ------------------------------------------

@@ -24,6 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from leder.core import audit
+from leder.core.edges import reads_its_own_body
 from leder.notifications.ratelimit import HOUR, MINUTE, Limit, hit
 from leder.reviews.forms.contacts import UploadForm
 from leder.reviews.presenters.contacts import just_uploaded, upload_person, uploaded_files
@@ -88,6 +89,7 @@ def _private(view):
     return wrapped
 
 
+@reads_its_own_body
 @csrf_exempt
 @_private
 def upload(request: HttpRequest, token: str) -> HttpResponse:
