@@ -1,10 +1,13 @@
 """Benchmark: the whole national metric set over 1,000,000 synthetic deaths.
 
-Times three implementations computing the same numbers and checks that they agree:
+Times four implementations computing the same numbers and checks that they agree:
 
 - **library**: `leder.analytics.metrics.compute` (what reports and dashboards run);
 - **limit**: one hand-written polars query (a single lazy `select` of every aggregate, which
-  polars runs in parallel): the fastest this can reasonably be done;
+  polars runs in parallel);
+- **duckdb**: the same aggregates in SQL in an in-process DuckDB holding the same frames as
+  tables (loaded before timing): a baseline that can beat the library, so the 2× target can
+  fail (issue 17 found the polars limit slower than the library);
 - **pandas**: a straightforward pandas implementation, as a peer would write it.
 
 Prints wall time (best of `--repeat`), the ratio to the limit, and the peak memory each adds
@@ -113,7 +116,11 @@ def _frame(columns: dict, schema: dict) -> pl.DataFrame:
         name: v.tolist() if isinstance(v, np.ndarray) and v.dtype == object else v
         for name, v in columns.items()
     }
-    return pl.DataFrame(data, schema_overrides=schema, strict=False).select(list(schema))
+    frame = pl.DataFrame(data, schema_overrides=schema, strict=False)
+    # Columns the synthetic data leave out (a stored due date, days on hold) are null, as in a
+    # frame built by hand: the metrics then count from notification + 6 months (ADR 0140).
+    missing = [pl.lit(None, dtype).alias(n) for n, dtype in schema.items() if n not in data]
+    return frame.with_columns(missing).select(list(schema))
 
 
 def synthesise(n: int) -> Extract:
@@ -425,6 +432,11 @@ def limit(extract: Extract) -> dict:
     for dim, column, _ in AGE_DIMENSIONS:
         queries[dim] = aged.group_by(column).agg(stats)
     frames = dict(zip(queries, pl.collect_all(list(queries.values())), strict=True))
+    return figures_from(frames, extract)
+
+
+def figures_from(frames: dict[str, pl.DataFrame], extract: Extract) -> dict:
+    """The figures, from the small frames `limit` (or `duck`) aggregated."""
     s = frames["scalars"].row(0, named=True)
     out = {}
     states = dict(frames["state"].iter_rows())
@@ -479,6 +491,134 @@ def limit(extract: Extract) -> dict:
     for k, v in frames["actions"].row(0, named=True).items():
         out[("actions", k)] = v
     return out
+
+
+# --- DuckDB over the same frames ----------------------------------------------------------------
+
+
+class DuckData:
+    """The extract and the reference lookups handed to an in-process DuckDB before timing (as
+    pandas frames, which DuckDB scans without pyarrow); the aggregation itself is timed."""
+
+    def __init__(self, extract: Extract):
+        import duckdb
+
+        self.extract = extract
+        self.connection = duckdb.connect()
+        self.connection.execute(f"SET threads TO {os.cpu_count() or 1}")
+        codes = extract.deaths["underlying_cause"].drop_nulls().unique().to_list()
+        chapters, weights = _lookups(codes)
+        for name, frame in {
+            "deaths": extract.deaths,
+            "learning": extract.learning,
+            "actions": extract.actions,
+            "chapters": chapters,
+            "weights": weights,
+        }.items():
+            self.connection.register(f"{name}_pd", _pandas(frame))
+            # a native table, as a peer using DuckDB would load the extract
+            self.connection.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_pd")
+
+
+def _sql_list(values) -> str:
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+def _stats_sql() -> str:
+    return (
+        "count(*) AS deaths, median(age_at_death) AS median, "
+        "quantile_cont(age_at_death, 0.25) AS q1, quantile_cont(age_at_death, 0.75) AS q3, "
+        "count(*) FILTER (WHERE age_at_death < 65) AS u65"
+    )
+
+
+def duck(data: DuckData) -> dict:
+    """Every number by SQL in DuckDB (parallel, vectorised), over the same frames."""
+    extract = data.extract
+    end, start, as_of = extract.cohort.ends_before, extract.cohort.starts_on, extract.as_of
+    months = metrics._due_months()
+    db = data.connection
+    # The deaths joined once to the lookups, with every flag, materialised once: each figure
+    # below then reads this table rather than repeating the join.
+    db.execute(f"""
+        CREATE OR REPLACE TEMP TABLE based AS
+        SELECT *, coalesce(_scope AND _coded AND age_at_death >= 18
+                           AND learning_disability = 'yes', false) AS _den
+        FROM (
+          SELECT d.*, w._p, w._t,
+            d.state NOT IN {_sql_list(metrics.NOT_IN_SCOPE)} AS _scope,
+            d.underlying_cause IS NOT NULL AS _coded,
+            coalesce(d.place_of_death, 'not_known') AS _place,
+            d.state = 'completed' AS _done,
+            coalesce(d.age_at_death <= w._limit AND year(d.date_of_death) >= w._from
+              AND NOT coalesce(w._sex_only IS NOT NULL AND d.sex IN ('female', 'male')
+                               AND d.sex <> w._sex_only, false), false) AS _counts
+          FROM deaths d LEFT JOIN weights w USING (underlying_cause)
+        )""")
+    active = _sql_list(metrics.ACTIVE)
+    backlog = []
+    for label, low, high in metrics.BACKLOG_BANDS:
+        cond = f"state IN {active} AND notified_on + INTERVAL {low} MONTH <= DATE '{as_of}'"
+        if high is not None:
+            cond += f" AND notified_on + INTERVAL {high} MONTH > DATE '{as_of}'"
+        backlog.append(f'count(*) FILTER (WHERE {cond}) AS "{label}"')
+    days = "date_diff('day', notified_on, allocated_on)"
+    finished = "_done AND completed_on IS NOT NULL"
+    known = "_scope AND _place <> 'not_known'"
+    scalars = f"""
+        SELECT count(*) AS total,
+          count(*) FILTER (WHERE _scope AND _coded) AS covid_u_deaths,
+          count(*) FILTER (WHERE _scope AND underlying_cause IN {_sql_list(metrics.COVID_CODES)})
+            AS covid_u,
+          count(*) FILTER (WHERE _scope) AS covid_a_deaths,
+          count(*) FILTER (WHERE _scope AND covid_status IN ('confirmed', 'suspected')) AS covid_a,
+          count(*) FILTER (WHERE _den) AS av_deaths,
+          count(*) FILTER (WHERE _den AND _counts AND _p + _t > 0) AS av,
+          coalesce(sum(CASE WHEN _den AND _counts THEN _p ELSE 0 END), 0.0) AS av_p,
+          coalesce(sum(CASE WHEN _den AND _counts THEN _t ELSE 0 END), 0.0) AS av_t,
+          count({days}) AS alloc_n,
+          median({days}) AS alloc_median,
+          quantile_cont({days}, 0.25) AS alloc_q1,
+          quantile_cont({days}, 0.75) AS alloc_q3,
+          count(*) FILTER (WHERE {finished}) AS within_n,
+          count(*) FILTER (WHERE {finished}
+            AND completed_on <= notified_on + INTERVAL {months} MONTH) AS within,
+          count(*) FILTER (WHERE {known} AND _place = 'hospital')
+            / count(*) FILTER (WHERE {known}) AS hospital,
+          {", ".join(backlog)}
+        FROM based"""
+    people = "FROM based WHERE _scope"
+    aged = "FROM based WHERE _scope AND age_at_death IS NOT NULL"
+    kinds = ("good_practice", "improvement", "concern")
+    before = lambda c: f"({c} IS NOT NULL AND {c} < DATE '{end}')"  # noqa: E731
+    open_end = f"NOT {before('completed_on')} AND NOT {before('cancelled_on')}"
+    queries = {
+        "scalars": scalars,
+        "all": f"SELECT {_stats_sql()} {aged}",
+        "state": "SELECT state, count(*) AS len FROM based GROUP BY state",
+        "place": f"SELECT _place, count(*) AS len {people} GROUP BY _place",
+        "chapter": "SELECT c.chapter, count(*) AS len FROM based b JOIN chapters c "
+        "USING (underlying_cause) WHERE b._scope AND b._coded GROUP BY c.chapter",
+        "grade": "SELECT grade, count(*) AS len FROM based WHERE _done GROUP BY grade",
+        "ethnic": f"SELECT ethnic_group, count(*) AS len {people} GROUP BY ethnic_group",
+        "themes": "SELECT theme, count(DISTINCT reference) AS reference, "
+        + ", ".join(f"count(*) FILTER (WHERE kind = '{k}') AS {k}" for k in kinds)
+        + ", count(*) AS items FROM learning GROUP BY theme",
+        "actions": f"""SELECT count(*) FILTER (WHERE agreed_on >= DATE '{start}') AS agreed,
+            count(*) FILTER (WHERE {before("completed_on")} AND completed_on >= DATE '{start}')
+              AS completed,
+            count(*) FILTER (WHERE {open_end}) AS open,
+            count(*) FILTER (WHERE {open_end} AND due_on < DATE '{end}') AS overdue
+            FROM actions""",
+    }
+    for dim, column, _ in AGE_DIMENSIONS:
+        queries[dim] = f"SELECT {column}, {_stats_sql()} {aged} GROUP BY {column}"
+    frames = {}
+    for name, sql in queries.items():
+        cursor = db.execute(sql)
+        columns = [c[0] for c in cursor.description]
+        frames[name] = pl.DataFrame(cursor.fetchall(), schema=columns, orient="row")
+    return figures_from(frames, extract)
 
 
 def _pandas(frame: pl.DataFrame) -> pd.DataFrame:
@@ -669,7 +809,7 @@ def best_time(function, data, repeat: int):
     return result, best
 
 
-IMPLEMENTATIONS = {"limit": limit, "library": library, "pandas": peer_pandas}
+IMPLEMENTATIONS = {"limit": limit, "duckdb": duck, "library": library, "pandas": peer_pandas}
 
 
 def peak_of(name: str, deaths: int) -> str:
@@ -689,7 +829,7 @@ def peak_of(name: str, deaths: int) -> str:
 
 def only(name: str, deaths: int) -> None:
     extract = synthesise(deaths)
-    data = PandasData(extract) if name == "pandas" else extract
+    data = {"pandas": PandasData, "duckdb": DuckData}.get(name, lambda e: e)(extract)
     function = IMPLEMENTATIONS[name]
     baseline = _reset_peak()
     if baseline is not None:
@@ -717,14 +857,20 @@ def main() -> None:
         f" {extract.actions.height:,} actions in {time.perf_counter() - started:.1f} s"
         f" (polars {pl.__version__}, pandas {pd.__version__}, {os.cpu_count()} CPUs)"
     )
-    inputs = {"limit": extract, "library": extract, "pandas": PandasData(extract)}
+    inputs = {
+        "limit": extract,
+        "duckdb": DuckData(extract),
+        "library": extract,
+        "pandas": PandasData(extract),
+    }
     runs = {
         name: best_time(function, inputs[name], args.repeat)
         for name, function in IMPLEMENTATIONS.items()
     }
     same_numbers(runs["library"][0], runs["limit"][0], ("library", "limit"))
     same_numbers(runs["library"][0], runs["pandas"][0], ("library", "pandas"))
-    print(f"All three agree on {len(runs['library'][0])} figures.")
+    same_numbers(runs["library"][0], runs["duckdb"][0], ("library", "duckdb"))
+    print(f"All four agree on {len(runs['library'][0])} figures.")
     base = runs["limit"][1]
     print(f"{'implementation':<16}{'best time':>12}{'× limit':>10}   peak memory added")
     for name, (_, seconds) in runs.items():
@@ -732,7 +878,13 @@ def main() -> None:
         print(f"{name:<16}{seconds:>10.3f} s{seconds / base:>10.2f}   {peak}")
     ratio = runs["library"][1] / base
     verdict = "meets" if ratio <= 2 else "MISSES"
-    print(f"Library is {ratio:.2f}× the limit: {verdict} the 2× target.")
+    print(f"Library is {ratio:.2f}× the polars limit: {verdict} the 2× target.")
+    # The polars "limit" can be slower than the library (issue 17), so a 2× target against it
+    # cannot fail; DuckDB over the same frames is a baseline that can beat the library.
+    tight = min(runs["limit"][1], runs["duckdb"][1])
+    ratio = runs["library"][1] / tight
+    verdict = "meets" if ratio <= 2 else "MISSES"
+    print(f"Library is {ratio:.2f}× the faster of the two baselines: {verdict} the 2× target.")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import polars as pl
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.fields.json import KeyTextTransform
 
 from leder.analytics.cohorts import Cohort, CohortKind, Scope, ScopeKind
@@ -187,29 +187,22 @@ def cohort_notifications(cohort: Cohort, scope: Scope):
     return query.filter(Exists(completed), case__state="completed")
 
 
-def _section_value(key: str, field_name: str, *, kind: str | None = None, complete=False):
-    from leder.reviews.models import ReviewSection
-
-    rows = ReviewSection.objects.filter(review__case__notification=OuterRef("pk"), key=key)
-    if kind:
-        rows = rows.filter(review__kind=kind)
-    if complete:
-        rows = rows.filter(is_complete=True)
-    value = rows.annotate(_v=KeyTextTransform(field_name, "data")).values("_v")[:1]
-    return Subquery(value)
-
-
-def _section_data(key: str):
-    """The initial review's whole section `key` once marked complete (one subquery, parsed in
-    Python, rather than one per answer)."""
-    from django.db.models import JSONField
-
-    from leder.reviews.models import ReviewSection
-
-    rows = ReviewSection.objects.filter(
-        review__case__notification=OuterRef("pk"), key=key, review__kind="initial", is_complete=True
-    )
-    return Subquery(rows.values("data")[:1], output_field=JSONField())
+# The values the deaths frame takes from review sections: column → (section key, review kind,
+# field of the section's data, counted only from a section marked complete).
+_SECTION_VALUES = {
+    "cause_place": ("cause_of_death", "initial", "place_of_death", True),
+    "cause_a_text": ("cause_of_death", "initial", "a_text", True),
+    "cause_code": ("cause_of_death", "initial", "underlying_cause_code", True),
+    "cause_covid": ("cause_of_death", "initial", "covid_status", True),
+    "grade_initial": ("grading", "initial", "level", False),
+    "grade_focused": ("focused_grading", "focused", "level", False),
+    # Severity of learning disability is recorded by the reviewer, from the person's records,
+    # in the pen portrait of the initial review ("none" and "not_known" count as not recorded).
+    "ld_severity": ("pen_portrait", "initial", "ld_severity", False),
+}
+# Whole sections of the initial review, read once marked complete and parsed in Python:
+# column → section key.
+_SECTION_DATA = {"questions_data": "questions", "profile_data": "profile"}
 
 
 def _as_dict(value) -> dict:
@@ -269,41 +262,92 @@ _DEATH_QUERY_FIELDS = (
     "questions_data",
     "profile_data",
 )
+# Read by the main query; the others come from `_joined_values`.
+_NOTIFICATION_FIELDS = tuple(
+    name
+    for name in _DEATH_QUERY_FIELDS
+    if name not in _SECTION_VALUES
+    and name not in _SECTION_DATA
+    and name not in ("first_allocated_at", "completed_at")
+)
+
+
+def _joined_values(people) -> dict[int, dict]:
+    """Notification id → the values the deaths frame takes from allocations, sign-offs and
+    review sections, for the notifications `people` (a values("pk") queryset).
+
+    One grouped query per table, each restricted to the cohort, instead of a correlated
+    subquery per value per death: the cost stays in proportion to the cohort, and PostgreSQL's
+    planner is not pushed over its JIT threshold by nine subqueries (issue 17)."""
+    from django.db.models import Max, Min
+
+    from leder.casework.models import Allocation
+    from leder.reviews.models import ReviewSection
+
+    values: dict[int, dict] = {}
+    firsts = (
+        Allocation.objects.filter(case__notification__in=people)
+        .values("case__notification_id")
+        .annotate(first=Min("allocated_at"))
+        .values_list("case__notification_id", "first")
+    )
+    for person, first in firsts:
+        values.setdefault(person, {})["first_allocated_at"] = first
+    lasts = (
+        _live_signoffs()
+        .filter(review__case__notification__in=people)
+        .values("review__case__notification_id")
+        .annotate(last=Max("signed_off_at"))
+        .values_list("review__case__notification_id", "last")
+    )
+    for person, last in lasts:
+        values.setdefault(person, {})["completed_at"] = last
+    fields = sorted({name for _, _, name, _ in _SECTION_VALUES.values()})
+    sections = (
+        ReviewSection.objects.filter(
+            review__case__notification__in=people,
+            key__in={key for key, _, _, _ in _SECTION_VALUES.values()},
+        )
+        .annotate(**{f"_v_{name}": KeyTextTransform(name, "data") for name in fields})
+        .values_list(
+            "review__case__notification_id",
+            "key",
+            "review__kind",
+            "is_complete",
+            *(f"_v_{name}" for name in fields),
+        )
+    )
+    for person, key, kind, complete, *data in sections:
+        found = dict(zip(fields, data, strict=True))
+        row = values.setdefault(person, {})
+        for column, (section, wanted_kind, name, needs_complete) in _SECTION_VALUES.items():
+            if key == section and kind == wanted_kind and (complete or not needs_complete):
+                row[column] = found[name]
+    whole = ReviewSection.objects.filter(
+        review__case__notification__in=people,
+        key__in=set(_SECTION_DATA.values()),
+        review__kind="initial",
+        is_complete=True,
+    ).values_list("review__case__notification_id", "key", "data")
+    columns = {key: column for column, key in _SECTION_DATA.items()}
+    for person, key, data in whole:
+        values.setdefault(person, {})[columns[key]] = data
+    return values
 
 
 def _death_rows(cohort: Cohort, scope: Scope):
-    from leder.casework.models import Allocation
-
-    first_allocation = (
-        Allocation.objects.filter(case__notification=OuterRef("pk"))
-        .order_by("allocated_at", "pk")
-        .values("allocated_at")[:1]
-    )
-    completed = (
-        _live_signoffs()
-        .filter(review__case__notification=OuterRef("pk"))
-        .order_by("-signed_off_at", "-pk")
-        .values("signed_off_at")[:1]
-    )
-    cause = "cause_of_death"
-    query = cohort_notifications(cohort, scope).annotate(
-        first_allocated_at=Subquery(first_allocation),
-        completed_at=Subquery(completed),
-        cause_place=_section_value(cause, "place_of_death", kind="initial", complete=True),
-        cause_a_text=_section_value(cause, "a_text", kind="initial", complete=True),
-        cause_code=_section_value(cause, "underlying_cause_code", kind="initial", complete=True),
-        cause_covid=_section_value(cause, "covid_status", kind="initial", complete=True),
-        grade_initial=_section_value("grading", "level", kind="initial"),
-        grade_focused=_section_value("focused_grading", "level", kind="focused"),
-    )
-    # Severity of learning disability is recorded by the reviewer, from the person's records,
-    # in the pen portrait of the initial review ("none" and "not_known" count as not recorded).
-    query = query.annotate(
-        ld_severity=_section_value("pen_portrait", "ld_severity", kind="initial"),
-        questions_data=_section_data("questions"),
-        profile_data=_section_data("profile"),
-    )
-    return query.order_by("reference").values_list(*_DEATH_QUERY_FIELDS)
+    """The deaths' raw values in `_DEATH_QUERY_FIELDS` order, by reference: five queries
+    (notifications with their case, first allocations, live sign-offs, review sections' values,
+    whole questions and profile sections)."""
+    people = cohort_notifications(cohort, scope)
+    joined = _joined_values(people.values("pk"))
+    rows = people.order_by("reference").values_list("pk", *_NOTIFICATION_FIELDS)
+    for pk, *notification in rows.iterator(chunk_size=5000):
+        found = dict(zip(_NOTIFICATION_FIELDS, notification, strict=True))
+        extra = joined.get(pk, {})
+        yield tuple(
+            found[name] if name in found else extra.get(name) for name in _DEATH_QUERY_FIELDS
+        )
 
 
 LD_SEVERITIES = ("mild", "moderate", "severe", "pmld")
@@ -389,8 +433,12 @@ DEATH_COLUMNS = list(DEATH_SCHEMA)
 
 
 def deaths_frame(cohort: Cohort, scope: Scope) -> pl.DataFrame:
-    rows = [_death_tuple(row) for row in _death_rows(cohort, scope).iterator(chunk_size=5000)]
+    rows = [_death_tuple(row) for row in _death_rows(cohort, scope)]
     return pl.DataFrame(rows, schema=DEATH_SCHEMA, orient="row")
+
+
+# Below SQLite's limit of 32,766 parameters a statement, with room for the others.
+_MAX_LITERAL_IDS = 30_000
 
 
 def learning_frame(cohort: Cohort, scope: Scope) -> pl.DataFrame:
@@ -400,6 +448,13 @@ def learning_frame(cohort: Cohort, scope: Scope) -> pl.DataFrame:
 
     through = LearningItem.themes.through
     people = cohort_notifications(cohort, scope).filter(case__state="completed").values("pk")
+    # The cohort's people first, as literal ids: given "notification in (subquery)" PostgreSQL
+    # hash-joins the whole national learning table before it filters to the scope (issue 17);
+    # given the ids it walks from those cases down the indexes. A cohort too large for one
+    # statement's parameters keeps the subquery.
+    ids = list(people.values_list("pk", flat=True)[: _MAX_LITERAL_IDS + 1])
+    if len(ids) <= _MAX_LITERAL_IDS:
+        people = ids
     rows = (
         through.objects.filter(learningitem__review__case__notification__in=people)
         .annotate(

@@ -128,8 +128,22 @@ class CaseEvent(ImmutableRow):
         return f"{self.case}: {self.from_state} → {self.to_state}"
 
 
+class HoldKind(models.TextChoices):
+    """The parallel process that holds a review (issue 15)."""
+
+    CORONER = "coroner", "Coroner's inquest"
+    POLICE = "police", "Police investigation"
+    SAFEGUARDING_ADULTS_REVIEW = "sar", "Safeguarding adults review"
+    DOMESTIC_HOMICIDE_REVIEW = "dhr", "Domestic homicide review"
+    PSII = "psii", "Patient safety incident investigation"
+    CHILD_DEATH_REVIEW = "child_death_review", "Child death review"
+    OTHER = "other", "Another process"
+
+
 class CaseHold(models.Model):
-    """A period on hold (coroner's inquest, police investigation). Open while `ended_at` is null."""
+    """A period on hold while another process runs (a coroner's inquest, a police
+    investigation…): its kind, the organisation that runs it and its reference, when it is
+    expected to end and, once it has, its outcome. Open while `ended_at` is null."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="holds")
     started_at = models.DateTimeField()
@@ -137,6 +151,15 @@ class CaseHold(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField()
+    kind = models.CharField(max_length=20, choices=HoldKind.choices, default=HoldKind.OTHER)
+    other_organisation = models.CharField(
+        "organisation running the process", max_length=200, blank=True
+    )
+    other_reference = models.CharField("its reference", max_length=100, blank=True)
+    expected_end_on = models.DateField("expected to end", null=True, blank=True)
+    outcome = models.TextField("outcome of the process", blank=True)
+    # The reminder job's memory: the last day it reminded the LACs that the expected end passed.
+    reminded_on = models.DateField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -18,7 +18,8 @@ def environment(**options) -> Environment:
     # Django pre-sets `undefined`; the NHS.UK macros need ChainableUndefined, so override it.
     options["undefined"] = ChainableUndefined
     # Plain-text e-mail templates (.txt) must not be HTML-escaped: "O'Brien" stays "O'Brien".
-    options.setdefault("autoescape", lambda name: not (name or "").endswith(".txt"))
+    # (Django's backend always passes autoescape=True, so this must replace it, not default it.)
+    options["autoescape"] = lambda name: not (name or "").endswith(".txt")
     options.setdefault("extensions", ["jinja2.ext.do"])
     env = Environment(**options)
     env.globals.update(

@@ -25,6 +25,10 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.shortcuts import render
 
 # NUL and the UTF-16 surrogates (which only appear in Python strings decoded from broken input).
+# How a refusal is answered under /api/: the API app sets this at start-up to its own error
+# format (`leder.api.apps`), so core knows nothing of the API (ADR 0033).
+api_refusal = None
+
 FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -149,14 +153,14 @@ class InputEdgeMiddleware:
 
     @staticmethod
     def refuse(request, refused: Refused):
-        if request.path.startswith("/api/"):
-            from leder.api.errors import json_error
-
+        if request.path.startswith("/api/") and api_refusal is not None:
             error = {"code": refused.code, "message": refused.message, "field": refused.field}
-            return json_error(refused.status, [error])
-        return render(
+            return api_refusal(refused.status, [error])
+        response = render(
             request,
             "core/bad_request.jinja",
             {"message": refused.message, "status": refused.status},
             status=refused.status,
         )
+        response["X-Frame-Options"] = "DENY"  # XFrameOptionsMiddleware comes after this one
+        return response

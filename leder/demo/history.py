@@ -219,6 +219,69 @@ class _Death:
     allocation: Allocation | None = None
 
 
+# --- the person's profile and the structured answers (issue 14) ------------------------------
+#
+# Calibrated where a published national figure was found, and said so; the rest are illustrative
+# weights, not calibrated (a demo needs every answer to occur, not these exact shares):
+# - out-of-area placement 9% and living alone 9% ("own home"): the first LeDeR annual report
+#   (University of Bristol, 2018, deaths notified 2016–17), key findings as the Council for
+#   Disabled Children summarised them; its table was not read;
+# - coroner referral 31%, inquest in 19% of those: see `_cause`.
+# Each death draws from its own generator (seeded by its reference), so adding these draws
+# leaves every other figure of the history exactly as it was.
+
+LIVED_IN_WEIGHTS = {
+    "own_home": 9, "family_home": 24, "supported_living": 24, "residential_care": 30,
+    "nursing_home": 8, "shared_lives": 2, "hospital": 1, "other": 1, "not_known": 1,
+}  # fmt: skip
+ANSWER_WEIGHTS = {"yes": 70, "no": 22, "not_known": 8}  # illustrative
+CONCERN_DETAIL = "Described in the review's timeline and learning."
+
+
+def _own_rng(death: "_Death") -> random.Random:
+    return random.Random(f"{SEED}:{death.notification.reference}")
+
+
+def _profile(death: "_Death") -> dict:
+    from leder.reviews import profile
+
+    rng = _own_rng(death)
+    code = (death.cause[0] if death.cause else "") or ""
+    conditions = [
+        c for c in ("hypertension", "diabetes", "dementia", "asthma") if rng.random() < 0.15
+    ]
+    data = {
+        "downs_syndrome": "yes" if code[:3] == "Q90" or rng.random() < 0.15 else "no",
+        "cerebral_palsy": "yes" if code[:3] == "G80" or rng.random() < 0.1 else "no",
+        "epilepsy": "yes" if code[:3] in ("G40", "G41") or rng.random() < 0.3 else "no",
+        "long_term_conditions": conditions or ["none"],
+        "mobility": rng.choice(["independent", "some_help", "wheelchair", "full_help"]),
+        "communication": rng.choice(["verbal", "some_speech", "non_verbal"]),
+        "sensory": rng.choice([["none"], ["none"], ["sight"], ["hearing"]]),
+        "lived_in": _pick(rng, LIVED_IN_WEIGHTS),
+        "support": rng.choice(["none", "some_hours", "daily", "round_the_clock"]),
+        "out_of_area_placement": "yes" if rng.random() < 0.09 else "no",
+        "mental_health_act_detained": "yes" if rng.random() < 0.01 else "no",
+    }
+    return profile.record(data, version=profile.current_version(death.notification.date_of_death))
+
+
+def _answers(death: "_Death", version: str) -> dict:
+    """An answer for every question the set asks (follow-ups as their parent's answer asks
+    them), so the section is complete."""
+    from leder.reviews import questions
+
+    rng = _own_rng(death)
+    question_set = questions.question_set(version)
+    drawn = {}
+    for _, question, _ in question_set.all_questions():
+        answer = _pick(rng, ANSWER_WEIGHTS)
+        # A concern needs its detail, as the form asks.
+        detail = CONCERN_DETAIL if answer in question.detail_required_when else ""
+        drawn[question.key] = {"answer": answer, "detail": detail}
+    return questions.clean(question_set, drawn)
+
+
 def already_loaded() -> bool:
     return AuditEvent.objects.filter(actor_label=ACTOR, summary__startswith=SUMMARY_PREFIX).exists()
 
@@ -850,7 +913,9 @@ class _Reviews:
             data |= {"a_text": words, "a_code": code}
         if code[:3] != "G40" and rng.random() < 0.2:
             data |= {"ii1_text": "Epilepsy", "ii1_code": "G40.9"}
-        referred = rng.random() < (0.35 if code[:3] in ("G40", "G41", "J69") else 0.12)
+        # 31% of deaths reported to a coroner, an inquest in 19% of those (LeDeR annual report
+        # 2018, University of Bristol, May 2019; its key findings as INQUEST summarised them).
+        referred = rng.random() < 0.31
         year = death.notification.date_of_death.year
         vaccination = (
             "unvaccinated"
@@ -861,7 +926,7 @@ class _Reviews:
         )
         data |= {
             "coroner_referral": "yes" if referred else "no",
-            "inquest": ("yes" if rng.random() < 0.4 else "no") if referred else "no",
+            "inquest": ("yes" if rng.random() < 0.19 else "no") if referred else "no",
             "post_mortem": ("yes" if rng.random() < 0.6 else "no") if referred else "no",
             "place_of_death": death.place,
             "place_of_death_detail": "At a day centre" if death.place == "other" else "",
@@ -985,6 +1050,9 @@ class _Reviews:
                     rows["cause_of_death"] = self._cause(death)
                     complete["cause_of_death"] = True
                 if submitted:
+                    rows["profile"] = _profile(death)
+                    rows["questions"] = _answers(death, review.question_set_version)
+                    complete |= {"profile": True, "questions": True}
                     rows["grading"] = self._grading(death, review.started_at.date())
                     rows["learning"] = {"no_learning_reason": ""}
                     reasons = ["concerns"] if death.grade >= 4 else []

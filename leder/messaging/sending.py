@@ -150,7 +150,7 @@ def deliver(message_id: int) -> Message | None:
 
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update()
+            Message.objects.select_for_update(of=("self",))
             .select_related("contact", "case")
             .filter(pk=message_id)
             .first()

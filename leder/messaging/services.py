@@ -4,6 +4,7 @@ Every message is audited when queued (who asked for it, which way it goes and wh
 content); every status change is a `DeliveryEvent`."""
 
 import uuid
+from datetime import timedelta
 
 from django.db import transaction
 
@@ -199,3 +200,33 @@ def letter_posted(message: Message, *, actor) -> None:
         obj=message,
         summary="Marked a letter as posted",
     )
+
+
+def statuses_refresh(*, older_than: timedelta = timedelta(minutes=10), limit: int = 500) -> dict:
+    """Read from Notify the status of messages it accepted more than `older_than` ago and has not
+    settled, and record any change (with the same fallback as a callback). Nothing to do
+    without Notify."""
+    from notifications_python_client.errors import APIError
+
+    from leder.messaging.routing import notify_configured
+    from leder.messaging.sending import NOTIFY_STATUSES, notify_client
+
+    if not notify_configured():
+        return {"checked": 0, "changed": 0}
+    pending = Message.objects.filter(
+        status=MessageStatus.SENDING, status_at__lte=now() - older_than
+    ).exclude(provider_id="")[:limit]
+    client = notify_client()
+    checked = changed = 0
+    for message in pending:
+        try:
+            found = client.get_notification_by_id(message.provider_id)
+        except APIError:
+            continue
+        checked += 1
+        status = NOTIFY_STATUSES.get(str(found.get("status") or ""))
+        if status and status != MessageStatus.SENDING:
+            changed += status_record(
+                message, status, source="poll", detail=f"Notify: {found['status']}"
+            )
+    return {"checked": checked, "changed": changed}

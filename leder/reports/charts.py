@@ -30,6 +30,9 @@ TEXT_COLOUR = "#212b32"
 SECONDARY_TEXT = "#4c6272"
 WIDTH = 480
 CACHE_SECONDS = 60 * 60
+# Bump when the look of the charts (`_vega_lite`, `sanitise_svg`, the colours) changes: the
+# cached SVGs are keyed by what is drawn, not by how.
+CHART_VERSION = "1"
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -270,7 +273,11 @@ def _render(spec_json: str) -> str:
 
 def render_chart(published: PublishedResult, *, prefix: str | None = None) -> Chart | None:
     """The chart of a published metric, or None when it has no chart or nothing to draw (every
-    value empty or suppressed): the table then stands alone."""
+    value empty or suppressed): the table then stands alone.
+
+    Rendered once per figure: the finished (sanitised) SVG is cached under a hash of everything
+    that goes into it (the bars, the words, the chart's shape), so a figure seen before costs a
+    hash and a cache read; the altair specification is built only when the SVG is not cached."""
     spec = SPECS.get(published.key)
     if spec is None:
         return None
@@ -279,18 +286,17 @@ def render_chart(published: PublishedResult, *, prefix: str | None = None) -> Ch
         return None
     metric = published.metric
     subtitle = f"{metric.cohort}, {metric.scope}. Definition version {metric.version}"
-    vega = _vega_lite(points, spec, title=metric.title, subtitle=subtitle)
-    spec_json = json.dumps(vega, sort_keys=True, default=str)
-    key = "reports:chart:" + hashlib.sha256(spec_json.encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = _render(spec_json)
-        cache.set(key, svg, CACHE_SECONDS)
     description = _describe(published, spec, points)
-    safe = sanitise_svg(
-        svg,
-        prefix=prefix or f"chart-{published.key}",
-        title=f"{metric.title}: {metric.cohort}, {metric.scope}",
-        description=description,
-    )
+    title = f"{metric.title}: {metric.cohort}, {metric.scope}"
+    prefix = prefix or f"chart-{published.key}"
+    inputs = [CHART_VERSION, published.key, repr(spec), points, metric.title, subtitle]
+    inputs += [title, description, prefix]
+    digest = hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
+    key = "reports:chart:" + digest
+    safe = cache.get(key)
+    if safe is None:
+        vega = _vega_lite(points, spec, title=metric.title, subtitle=subtitle)
+        svg = _render(json.dumps(vega, sort_keys=True, default=str))
+        safe = sanitise_svg(svg, prefix=prefix, title=title, description=description)
+        cache.set(key, safe, CACHE_SECONDS)
     return Chart(svg=safe, description=description)

@@ -42,6 +42,8 @@ RECORD_NAMING_ROLES = (Role.LAC, Role.SENIOR_REVIEWER)
 # publishes it.
 ICB_REPORT_WRITERS = (Role.LAC, Role.ICB_LEAD)
 ICB_REPORT_PUBLISHERS = (Role.ICB_LEAD,)
+# Regional reports (issue 14): prepared and published by the region's coordinators.
+REGION_REPORT_WRITERS = (Role.REGIONAL_COORDINATOR,)
 
 NO_FIGURES = (
     "Dashboards and reports are for ICB leads, local area contacts, panel members, senior "
@@ -149,6 +151,9 @@ def areas_to_prepare(user) -> list[tuple[str, str, Organisation | None]]:
     areas: list[tuple[str, str, Organisation | None]] = []
     if is_national_analyst(user):
         areas.append(("england", "England", None))
+    regions = organisations_where(user, *REGION_REPORT_WRITERS).filter(kind="region")
+    for region in regions.order_by("name"):
+        areas.append((f"region:{region.ods_code}", region.display_name, region))
     for icb in organisations_where(user, *ICB_REPORT_WRITERS).filter(kind="icb").order_by("name"):
         areas.append((f"icb:{icb.ods_code}", icb.display_name, icb))
     return areas
@@ -156,16 +161,21 @@ def areas_to_prepare(user) -> list[tuple[str, str, Organisation | None]]:
 
 def can_prepare(user, *, organisation: Organisation | None) -> bool:
     """Create a report, write its narrative, generate it: the LAC or ICB lead of the ICB; a
-    national analyst for England."""
+    regional coordinator of the region; a national analyst for England."""
     if organisation is None:
         return is_national_analyst(user)
+    if organisation.kind == "region":
+        return has_any_role(user, *REGION_REPORT_WRITERS, organisation=organisation)
     return has_any_role(user, *ICB_REPORT_WRITERS, organisation=organisation)
 
 
 def can_publish(user, *, organisation: Organisation | None) -> bool:
-    """Publish a report: the ICB lead of the ICB; a national analyst for England."""
+    """Publish a report: the ICB lead of the ICB; a regional coordinator of the region; a
+    national analyst for England."""
     if organisation is None:
         return is_national_analyst(user)
+    if organisation.kind == "region":
+        return has_any_role(user, *REGION_REPORT_WRITERS, organisation=organisation)
     return has_any_role(user, *ICB_REPORT_PUBLISHERS, organisation=organisation)
 
 
@@ -177,6 +187,7 @@ def reports_visible_to(user):
     if not has_figures(user):
         return Report.objects.none()
     visible = Q(scope_kind="icb", organisation__in=icbs_with_figures(user))
+    visible |= Q(scope_kind="region", organisation__in=regions_with_figures(user))
     if is_national_analyst(user):
         visible |= Q(scope_kind="england")
     else:

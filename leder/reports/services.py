@@ -44,14 +44,14 @@ def _check_prepare(actor, report: Report) -> None:
     if not selectors.can_prepare(actor, organisation=report.organisation):
         raise PermissionDenied(
             "Only a local area contact or the ICB lead can prepare the ICB's annual report; "
-            "only a national analyst can prepare England's."
+            "only a regional coordinator the region's; only a national analyst England's."
         )
 
 
 def report_create(
     *, actor, organisation, year: int, cohort_kind: str = "deaths", financial: bool = False
 ) -> Report:
-    """A new draft report for an ICB (`organisation`) or England (None). Permission: see
+    """A new draft report for an ICB or a region (`organisation`) or England (None). Permission: see
     `selectors.can_prepare`. Audited."""
     if not selectors.can_prepare(actor, organisation=organisation):
         raise PermissionDenied("You cannot prepare an annual report for this area.")
@@ -60,7 +60,7 @@ def report_create(
     Cohort.for_year(cohort_kind, year)  # a cohort kind that does not exist raises ValueError
     with transaction.atomic():
         report = Report.objects.create(
-            scope_kind=ReportScope.ICB if organisation else ReportScope.ENGLAND,
+            scope_kind=(ReportScope(organisation.kind) if organisation else ReportScope.ENGLAND),
             organisation=organisation,
             year=year,
             financial=financial,
@@ -268,8 +268,8 @@ def report_publish(*, actor, report: Report) -> Report:
     cohort. Permission: `selectors.can_publish`. Audited."""
     if not selectors.can_publish(actor, organisation=report.organisation):
         raise PermissionDenied(
-            "Only the ICB lead can publish the ICB's annual report; only a national analyst "
-            "can publish England's."
+            "Only the ICB lead can publish the ICB's annual report, a regional coordinator the "
+            "region's, and only a national analyst England's."
         )
     with transaction.atomic():
         report = _locked(report)

@@ -62,8 +62,9 @@ def test_a_reviewer_completes_and_submits_without_losing_work(
         dialog.dismiss()
 
     page.once("dialog", stay)
-    page.click("a:has-text('Back to the review')", no_wait_after=True)
-    page.wait_for_timeout(300)
+    # Wait for the dialog itself (a state), not for a time.
+    with page.expect_event("dialog"):
+        page.click("a:has-text('Back to the review')", no_wait_after=True)
     assert dialogs == ["beforeunload"]
     assert page.locator("h1").inner_text() == "Pen portrait"
     assert page.input_value("#id_who_they_were") == "Maya loved music and her garden"

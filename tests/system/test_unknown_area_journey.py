@@ -122,3 +122,62 @@ def test_unknown_areas_are_placed_by_postcode_or_by_the_regional_coordinator(
     snap(page, "u4-placed")
     unplaced.refresh_from_db()
     assert unplaced.icb == hills and unplaced.area_source == AreaSource.ASSIGNED
+
+
+def test_a_lac_transfers_a_case_and_the_neighbouring_lac_accepts_it(page, live_server, axe_check):
+    from leder.casework.models import Case, CaseState
+    from leder.casework.services.triage import case_triage
+    from leder.notifications.tests.factories import nhs_number, notify
+    from tests.system.test_triage_and_allocation import sign_out
+
+    region = RegionFactory(name="Test Midlands")
+    vale = IcbFactory(short_name="Test Vale", region=region)
+    hills = IcbFactory(short_name="Test Hills", region=region)
+    sender = user_with_role(Role.LAC, vale, full_name="Vera Vale")
+    receiver = user_with_role(Role.LAC, hills, full_name="Hugo Hills")
+    for user in (sender, receiver):
+        totp_device(user)
+    notification = notify(
+        vale, given_name="Oluwaseun", family_name="Adeyemi", nhs_number=nhs_number()
+    ).notification
+    case_triage(actor=sender, notification=notification, decision="eligible")
+    case = Case.objects.get(notification=notification)
+    due_on = case.due_on
+
+    sign_in(page, live_server.url, sender, axe_check)
+    page.goto(f"{live_server.url}/staff/cases/{notification.reference}")
+    axe_check(page)
+    with page.expect_navigation():
+        page.click("a:has-text('Transfer to another ICB')")
+    axe_check(page)
+    press_button(page, "Ask to transfer")
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    axe_check(page)
+    select_option(page, "#id_to_icb", "Test Hills")
+    fill(page, "#id_reason", "She lived in a care home in Hills")
+    snap(page, "t1-ask")
+    press_button(page, "Ask to transfer")
+    assert "their local area contact decides" in page.content()
+    axe_check(page)
+    snap(page, "t2-asked")
+    sign_out(page)
+
+    sign_in(page, live_server.url, receiver, axe_check, steps_ahead=1)
+    with page.expect_navigation():
+        page.click("a:has-text('Transfers')")
+    axe_check(page)
+    with page.expect_navigation():
+        page.click(f"a:has-text('{notification.reference} from Test Vale')")
+    axe_check(page)
+    snap(page, "t3-decide")
+    choose(page, "decision", "accept")
+    press_button(page, "Save decision")
+    axe_check(page)
+    page.goto(f"{live_server.url}/staff/cases/{notification.reference}")
+    assert "Where this case has been" in page.content()
+    assert "Transferred from Test Vale to Test Hills" in page.content()
+    axe_check(page)
+    snap(page, "t4-case")
+    case.refresh_from_db()
+    assert case.notification.icb == hills
+    assert case.state == CaseState.AWAITING_ALLOCATION and case.due_on == due_on

@@ -2,14 +2,36 @@
 
 from django import forms
 
+from leder.casework.models import HoldKind
+from leder.core.fields import NHSDateField
+
 
 class HoldForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Which process is the review waiting for?",
+        choices=HoldKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the process the review is waiting for"},
+    )
+    other_organisation = forms.CharField(
+        label="Organisation running it (optional)",
+        help_text="For example, the coroner's office or the police force.",
+        required=False,
+        max_length=200,
+    )
+    other_reference = forms.CharField(
+        label="Their reference (optional)", required=False, max_length=100
+    )
+    expected_end_on = NHSDateField(
+        label="When is it expected to end? (optional)",
+        subject="expected end date",
+        allow_future=True,
+        required=False,
+        help_text="You will be reminded when this date passes. For example, 31 3 2027",
+    )
     reason = forms.CharField(
         label="Why is the review being put on hold?",
-        help_text=(
-            "For example, a coroner's inquest or a police investigation. The time on hold is "
-            "added to the due date."
-        ),
+        help_text="The time on hold is added to the due date.",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         error_messages={"required": "Enter why the review is being put on hold"},
@@ -23,6 +45,13 @@ class HoldForm(forms.Form):
 
 
 class ResumeForm(forms.Form):
+    outcome = forms.CharField(
+        label="What was the outcome of the process?",
+        help_text="For example, the coroner's conclusion, or that the investigation closed.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter the outcome of the process"},
+    )
     reason = forms.CharField(
         label="Why can the review continue?",
         help_text="For example, the inquest has concluded.",

@@ -214,6 +214,10 @@ class CasePresenter:
     def hold_rows(self) -> list[dict]:
         return [
             {
+                "kind": h.get_kind_display(),
+                "other": ", ".join(filter(None, [h.other_organisation, h.other_reference])),
+                "expected": presenters.date_long(h.expected_end_on) if h.expected_end_on else "",
+                "outcome": h.outcome,
                 "from": presenters.date_long(h.started_at),
                 "until": presenters.date_long(h.ended_at) if h.ended_at else "On hold now",
                 "days": days_phrase(deadlines.days_on_hold([h])),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from markupsafe import Markup, escape
 
 from leder.casework.deadlines import DueStatus
-from leder.casework.models import CaseState
+from leder.casework.models import CaseState, HoldKind
 from leder.casework.selectors.dashboard import Figures
 from leder.core.presenters import count, date_long
 
@@ -179,6 +179,13 @@ class IcbDashboard:
                 ],
             ),
             Section(
+                "On hold, by the process that holds them",
+                [
+                    FigureRow(label, count(getattr(f, f"on_hold_{kind}")))
+                    for kind, label in HoldKind.choices
+                ],
+            ),
+            Section(
                 "Deadlines",
                 [
                     FigureRow(
@@ -303,6 +310,14 @@ GROUP_TABLES = (
             ("On hold", lambda f, today: count(f.on_hold)),
         ),
         "“In review” counts initial and focused reviews.",
+    ),
+    (
+        "On hold, by process",
+        tuple(
+            (label, lambda f, today, kind=kind: count(getattr(f, f"on_hold_{kind}")))
+            for kind, label in HoldKind.choices
+        ),
+        "Each review on hold counts once, under the process its current hold names.",
     ),
     (
         "Deadlines and reviewers",

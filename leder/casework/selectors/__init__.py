@@ -4,7 +4,7 @@ Reads for one part of the work live in a module beside this one (`selectors.allo
 from django.db.models import Q, QuerySet
 
 from leder.accounts.models import Role
-from leder.accounts.rules import organisations_where
+from leder.accounts.rules import current_roles
 from leder.casework.models import Case, CaseState
 
 
@@ -18,11 +18,27 @@ def cases_visible_to(user) -> QuerySet[Case]:
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
-    whole_icb = organisations_where(user, Role.LAC, Role.SENIOR_REVIEWER)
-    panel_icbs = organisations_where(user, Role.PANEL_MEMBER, Role.PANEL_CHAIR)
-    reviewing_icbs = organisations_where(user, Role.REVIEWER, Role.SENIOR_REVIEWER)
-    return Case.objects.filter(
-        Q(notification__icb__in=whole_icb)
-        | Q(notification__icb__in=panel_icbs, state__in=[CaseState.PANEL, CaseState.COMPLETED])
-        | Q(reviewer__user=user, notification__icb__in=reviewing_icbs)
-    )
+    # The ICBs are resolved from the roles already loaded for the request (no query), and only
+    # the clauses the user has are OR-ed, each on literal ids: three "ICB in (subquery)"
+    # clauses made PostgreSQL scan every case in England for a user of one ICB (issue 17).
+    roles = current_roles(user)
+
+    def icbs(*wanted: str) -> set[int]:
+        return {organisation for role, organisation in roles if role in wanted}
+
+    whole_icb = icbs(Role.LAC, Role.SENIOR_REVIEWER)
+    panel_icbs = icbs(Role.PANEL_MEMBER, Role.PANEL_CHAIR) - whole_icb
+    reviewing_icbs = icbs(Role.REVIEWER, Role.SENIOR_REVIEWER) - whole_icb
+    visible = Q()
+    if whole_icb:
+        visible |= Q(notification__icb_id__in=sorted(whole_icb))
+    if panel_icbs:
+        visible |= Q(
+            notification__icb_id__in=sorted(panel_icbs),
+            state__in=[CaseState.PANEL, CaseState.COMPLETED],
+        )
+    if reviewing_icbs:
+        visible |= Q(reviewer__user=user, notification__icb_id__in=sorted(reviewing_icbs))
+    if not visible:
+        return Case.objects.none()
+    return Case.objects.filter(visible)

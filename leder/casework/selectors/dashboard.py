@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from leder.accounts.rules import (
@@ -27,7 +27,13 @@ from leder.accounts.rules import (
     regions_where,
 )
 from leder.casework.deadlines import DueStatus
-from leder.casework.models import Case, CaseState, RecruitmentStatus, Reviewer
+from leder.casework.models import (
+    CaseHold,
+    CaseState,
+    HoldKind,
+    RecruitmentStatus,
+    Reviewer,
+)
 from leder.casework.selectors import cases_visible_to
 from leder.casework.selectors.deadlines import due_status_q, past_due_q
 from leder.notifications.models import Notification, NotificationState
@@ -81,6 +87,14 @@ class Figures:
     panel: int = 0
     completed: int = 0
     on_hold: int = 0
+    # Reviews on hold by the process that holds them (`HoldKind`), e.g. on_hold_coroner.
+    on_hold_coroner: int = 0
+    on_hold_police: int = 0
+    on_hold_sar: int = 0
+    on_hold_dhr: int = 0
+    on_hold_psii: int = 0
+    on_hold_child_death_review: int = 0
+    on_hold_other: int = 0
     # Deadlines of active cases.
     due_soon: int = 0
     overdue: int = 0  # including long overdue
@@ -122,6 +136,8 @@ class Figures:
         return yearly * today.timetuple().tm_yday / days_in_year
 
 
+HOLD_KIND_FIELDS = tuple(f"on_hold_{kind}" for kind in HoldKind.values)
+
 # The counts a total adds up (the oldest dates and the population are combined on their own).
 _SUMMED = (
     "referrals_this_year",
@@ -136,6 +152,7 @@ _SUMMED = (
     "panel",
     "completed",
     "on_hold",
+    *HOLD_KIND_FIELDS,
     "due_soon",
     "overdue",
     "long_overdue",
@@ -164,7 +181,7 @@ def sum_figures(parts: Iterable[Figures]) -> Figures:
 
 
 def figures_by_icb(*, icb_ids: Iterable[int], today: date) -> dict[int, Figures]:
-    """The figures of each ICB in `icb_ids` on `today`, in four queries whatever the number of
+    """The figures of each ICB in `icb_ids` on `today`, in three queries whatever the number of
     ICBs, notifications or cases. An ICB with nothing yet has zero counts.
 
     Not scoped to a user: callers pass only ICBs the user may see figures for (see
@@ -172,9 +189,6 @@ def figures_by_icb(*, icb_ids: Iterable[int], today: date) -> dict[int, Figures]
     icb_ids = list(icb_ids)
     start = year_start(today)
     end = year_start(date(today.year + 1, 1, 1))
-    this_year = Q(received_at__gte=start, received_at__lt=end)
-    untriaged = Q(case__isnull=True) | Q(case__state=CaseState.NOTIFIED)
-
     figures: dict[int, Figures] = {}
     for icb in Organisation.objects.filter(pk__in=icb_ids).only("pk", "ld_population"):
         figures[icb.pk] = Figures(
@@ -182,22 +196,59 @@ def figures_by_icb(*, icb_ids: Iterable[int], today: date) -> dict[int, Figures]
             icbs_without_population=0 if icb.ld_population is not None else 1,
         )
 
-    notifications = (
+    # One pass over the ICBs' notifications joined to their cases (a notification has at most
+    # one case) gives both the notification and the case counts: one scan of each table instead
+    # of two national scans (issue 17). Merged notifications are left out of the notification
+    # counts only; a case counts by its notification's ICB whatever that notification's state.
+    counted = ~Q(state=NotificationState.MERGED)
+    this_year = counted & Q(received_at__gte=start, received_at__lt=end)
+    untriaged = counted & (Q(case__isnull=True) | Q(case__state=CaseState.NOTIFIED))
+
+    def in_state(state: str) -> Q:
+        return Q(case__state=state)
+
+    def due(status: str) -> Q:
+        return due_status_q(status, today=today, prefix="case__")
+
+    # Reviews on hold by the process that holds them (issue 15).
+    open_hold = CaseHold.objects.filter(case=OuterRef("case"), ended_at__isnull=True)
+
+    rows = (
         Notification.objects.filter(icb_id__in=icb_ids)
-        .exclude(state=NotificationState.MERGED)
         .order_by()
         .values("icb_id")
         .annotate(
-            referrals_all_time=Count("pk"),
+            referrals_all_time=Count("pk", filter=counted),
             referrals_this_year=Count("pk", filter=this_year),
             not_eligible_this_year=Count(
                 "pk", filter=this_year & Q(case__state=CaseState.NOT_ELIGIBLE)
             ),
             untriaged=Count("pk", filter=untriaged),
             oldest_untriaged_at=Min("received_at", filter=untriaged),
+            awaiting_allocation=Count("case", filter=in_state(CaseState.AWAITING_ALLOCATION)),
+            oldest_awaiting_notified_on=Min(
+                "case__notified_on", filter=in_state(CaseState.AWAITING_ALLOCATION)
+            ),
+            allocated=Count("case", filter=in_state(CaseState.ALLOCATED)),
+            initial_review=Count("case", filter=in_state(CaseState.INITIAL_REVIEW)),
+            focused_review=Count("case", filter=in_state(CaseState.FOCUSED_REVIEW)),
+            quality_assurance=Count("case", filter=in_state(CaseState.QUALITY_ASSURANCE)),
+            panel=Count("case", filter=in_state(CaseState.PANEL)),
+            completed=Count("case", filter=in_state(CaseState.COMPLETED)),
+            on_hold=Count("case", filter=in_state(CaseState.ON_HOLD)),
+            **{
+                f"on_hold_{kind}": Count(
+                    "case",
+                    filter=in_state(CaseState.ON_HOLD) & Q(Exists(open_hold.filter(kind=kind))),
+                )
+                for kind in HoldKind.values
+            },
+            due_soon=Count("case", filter=due(DueStatus.DUE_SOON)),
+            overdue_only=Count("case", filter=due(DueStatus.OVERDUE)),
+            long_overdue=Count("case", filter=due(DueStatus.LONG_OVERDUE)),
         )
     )
-    for row in notifications:
+    for row in rows:
         f = figures.setdefault(row["icb_id"], Figures())
         f.referrals_all_time = row["referrals_all_time"]
         f.referrals_this_year = row["referrals_this_year"]
@@ -205,33 +256,6 @@ def figures_by_icb(*, icb_ids: Iterable[int], today: date) -> dict[int, Figures]
         f.untriaged = row["untriaged"]
         if row["oldest_untriaged_at"] is not None:
             f.oldest_untriaged_on = timezone.localtime(row["oldest_untriaged_at"]).date()
-
-    def in_state(state: str) -> Q:
-        return Q(state=state)
-
-    cases = (
-        Case.objects.filter(notification__icb_id__in=icb_ids)
-        .order_by()
-        .values("notification__icb_id")
-        .annotate(
-            awaiting_allocation=Count("pk", filter=in_state(CaseState.AWAITING_ALLOCATION)),
-            oldest_awaiting_notified_on=Min(
-                "notified_on", filter=in_state(CaseState.AWAITING_ALLOCATION)
-            ),
-            allocated=Count("pk", filter=in_state(CaseState.ALLOCATED)),
-            initial_review=Count("pk", filter=in_state(CaseState.INITIAL_REVIEW)),
-            focused_review=Count("pk", filter=in_state(CaseState.FOCUSED_REVIEW)),
-            quality_assurance=Count("pk", filter=in_state(CaseState.QUALITY_ASSURANCE)),
-            panel=Count("pk", filter=in_state(CaseState.PANEL)),
-            completed=Count("pk", filter=in_state(CaseState.COMPLETED)),
-            on_hold=Count("pk", filter=in_state(CaseState.ON_HOLD)),
-            due_soon=Count("pk", filter=due_status_q(DueStatus.DUE_SOON, today=today)),
-            overdue_only=Count("pk", filter=due_status_q(DueStatus.OVERDUE, today=today)),
-            long_overdue=Count("pk", filter=due_status_q(DueStatus.LONG_OVERDUE, today=today)),
-        )
-    )
-    for row in cases:
-        f = figures.setdefault(row["notification__icb_id"], Figures())
         for name in (
             "awaiting_allocation",
             "oldest_awaiting_notified_on",
@@ -242,6 +266,7 @@ def figures_by_icb(*, icb_ids: Iterable[int], today: date) -> dict[int, Figures]
             "panel",
             "completed",
             "on_hold",
+            *HOLD_KIND_FIELDS,
             "due_soon",
             "long_overdue",
         ):
@@ -289,7 +314,7 @@ class GroupDashboard:
 
 def icb_dashboard_for(*, user, icb: Organisation, today: date) -> Figures:
     """The figures of `icb`, which must be one of `dashboard_icbs_for(user)` (the view chooses
-    it from that list and answers 404 otherwise). Four queries."""
+    it from that list and answers 404 otherwise). Three queries."""
     if not dashboard_icbs_for(user).filter(pk=icb.pk).exists():
         raise PermissionDenied("Not one of the user's dashboard ICBs")
     return figures_by_icb(icb_ids=[icb.pk], today=today)[icb.pk]
@@ -297,7 +322,7 @@ def icb_dashboard_for(*, user, icb: Organisation, today: date) -> Figures:
 
 def region_dashboard_for(*, user, region: Organisation, today: date) -> GroupDashboard:
     """One row per ICB of `region` open on `today`, and their total. `region` must be one of
-    `dashboard_regions_for(user)`. Five queries whatever the number of ICBs and cases.
+    `dashboard_regions_for(user)`. Four queries whatever the number of ICBs and cases.
 
     Closed ICBs are not listed: when a restructure is applied their notifications and cases move
     to their successors (see leder.organisations), so the open ICBs hold the whole region."""
@@ -311,7 +336,7 @@ def region_dashboard_for(*, user, region: Organisation, today: date) -> GroupDas
 
 def national_dashboard_for(*, user, today: date) -> GroupDashboard:
     """One row per NHS England region (the sum of its open ICBs), and England. Only for
-    `can_see_national_dashboard(user)`. Five queries: the figures are computed per ICB and
+    `can_see_national_dashboard(user)`. Four queries: the figures are computed per ICB and
     added up here, so England's total is exactly the sum of its regions."""
     if not can_see_national_dashboard(user):
         raise PermissionDenied("Not a national analyst")

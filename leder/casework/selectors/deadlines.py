@@ -6,6 +6,7 @@ database so that counts and lists never load cases to classify them. The two are
 each other at every boundary (tests/test_deadline_queries.py).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -93,11 +94,48 @@ class EscalationRow:
     has_reviewer: bool
 
 
-def escalations_for(*, user, today: date, region_id: int | None = None) -> list[EscalationRow]:
+class EscalationRows(Sequence):
+    """The escalation list, read lazily: a page of it is one query for that page's rows only
+    (the paginator's slice becomes LIMIT/OFFSET), and its length one COUNT, so a region's page
+    costs the same however long its history of overdue cases (issue 17)."""
+
+    def __init__(self, rows, *, today: date):
+        self._rows = rows
+        self._today = today
+        self._count: int | None = None
+
+    def _row(self, row: dict) -> EscalationRow:
+        return EscalationRow(
+            reference=row["reference"],
+            icb_name=row["icb_short_name"] or row["icb_name"],
+            state=row["state"],
+            due_on=row["due_on"],
+            days_overdue=(self._today - row["due_on"]).days,
+            has_reviewer=row["reviewer_id"] is not None,
+        )
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._rows.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(row) for row in self._rows[index]]
+        return self._row(self._rows[index])
+
+    def __iter__(self):
+        return (self._row(row) for row in self._rows)
+
+
+def escalations_for(*, user, today: date, region_id: int | None = None) -> EscalationRows:
     """The long-overdue cases of the ICBs in the regions where `user` is a regional coordinator
     today (only `region_id` if given, which must be one of them, else nothing), most overdue
     first. Only the fields of `EscalationRow` are read from the database, so nothing identifying
-    can reach the page. One query."""
+    can reach the page. Lazy: a slice is one query for its rows, the length one count."""
     icbs = icbs_in_regions_where(user)
     if region_id is not None:
         icbs = icbs.filter(region_id=region_id)
@@ -112,14 +150,4 @@ def escalations_for(*, user, today: date, region_id: int | None = None) -> list[
         .order_by("due_on", "notification__reference")
         .values("reference", "icb_short_name", "icb_name", "state", "due_on", "reviewer_id")
     )
-    return [
-        EscalationRow(
-            reference=row["reference"],
-            icb_name=row["icb_short_name"] or row["icb_name"],
-            state=row["state"],
-            due_on=row["due_on"],
-            days_overdue=(today - row["due_on"]).days,
-            has_reviewer=row["reviewer_id"] is not None,
-        )
-        for row in rows
-    ]
+    return EscalationRows(rows, today=today)

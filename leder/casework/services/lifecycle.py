@@ -9,6 +9,7 @@ Services for particular moves (allocation, holds, triage) call it inside their o
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.db import transaction
 from leder.accounts import rules
 from leder.casework import deadlines
 from leder.casework.lifecycle import RESUME, TRANSITIONS, Transition
-from leder.casework.models import Case, CaseEvent, CaseHold, CaseState
+from leder.casework.models import Case, CaseEvent, CaseHold, CaseState, HoldKind
 from leder.core import audit
 from leder.core.models import AuditAction
 from leder.core.time import now
@@ -93,17 +94,39 @@ def case_transition(
     return event
 
 
+def hold_fields(details: dict) -> dict:
+    """The hold's process, from the transition's details (kept in the CaseEvent and the audit
+    too): `hold_kind`, `other_organisation`, `other_reference`, `expected_end_on` (ISO date)."""
+    kind = details.get("hold_kind") or HoldKind.OTHER
+    if kind not in HoldKind.values:
+        raise TransitionRefused("Select the process that holds the review.")
+    expected = details.get("expected_end_on")
+    return {
+        "kind": kind,
+        "other_organisation": str(details.get("other_organisation", "")).strip()[:200],
+        "other_reference": str(details.get("other_reference", "")).strip()[:100],
+        "expected_end_on": date.fromisoformat(expected) if expected else None,
+    }
+
+
 def _apply(*, actor, case: Case, definition: Transition, reason: str, details: dict) -> CaseEvent:
     at = now()
     from_state = case.state
     to_state = case.held_from_state if definition.target == RESUME else definition.target
     if definition.name == "hold":
-        CaseHold.objects.create(case=case, started_at=at, started_by=actor, reason=reason.strip())
+        CaseHold.objects.create(
+            case=case,
+            started_at=at,
+            started_by=actor,
+            reason=reason.strip(),
+            **hold_fields(details),
+        )
         case.held_from_state = from_state
     elif definition.name == "resume":
         hold = case.holds.filter(ended_at__isnull=True).get()
         hold.ended_at, hold.ended_by, hold.end_reason = at, actor, reason.strip()
-        hold.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        hold.outcome = str(details.get("outcome", "")).strip()
+        hold.save(update_fields=["ended_at", "ended_by", "end_reason", "outcome"])
         case.held_from_state = ""
         case.due_on = deadlines.due_date(
             notified_on=case.notified_on,

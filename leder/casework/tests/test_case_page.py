@@ -154,14 +154,14 @@ def test_putting_on_hold_needs_a_reason_and_then_stops_the_clock(client, lac, ca
     sign_in_verified(client, lac)
     before = written()
 
-    response = client.post(url("hold", case), {"reason": " "})
+    response = client.post(url("hold", case), {"kind": "coroner", "reason": " "})
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page and "Enter why the review is being put on hold" in page
     assert written() == before
 
-    response = client.post(url("hold", case), {"reason": "Coroner's inquest"})
+    response = client.post(url("hold", case), {"kind": "coroner", "reason": "Coroner's inquest"})
     assert response.status_code == 302 and response.url == url("case", case)
     case.refresh_from_db()
     assert case.state == CaseState.ON_HOLD
@@ -179,12 +179,14 @@ def test_resuming_needs_a_reason_and_returns_the_case_where_it_was(client, icb, 
     sign_in_verified(client, lac)
     before = written()
 
-    response = client.post(url("resume", case), {"reason": ""})
+    response = client.post(url("resume", case), {"outcome": "Closed", "reason": ""})
 
     assert "Enter why the review can continue" in response.content.decode()
     assert written() == before
 
-    response = client.post(url("resume", case), {"reason": "Investigation closed"})
+    response = client.post(
+        url("resume", case), {"outcome": "No further action", "reason": "Investigation closed"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.ALLOCATED
@@ -326,7 +328,8 @@ def test_case_page_queries_do_not_grow_with_history(client, icb, lac, cases):
         case_transition(actor=lac, case=case, transition="resume", reason="Done")
         case_reallocate(actor=lac, case=case, reviewer=reviewer, reason=f"From {previous.pk}")
     large = _queries(client, url("case", case))
-    assert large == small and small <= 25
+    # The header navigation (issue 16) reads the user's roles once: 26 at most on PostgreSQL.
+    assert large == small and small <= 26
 
 
 # -- The permission matrix --------------------------------------------------------------------

@@ -656,13 +656,13 @@ ROUTES: dict[str, Route] = {
     "casework:hold": Route(
         lambda w: one(by_ref(w.zeb), viewers=ONLY_B_LAC),
         LAC,
-        post=lambda w: {"reason": "A coroner's inquest"},
+        post=lambda w: {"kind": "coroner", "reason": "A coroner's inquest"},
         writers=ONLY_B_LAC,
     ),
     "casework:resume": Route(
         lambda w: one(by_ref(w.pere), viewers=ONLY_B_LAC),
         LAC,
-        post=lambda w: {"reason": "The inquest has concluded"},
+        post=lambda w: {"reason": "The inquest has concluded", "outcome": "Natural causes"},
         writers=ONLY_B_LAC,
     ),
     "casework:case_organisation_add": Route(

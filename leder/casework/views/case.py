@@ -94,7 +94,15 @@ def notified_by(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _reason_page(request: HttpRequest, reference: str, *, transition: str, form_class, done: str):
+def _reason_page(
+    request: HttpRequest,
+    reference: str,
+    *,
+    transition: str,
+    form_class,
+    done: str,
+    details=lambda data: {},
+):
     require_lac(request)
     case = selectors.case_for_lac(user=request.user, reference=reference)
     stop = refused(request, case, transition)
@@ -105,7 +113,11 @@ def _reason_page(request: HttpRequest, reference: str, *, transition: str, form_
         form=form_class(posted(request)),
         template=f"casework/case/{transition}.jinja",
         save=lambda data: case_transition(
-            actor=request.user, case=case, transition=transition, reason=data["reason"]
+            actor=request.user,
+            case=case,
+            transition=transition,
+            reason=data["reason"],
+            details=details(data),
         ),
         success=lambda _: redirect("casework:case", reference=case.reference),
         message=done,
@@ -117,14 +129,31 @@ def _reason_page(request: HttpRequest, reference: str, *, transition: str, form_
 @verified_staff_required
 def hold(request: HttpRequest, reference: str) -> HttpResponse:
     return _reason_page(
-        request, reference, transition="hold", form_class=HoldForm, done="Review put on hold"
+        request,
+        reference,
+        transition="hold",
+        form_class=HoldForm,
+        done="Review put on hold",
+        details=lambda data: {
+            "hold_kind": data["kind"],
+            "other_organisation": data["other_organisation"],
+            "other_reference": data["other_reference"],
+            "expected_end_on": (
+                data["expected_end_on"].isoformat() if data["expected_end_on"] else ""
+            ),
+        },
     )
 
 
 @verified_staff_required
 def resume(request: HttpRequest, reference: str) -> HttpResponse:
     return _reason_page(
-        request, reference, transition="resume", form_class=ResumeForm, done="Review resumed"
+        request,
+        reference,
+        transition="resume",
+        form_class=ResumeForm,
+        done="Review resumed",
+        details=lambda data: {"outcome": data["outcome"].strip()},
     )
 
 

@@ -180,7 +180,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
             "regions": region_list,
             "today": day,
             "page": page,
-            "total": len(rows),
+            "total": page.paginator.count,
             "rows_table": escalation_table(page.object_list),
             "escalate_after_days": settings.LEDER_ESCALATE_AFTER_OVERDUE_DAYS,
         },

@@ -59,10 +59,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # NUL, over-long values and over-large bodies are refused before anything reads them.
-    "leder.core.edges.InputEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # NUL, over-long values and over-large bodies are refused before anything reads them (the
+    # refusal page still gets the security headers and the CSP above).
+    "leder.core.edges.InputEdgeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

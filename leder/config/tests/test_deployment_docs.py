@@ -27,7 +27,8 @@ def test_every_variable_read_is_documented():
     )
     read = variables_read()
     assert len(read) > 40, "the pattern no longer finds the settings' reads"
-    assert sorted(read - documented) == []
+    missing = sorted(read - documented)
+    assert missing == [], f"Add these to a table in docs/deployment.md (Settings): {missing}"
 
 
 def test_the_units_start_what_the_guide_says():

@@ -84,6 +84,8 @@ def test_a_nul_in_the_path_is_400(client, headers):
     page = client.get("/notify/%00")
     assert page.status_code == 400
     assert "Sorry, there is a problem with what was sent" in page.content.decode()
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
+    assert page["X-Frame-Options"] == "DENY"
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,9 @@ from leder.core import schedule
 
 @pytest.fixture
 def registry(monkeypatch):
+    # The apps' jobs modules register themselves when first imported: import them now, into the
+    # real registry, so they do not land in the empty one the test looks at.
+    schedule.periodic_jobs()
     monkeypatch.setattr(schedule, "_REGISTRY", {})
     return schedule._REGISTRY
 

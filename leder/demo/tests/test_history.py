@@ -154,3 +154,37 @@ def test_loading_twice_loads_once():
     assert not second.loaded
     assert Notification.objects.count() == count
     assert AuditEvent.objects.filter(summary__startswith=history.SUMMARY_PREFIX).count() == 1
+
+
+def test_history_carries_the_profile_and_answers_the_national_figures_need():
+    from leder.analytics import national
+    from leder.reviews import questions
+
+    history.load_history(scale=SCALE, as_of=AS_OF)
+    extract = build_extract(Cohort.deaths_in(2023), Scope.england(), as_of=AS_OF)
+    assert reconcile.require_reconciled(extract)
+    completed = extract.deaths.filter(pl.col("state") == "completed")
+    # Every completed review has its profile and complete structured questions.
+    assert completed.height > 100
+    assert completed.get_column("profile_recorded").all()
+    assert completed.get_column("q_annual_health_check").is_not_null().all()
+    sections = ReviewSection.objects.filter(key="questions", is_complete=True)
+    for section in sections[:50]:
+        version = section.review.question_set_version
+        assert not questions.missing(questions.question_set(version), section.data)
+    # Calibrated shares (see history.py): out-of-area placement 9% of profiles; coroner
+    # referral 31% of causes recorded. At this scale, within a few points.
+    out_of_area = (
+        ReviewSection.objects.filter(key="profile", data__out_of_area_placement="yes").count()
+        / ReviewSection.objects.filter(key="profile").count()
+    )
+    assert 0.05 < out_of_area < 0.13
+    causes = ReviewSection.objects.filter(key="cause_of_death", is_complete=True)
+    referred = causes.filter(data__coroner_referral="yes").count() / causes.count()
+    assert 0.26 < referred < 0.36
+    # The national figures compute on it, for both populations.
+    results = national.compute(extract)
+    rates = results["care_question_rates"].table
+    assert rates.filter(pl.col("answered") > 0).height > 10
+    for signoff in SignOff.objects.filter(reopened_at__isnull=True)[:20]:
+        assert not signoff_verify(signoff=signoff)

@@ -206,3 +206,76 @@ def test_a_callback_for_an_unknown_message_is_accepted_and_ignored(client, notif
         client, {"id": "00000000-0000-0000-0000-000000000000", "status": "delivered"}
     )
     assert response.status_code == 200 and response.json() == {"recorded": False}
+
+
+def test_statuses_are_read_back_from_notify_when_no_callback_came(
+    notify, sister, reviewer, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from leder.core.schedule import periodic_jobs
+    from leder.messaging.services import statuses_refresh
+
+    invite(sister, reviewer, django_capture_on_commit_callbacks)
+    message = Message.objects.get()
+    assert statuses_refresh() == {"checked": 0, "changed": 0}  # too recent to ask
+    notify.deliver(message.provider_id)  # Notify knows; no callback reaches us
+    assert statuses_refresh(older_than=timedelta(0)) == {"checked": 1, "changed": 1}
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED
+    assert message.events.filter(source="poll", status="delivered").exists()
+    assert "notify-statuses" in {job.name for job in periodic_jobs()}
+
+
+def test_a_code_goes_by_text_message_to_someone_who_prefers_texts(
+    notify, sister, reviewer, settings, django_capture_on_commit_callbacks
+):
+    from leder.families.services import code_send
+
+    sister.telephone = "07700 900123"
+    sister.preferred_contact = "text"
+    sister.save()
+    invitation = invite(sister, reviewer, django_capture_on_commit_callbacks, factor="code")
+    # The invitation itself cannot go by text (it goes by e-mail); the code can.
+    assert Message.objects.get().channel == Channel.EMAIL
+    invitation.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        code_send(invitation=invitation)
+    [sms] = [s for s in notify.sent.values() if s.type == "sms"]
+    assert sms.template_id == settings.LEDER_NOTIFY_TEMPLATE_IDS["family_code.sms"]
+    assert re.fullmatch(r"\d{6}", sms.personalisation["code"])
+    assert sms.recipient == "07700 900123"
+
+
+def test_an_easy_read_large_print_letter_is_the_easy_read_one_in_large_type(
+    settings, sister, reviewer, case, django_capture_on_commit_callbacks, tmp_path
+):
+    import subprocess
+
+    settings.LEDER_NOTIFY_API_KEY = ""
+    sister.preferred_contact = "letter"
+    sister.easy_read = True
+    sister.large_print = True
+    sister.save()
+    invite(sister, reviewer, django_capture_on_commit_callbacks)
+    letter = Message.objects.get()
+    assert letter.easy_read and letter.large_print
+    pdf = letters_root().parent / letter.letter_file
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "Please help us learn" in text and "LE1 4AP" in text
+    assert case.notification.family_name not in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert fonts  # the PDF embeds its fonts for printing
+    sizes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    heights = [
+        float(y2) - float(y1)
+        for y1, y2, word in re.findall(
+            r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(\w+)<', sizes
+        )
+        if word == "help"
+    ]
+    assert heights and min(heights) >= 16  # large print: at least 16 pt text

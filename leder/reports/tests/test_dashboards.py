@@ -290,3 +290,59 @@ def test_national_analyst_downloads_englands_tables(client, area, cases):
     assert "leder-place-of-death-england-deaths-2026.xlsx" in response["Content-Disposition"]
     sign_in_verified(client, area["lac"])
     assert client.get(f"{ENGLAND_URL}/place_of_death.csv", QUERY).status_code == 403
+
+
+# --- computed once per data version (ADR 0170) ------------------------------------------------
+
+
+def _total_deaths(text: str) -> str:
+    states = text.split('id="figure-counts-by-state"')[1].split("</section>")[0]
+    return states.split("Total</th>")[1].split("</tr>")[0]
+
+
+def test_figures_are_computed_once_until_the_data_change(client, area, cases, monkeypatch):
+    from leder.reports import charts, figures
+
+    built = []
+    real_build = figures.build_extract
+    monkeypatch.setattr(
+        figures, "build_extract", lambda *a, **k: built.append(1) or real_build(*a, **k)
+    )
+    drawn = []
+    real_vega = charts._vega_lite
+    monkeypatch.setattr(charts, "_vega_lite", lambda *a, **k: drawn.append(1) or real_vega(*a, **k))
+
+    first = get_as(client, area["lac"], icb_url(area["icb"]))
+    assert len(built) == 1 and drawn
+    charts_drawn = len(drawn)
+    second = client.get(icb_url(area["icb"]), QUERY)
+    assert len(built) == 1 and len(drawn) == charts_drawn  # neither the extract nor a chart
+    assert ">9<" in _total_deaths(second.text)
+    assert first.text.count('role="img"') == second.text.count('role="img"')
+    # the download reads the same computed figures
+    assert download(client, area, "counts_by_state", "csv").status_code == 200
+    assert len(built) == 1
+
+    # a write to the data (a new case) makes the next view compute them again
+    area["maker"].make(CaseState.AWAITING_ALLOCATION)
+    third = client.get(icb_url(area["icb"]), QUERY)
+    assert len(built) == 2
+    assert ">10<" in _total_deaths(third.text)
+    # and every view is still audited, computed or not
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=area["lac"])
+    assert views.count() == 3
+
+
+def test_a_chart_seen_before_is_not_drawn_again(area, cases, monkeypatch):
+    from leder.reports import charts
+
+    published = published_figures(Cohort.deaths_in(2026), Scope.of(area["icb"]))
+    result = published.results["place_of_death"]
+    first = charts.render_chart(result)
+    monkeypatch.setattr(charts, "_vega_lite", lambda *a, **k: pytest.fail("drawn again"))
+    again = charts.render_chart(result)
+    assert again == first
+    # another prefix is another SVG (ids must stay unique on a page)
+    monkeypatch.undo()
+    other = charts.render_chart(result, prefix="report-chart-place_of_death")
+    assert 'id="report-chart-place_of_death-title"' in other.svg

@@ -68,8 +68,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
     areas = selectors.areas_to_prepare(request.user)
     if not areas:
         raise PermissionDenied(
-            "Annual reports are prepared by local area contacts and ICB leads, and England's by "
-            "national analysts."
+            "Annual reports are prepared by local area contacts and ICB leads, a region's by its "
+            "regional coordinators, and England's by national analysts."
         )
 
     def start(data):
@@ -208,8 +208,8 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk=pk)
     if not selectors.can_publish(request.user, organisation=report.organisation):
         raise PermissionDenied(
-            "Only the ICB lead can publish the ICB's annual report; only a national analyst "
-            "can publish England's."
+            "Only the ICB lead can publish the ICB's annual report, a regional coordinator the "
+            "region's, and only a national analyst England's."
         )
     if request.method == "POST":
         try:

@@ -18,7 +18,7 @@ from leder.analytics.reconcile import ReconciliationFailed
 from leder.core import audit
 from leder.core.models import AuditAction
 from leder.reports import downloads, selectors
-from leder.reports.figures import published_figures
+from leder.reports.figures import dashboard_figures
 from leder.reports.forms import FigureFilterForm
 from leder.reports.presenters import ReconciliationFailure, figure
 
@@ -72,13 +72,13 @@ def dashboard(request: HttpRequest, kind: str = "england", code: str = "") -> Ht
         query = request.GET.urlencode()
         context["cohort"] = cohort
         try:
-            figures = published_figures(cohort, access.scope)
+            figures = dashboard_figures(cohort, access.scope)
         except ReconciliationFailed as failed:
             context["failure"] = ReconciliationFailure.of(
                 failed, may_name=selectors.may_name_records(request.user, access)
             )
         else:
-            context["figures"] = [figure(result) for result in figures.results.values()]
+            context["figures"] = figures.figures
             context["downloads"] = {
                 key: {fmt: download_url(access, key, fmt, query) for fmt in ("csv", "xlsx")}
                 for key in figures.results
@@ -105,7 +105,7 @@ def download(
         raise Http404("No such year or cohort")
     cohort = form.cohort_value()
     try:
-        figures = published_figures(cohort, access.scope)
+        figures = dashboard_figures(cohort, access.scope)
     except ReconciliationFailed:
         # The dashboard explains the failure; a download never carries unreconciled figures.
         return HttpResponse(

@@ -144,7 +144,12 @@ def answers_from(data, *, labels: dict | None = None, choices: dict | None = Non
     if not isinstance(data, dict):
         text = _display(data)
         return [Answer("", text)] if text else []
-    for name, value in data.items():
+    items = list(data.items())
+    if labels:
+        # The form's order, not the stored order (PostgreSQL's jsonb sorts keys by length).
+        order = {name: index for index, name in enumerate(labels)}
+        items.sort(key=lambda item: order.get(item[0], len(order)))
+    for name, value in items:
         if (
             INTERNAL_ANSWER.search(str(name))
             or BOOKKEEPING.search(str(name))

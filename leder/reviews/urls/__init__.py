@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("leder.reviews.urls.timeline")),
     path("", include("leder.reviews.urls.learning")),
     path("", include("leder.reviews.urls.questions")),
+    path("", include("leder.reviews.urls.corrections")),
 ]
