@@ -36,3 +36,7 @@ urlpatterns = [
     # The NHS.UK stylesheet refers to /assets/images/…; serve the vendored assets there.
     re_path(r"^assets/(?P<path>.*)$", serve, {"document_root": settings.NHSUK_ASSETS_DIR}),
 ]
+
+handler403 = "leder.core.errors.permission_denied"
+handler404 = "leder.core.errors.page_not_found"
+handler500 = "leder.core.errors.server_error"

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from leder.notifications import inbox_views, public_views, staff_views, views
 
@@ -7,6 +8,8 @@ urlpatterns = [
     path("about/easy-read", views.about_easy_read, name="about_easy_read"),
     # The public form. "check" and "done" come before the question pages' catch-all.
     path("notify", public_views.start, name="start"),
+    # The address as people type or paste it, with a slash (issue 16: it was a 404).
+    path("notify/", RedirectView.as_view(pattern_name="notifications:start")),
     path("notify/check", public_views.check, name="check"),
     path("notify/done/<str:reference>", public_views.done, name="done"),
     path("notify/<slug:slug>", public_views.step, name="step"),

@@ -281,6 +281,13 @@ def report_publish(*, actor, report: Report) -> Report:
                 f"must score at least {readability.MINIMUM_SCORE:.0f}. Use shorter sentences "
                 "and plainer words in the easy read summary, then generate it again."
             )
+        hard = readability.sentence_problems(readability.text_of_html(report.easy_read_html))
+        if hard:
+            listed = " ".join(problem.message for problem in hard[:5])
+            raise ValidationError(
+                f"{len(hard)} sentence(s) of the easy read are not easy to read. Change them in "
+                f"the easy read summary, then generate the report again. {listed}"
+            )
         report.status = ReportStatus.PUBLISHED
         report.published_at = now()
         report.published_by = actor

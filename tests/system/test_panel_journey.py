@@ -13,6 +13,7 @@ from django.test import Client
 
 from leder.accounts.tests.factories import sign_in_verified
 from leder.casework.models import CaseState
+from leder.core.time import today
 from leder.governance.models import Action, ActionStatus, PanelDecision, SignOff
 from leder.governance.services.signoff import is_locked, signoff_verify
 from leder.governance.tests.test_panels_factories import panel_world
@@ -84,8 +85,10 @@ def test_a_panel_signs_off_a_focused_review_and_agrees_two_actions(
     click(page, "button:has-text('Schedule the meeting')")
     assert "There is a problem" in page.content()
     axe_check(page)
-    fill_date(page, "date", 15, 3, 2027)
-    page.fill("#id_time", "14:30")
+    # Today, early: what happens at a meeting is recorded on its day or later, never before.
+    day = today()
+    fill_date(page, "date", day.day, day.month, day.year)
+    page.fill("#id_time", "00:05")
     page.fill("#id_location", "Room 4, ICB offices")
     click(page, "button:has-text('Schedule the meeting')")
     assert "Meeting scheduled" in page.content()

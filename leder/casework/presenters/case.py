@@ -407,3 +407,41 @@ class MyCaseRow:
     @property
     def decline_href(self) -> str:
         return reverse("casework:decline", kwargs={"reference": self.reference})
+
+
+class NotifierPresenter:
+    """One person who told us about the death, as the "Who told us" page shows them: who they
+    are to the person, how they told us, and how to reach them."""
+
+    def __init__(self, source):
+        self.source = source
+
+    @property
+    def heading(self) -> str:
+        return self.source.name or "Name not given"
+
+    @property
+    def rows(self) -> list[dict]:
+        s = self.source
+        relationship = s.get_relationship_display()
+        if s.relationship_detail:
+            relationship = f"{relationship} ({s.relationship_detail})"
+        rows = [
+            ("Who they are to the person", relationship),
+            ("Organisation", s.organisation_name),
+            ("Telephone", s.phone or "Not given"),
+            ("E-mail", s.email or "Not given"),
+            (
+                "How they told us",
+                f"{s.get_channel_display()}, {presenters.datetime_long(s.received_at)}",
+            ),
+            ("Their reference", s.original_reference),
+        ]
+        return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows if value]
+
+    @staticmethod
+    def concerns_of(notification) -> str:
+        """The concerns about the person's care written in the notification ("" if none)."""
+        if notification.has_care_concerns != "yes":
+            return ""
+        return notification.care_concerns.strip() or "Concerns were raised, without detail."

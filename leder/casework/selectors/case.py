@@ -102,3 +102,12 @@ def providers_matching(*, query: str, limit: int = PROVIDER_RESULTS_LIMIT) -> li
         )
         .order_by("name")[:limit]
     )
+
+
+def notifiers_of(*, case: Case) -> list:
+    """Who told us about the death of `case` (a case the caller has already read through
+    `case_for`, so scoped to the user), and how to reach them: every notifier, the first
+    first (a merge keeps each as a source)."""
+    return list(
+        case.notification.sources.select_related("recorded_by").order_by("received_at", "pk")
+    )

@@ -328,7 +328,8 @@ def test_case_page_queries_do_not_grow_with_history(client, icb, lac, cases):
         case_transition(actor=lac, case=case, transition="resume", reason="Done")
         case_reallocate(actor=lac, case=case, reviewer=reviewer, reason=f"From {previous.pk}")
     large = _queries(client, url("case", case))
-    assert large == small and small <= 25
+    # The header navigation (issue 16) reads the user's roles once: 26 at most on PostgreSQL.
+    assert large == small and small <= 26
 
 
 # -- The permission matrix --------------------------------------------------------------------
@@ -459,3 +460,40 @@ def test_nobody_but_the_lac_can_change_a_case_by_posting(client, world, persona)
             response = client.post(urls[page], {"reason": "Because"})
             assert response.status_code == MATRIX[persona][page], page
     assert written() == before
+
+
+# -- Who told us (issue 16) ----------------------------------------------------------------------
+
+
+def test_the_reviewer_sees_who_notified_and_how_to_reach_them_and_it_is_audited(
+    client, icb, lac, cases
+):
+    from leder.notifications.models import Notification
+
+    case = cases.make(CaseState.INITIAL_REVIEW, **person(0))
+    Notification.objects.filter(pk=case.notification_id).update(
+        has_care_concerns="yes", care_concerns="The GP did not visit after the fall."
+    )
+    case.notification.sources.update(phone="0116 496 0000")
+    reviewer = case.reviewer.user
+    sign_in_verified(client, reviewer)
+    assert url("notified_by", case) in client.get(url("case", case)).content.decode()
+    before = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=reviewer).count()
+    page = client.get(url("notified_by", case)).content.decode()
+    assert "Grace Walsh" in page and "grace@example.invalid" in page
+    assert "0116 496 0000" in page
+    assert "The GP did not visit after the fall." in page
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=reviewer)
+    assert views.count() == before + 1
+    latest = views.order_by("-sequence")[0]
+    assert latest.object_id == str(case.pk) and "who notified" in latest.summary
+
+
+def test_who_notified_is_not_shown_beyond_those_who_see_the_case(client, icb, lac, cases):
+    case = cases.make(CaseState.INITIAL_REVIEW, **person(0))
+    other = make_reviewer(icb)
+    sign_in_verified(client, other.user)
+    assert client.get(url("notified_by", case)).status_code == 404
+    client.logout()
+    sign_in_verified(client, user_with_role(Role.ICB_LEAD, icb))
+    assert client.get(url("notified_by", case)).status_code == 403

@@ -9,6 +9,7 @@ from leder.casework.views import allocation, case
 urlpatterns = [
     path("my-cases", case.my_cases, name="my_cases"),
     path("cases/<str:reference>", case.case_detail, name="case"),
+    path("cases/<str:reference>/notified-by", case.notified_by, name="notified_by"),
     path("cases/<str:reference>/allocate", allocation.allocate, name="allocate"),
     path(
         "cases/<str:reference>/allocate/<int:reviewer_id>",

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from leder.accounts.decorators import verified_staff_required
 from leder.casework.forms.case import (
@@ -18,7 +19,12 @@ from leder.casework.forms.case import (
     ProviderSearchForm,
     ResumeForm,
 )
-from leder.casework.presenters.case import CasePresenter, MyCaseRow, refusal_for
+from leder.casework.presenters.case import (
+    CasePresenter,
+    MyCaseRow,
+    NotifierPresenter,
+    refusal_for,
+)
 from leder.casework.selectors import case as selectors
 from leder.casework.services.allocation import case_involved_organisation_add
 from leder.casework.services.lifecycle import TransitionRefused, case_transition
@@ -56,6 +62,35 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "casework/case/detail.jinja",
         {"c": CasePresenter(case, user=request.user, today=today())},
+    )
+
+
+@verified_staff_required
+@require_GET
+def notified_by(request: HttpRequest, reference: str) -> HttpResponse:
+    """Who notified the death and how to reach them (name, relationship, telephone, e-mail),
+    and the concerns they wrote: for the reviewer and everyone else who can see the case. The
+    notifier's contact details are personal data, so they are on their own page, reached by a
+    link, and each view is audited."""
+    if not selectors.can_see_cases(request.user):
+        raise PermissionDenied("Your role does not show case details.")
+    case = selectors.case_for(user=request.user, reference=reference)
+    sources = selectors.notifiers_of(case=case)
+    audit.record_view(
+        actor=request.user,
+        obj=case,
+        summary=f"Viewed who notified the death of case {case.reference} and their contact details",
+        details={"page": "notified by", "notifiers": len(sources)},
+        request=request,
+    )
+    return render(
+        request,
+        "casework/case/notified_by.jinja",
+        {
+            "c": CasePresenter(case, user=request.user, today=today()),
+            "notifiers": [NotifierPresenter(source) for source in sources],
+            "concerns": NotifierPresenter.concerns_of(case.notification),
+        },
     )
 
 

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees what the views raise (NHS.UK 403 and 404 pages with DEBUG on).
+    "leder.core.errors.ErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "leder.config.urls"

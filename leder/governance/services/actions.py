@@ -55,6 +55,7 @@ from leder.governance.models import (
     AgendaItem,
 )
 from leder.governance.presenters.actions import DUE_SOON_DAYS, action_reminder_email
+from leder.governance.services.panels import meeting_not_yet_refusal
 from leder.organisations.models import Organisation, OrganisationKind
 from leder.reviews.models import LearningTheme, Review
 
@@ -171,6 +172,8 @@ def smart_problems(
         problems["priority"] = "Select a priority from this ICB’s action plan"
     if agenda_item is not None and agenda_item.meeting.panel.icb_id != icb.pk:
         problems["agenda_item"] = "The agenda item must be from this ICB’s panel"
+    elif agenda_item is not None and meeting_not_yet_refusal(agenda_item.meeting):
+        problems["agenda_item"] = meeting_not_yet_refusal(agenda_item.meeting)
     return problems
 
 

@@ -21,6 +21,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from leder.accounts import rules
 from leder.accounts.models import Role
@@ -29,7 +30,8 @@ from leder.casework.models import CaseState
 from leder.casework.services.lifecycle import TransitionRefused, case_transition
 from leder.core import audit
 from leder.core.models import AuditAction
-from leder.core.time import now
+from leder.core.presenters import date_long
+from leder.core.time import now, today
 from leder.governance.models import (
     AgendaItem,
     MeetingStatus,
@@ -72,6 +74,26 @@ def _check_runs(actor, icb: Organisation) -> None:
 def _meeting_open(meeting: PanelMeeting) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError("This meeting was cancelled.")
+
+
+def meeting_not_yet_refusal(meeting: PanelMeeting) -> str | None:
+    """Why what happened at `meeting` cannot be recorded yet, or None: who attended, the
+    panel's decisions, the actions it agreed and the minutes belong to the day of the meeting
+    or later (Europe/London), never before it (issue 16: a meeting on 20 December was recorded
+    as held on 6 December). The agenda can be prepared before."""
+    day = timezone.localtime(meeting.starts_at).date()
+    if day > today():
+        return (
+            f"This meeting is on {date_long(day)}. You can record who attended, the panel's "
+            "decisions, its actions and the minutes from that day."
+        )
+    return None
+
+
+def _meeting_has_come(meeting: PanelMeeting) -> None:
+    refusal = meeting_not_yet_refusal(meeting)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 # -- Quorum -------------------------------------------------------------------------------------
@@ -281,6 +303,7 @@ def meeting_attendance_record(
     icb = meeting.panel.icb
     _check_runs(actor, icb)
     _meeting_open(meeting)
+    _meeting_has_come(meeting)
     attendees = list(attendees)
     strangers = [u for u in attendees if not is_panel_member(u, icb=icb)]
     if strangers:
@@ -310,6 +333,7 @@ def meeting_minutes_save(*, actor, meeting: PanelMeeting, minutes: str) -> Panel
     """Save the meeting's minutes; the meeting is then recorded as held. The LAC or the chair."""
     _check_runs(actor, meeting.panel.icb)
     _meeting_open(meeting)
+    _meeting_has_come(meeting)
     minutes = (minutes or "").strip()
     if not minutes:
         raise ValidationError({"minutes": "Enter the minutes of the meeting"})
@@ -367,6 +391,7 @@ def panel_decision_record(
         )
         meeting = item.meeting
         _meeting_open(meeting)
+        _meeting_has_come(meeting)
         if item.decision != PanelDecision.PENDING:
             raise ValidationError("The panel has already decided on this review.")
         if not meeting_quorum(meeting).is_quorate:

@@ -350,3 +350,29 @@ def test_a_decided_item_stays_on_the_agenda(world, item):
     services.panel_decision_record(actor=world.chair, item=item, decision="deferred")
     with pytest.raises(ValidationError):
         services.agenda_item_remove(actor=world.lac, item=item)
+
+
+# -- Nothing is recorded at a meeting before its day (issue 16) ---------------------------------
+
+
+def test_what_happens_at_a_meeting_cannot_be_recorded_before_its_day(world):
+    future = world.meeting(days=14)
+    _, review = world.focused_at_panel()
+    item = world.on_agenda(future, review)  # the agenda is prepared beforehand
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError, match="You can record who attended"):
+        world.quorate(future)
+    with pytest.raises(ValidationError, match="from that day"):
+        services.meeting_minutes_save(actor=world.lac, meeting=future, minutes="Held early")
+    with pytest.raises(ValidationError, match="from that day"):
+        services.panel_decision_record(actor=world.chair, item=item, decision="signed_off")
+    future.refresh_from_db()
+    assert future.status == MeetingStatus.SCHEDULED and not future.attendees.exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_meeting_today_can_be_recorded(world):
+    meeting = world.quorate(world.meeting(days=0))
+    services.meeting_minutes_save(actor=world.lac, meeting=meeting, minutes="Held")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD

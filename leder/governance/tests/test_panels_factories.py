@@ -41,7 +41,9 @@ class PanelWorld:
         assert case.state == CaseState.PANEL, case.state
         return case, review
 
-    def meeting(self, *, days: int = 7, location: str = "Room 4, ICB offices") -> PanelMeeting:
+    def meeting(self, *, days: int = 0, location: str = "Room 4, ICB offices") -> PanelMeeting:
+        """A meeting `days` from now: today by default, so that what happens at it (attendance,
+        decisions, actions, minutes) can be recorded; those are refused before its day."""
         return services.panel_meeting_schedule(
             actor=self.lac,
             panel=self.panel,

@@ -17,7 +17,7 @@ from leder.casework.tests.factories import make_reviewer
 from leder.core.models import AuditAction, AuditEvent
 from leder.core.time import now
 from leder.governance.models import Action, ActionStatus
-from leder.reports import services
+from leder.reports import readability, services
 from leder.reports.models import Report, ReportStatus
 from leder.reports.readability import MINIMUM_SCORE
 from leder.reports.tests.conftest import YEAR
@@ -136,7 +136,8 @@ def test_generation_makes_the_report_pdf_easy_read_and_manifest(ready, area, tmp
 
 def test_easy_read_meets_the_readability_threshold(ready):
     assert ready.readability_score >= MINIMUM_SCORE
-    assert f"{ready.readability_score:.1f}" in ready.easy_read_html
+    assert "Flesch" not in ready.easy_read_html  # the author's figure, not the readers'
+    assert readability.sentence_problems(readability.text_of_html(ready.easy_read_html)) == []
     assert "We were told about 9 deaths." in ready.easy_read_html
     # icons are images with words for people who cannot see them
     icons = re.findall(
@@ -263,6 +264,19 @@ def test_an_easy_read_below_the_threshold_cannot_be_published(ready, lead):
     ready.refresh_from_db()
     with pytest.raises(ValidationError, match="reading ease"):
         services.report_publish(actor=lead, report=ready)
+
+
+def test_an_easy_read_with_one_hard_sentence_cannot_be_published_and_names_it(ready, lead):
+    # Issue 16: jargon was published because the whole document scored 76.5.
+    hard = "Notwithstanding the multifactorial aetiology of the excess mortality observed."
+    html = ready.easy_read_html.replace("</ul>", f"<li>{hard}</li></ul>", 1)
+    Report.objects.filter(pk=ready.pk).update(easy_read_html=html)
+    ready.refresh_from_db()
+    with pytest.raises(ValidationError, match="not easy to read") as refused:
+        services.report_publish(actor=lead, report=ready)
+    assert hard in str(refused.value)
+    ready.refresh_from_db()
+    assert ready.status == ReportStatus.READY
 
 
 # --- who may do what ---------------------------------------------------------------------------

@@ -144,3 +144,43 @@ def test_a_metric_without_anything_to_draw_has_no_chart():
     empty = pl.DataFrame(schema={"theme": pl.String, "reviews": pl.Int64})
     published = protect(_result("learning_themes", empty, layout, title="Themes"))
     assert render_chart(published) is None
+
+
+# -- Easy read, sentence by sentence (issue 16) -------------------------------------------------
+
+JARGON = (
+    "Notwithstanding the multifactorial aetiology of the excess mortality observed, the cohort "
+    "improved."
+)
+
+
+def test_a_document_that_scores_well_still_fails_on_its_one_hard_sentence(settings, tmp_path):
+    settings.LEDER_NLTK_DATA_DIR = tmp_path / "nltk_data"
+    easy = "\n".join(["We looked at the deaths.", "Most people died in hospital."] * 12)
+    text = easy + "\n" + JARGON
+    assert readability.flesch_reading_ease(text) >= readability.MINIMUM_SCORE
+    [problem] = readability.sentence_problems(text)
+    assert problem.sentence == JARGON
+    assert "words to avoid: aetiology" in problem.message
+    assert "long words: aetiology, multifactorial" in problem.message
+
+
+def test_a_long_sentence_is_named_with_its_length(settings, tmp_path):
+    settings.LEDER_NLTK_DATA_DIR = tmp_path / "nltk_data"
+    long = " ".join(["word"] * 16) + "."
+    [problem] = readability.sentence_problems(f"Short one. {long}")
+    assert problem.reasons == ("16 words (at most 15)",)
+
+
+def test_the_generated_easy_read_passes_sentence_by_sentence(settings, tmp_path):
+    settings.LEDER_NLTK_DATA_DIR = tmp_path / "nltk_data"
+    layout = Layout(labels=("place", "label"), counts=("deaths",), row_total=True,
+                    derived=(("share", ("deaths", "total:deaths")),))  # fmt: skip
+    published = {"place_of_death": protect(_result("place_of_death", place_table(), layout))}
+    parts = easy_read.parts(published, area="NHS Test ICB", cohort=Cohort.deaths_in(2024))
+    assert readability.sentence_problems(easy_read.plain_text(parts)) == []
+
+
+def test_the_text_of_stored_easy_read_html_is_its_headings_and_lines():
+    html = "<h1>Deaths in 2024</h1><p>x</p><ul><li>Most died in <b>hospital</b>.</li></ul>"
+    assert readability.text_of_html(html) == "Deaths in 2024\nMost died in  hospital ."

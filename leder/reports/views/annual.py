@@ -22,7 +22,12 @@ from leder.reports import selectors, services
 from leder.reports.forms import NARRATIVE_SECTIONS, NarrativeForm, ReportCreateForm
 from leder.reports.models import ReportStatus
 from leder.reports.presenters import ReconciliationFailure
-from leder.reports.readability import MINIMUM_SCORE, meets_threshold
+from leder.reports.readability import (
+    MINIMUM_SCORE,
+    meets_threshold,
+    sentence_problems,
+    text_of_html,
+)
 
 # The progress page reloads itself (no JavaScript) this often while the report is generated.
 
@@ -114,6 +119,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": NARRATIVE_SECTIONS,
             "minimum": MINIMUM_SCORE,
             "meets": meets_threshold(report.readability_score),
+            "sentence_problems": (
+                sentence_problems(text_of_html(report.easy_read_html))
+                if report.easy_read_html
+                else []
+            ),
         }
 
     return form_page(

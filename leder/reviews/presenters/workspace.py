@@ -20,6 +20,11 @@ from leder.reviews.selectors.workspace import ReviewAccess
 SECTION_PAGE = "reviews:section"
 
 COMPLETED, IN_PROGRESS, NOT_STARTED = "Completed", "In progress", "Not started"
+# A section nothing requires and nothing is in (records from organisations, none requested):
+# it does not stop the submission, but "Completed" would say work was done that was not.
+NOTHING_RECORDED = "Nothing recorded"
+# Sections with a quality assurance comment the reviewer has not yet responded to.
+QA_COMMENT = "Quality assurance comment"
 
 # Where a submitted review went, by the state the case moved to.
 WENT_TO = {
@@ -48,45 +53,87 @@ def has_content(value) -> bool:
     return value not in (None, "", False)
 
 
+_TAG_CLASSES = {
+    NOT_STARTED: "nhsuk-tag--blue",
+    IN_PROGRESS: "nhsuk-tag--light-blue",
+    NOTHING_RECORDED: "nhsuk-tag--grey",
+    QA_COMMENT: "nhsuk-tag--orange",
+}
+
+
 @dataclass(frozen=True)
 class SectionRow:
     section: sections.Section
     status: str
     problems: list[str]
     href: str
+    # Quality assurance's comments on the section (of the round that returned the review), and
+    # how many of them still wait for the reviewer's response.
+    qa_comments: int = 0
+    qa_unanswered: int = 0
+
+    @property
+    def is_done(self) -> bool:
+        """Nothing stops the submission in this section (it may hold nothing, if nothing is
+        required of it)."""
+        return not self.problems
 
     @property
     def task_item(self) -> dict:
-        """An item of the NHS.UK task list: completed reads as plain text, the rest as tags."""
-        if self.status == COMPLETED:
+        """An item of the NHS.UK task list: completed reads as plain text, the rest as tags. A
+        section quality assurance commented on says so, and is tagged until every comment on it
+        has the reviewer's response."""
+        shown = QA_COMMENT if self.qa_unanswered else self.status
+        if shown == COMPLETED:
             status = {"text": COMPLETED}
         else:
-            classes = "nhsuk-tag--blue" if self.status == NOT_STARTED else "nhsuk-tag--light-blue"
-            status = {"tag": {"text": self.status, "classes": classes}}
+            status = {"tag": {"text": shown, "classes": _TAG_CLASSES[shown]}}
+        hints = [self.section.hint] if self.section.hint else []
+        if self.qa_comments:
+            noun = presenters.count(self.qa_comments, "comment")
+            waiting = (
+                f", {self.qa_unanswered} waiting for your response" if self.qa_unanswered else ""
+            )
+            hints.append(f"Quality assurance: {noun} on this section{waiting}.")
         return {
             "title": {"text": self.section.title},
-            "hint": {"text": self.section.hint} if self.section.hint else None,
+            "hint": {"text": " ".join(hints)} if hints else None,
             "href": self.href,
             "status": status,
         }
 
 
-def section_rows(access: ReviewAccess) -> list[SectionRow]:
-    """Every section of the review's kind, in order, with its status. A section is complete
-    when nothing is missing, in progress when something is saved, not started otherwise."""
+def section_rows(access: ReviewAccess, *, qa_comments=None) -> list[SectionRow]:
+    """Every section of the review's kind, in order, with its real status: completed when
+    nothing is missing and something is recorded; "nothing recorded" when nothing is missing
+    because nothing is required (no records requested); in progress when something is saved;
+    not started otherwise. `qa_comments` (section key → comments, from
+    `oversight().comments_for_reviewer`) marks the sections quality assurance commented on."""
     review = access.review
+    qa_comments = qa_comments or {}
     rows = []
     for section in sections.sections_for(access.kind):
         problems = section.missing(review)
-        if not problems:
-            status = COMPLETED
-        elif sections.stored(review, section.key) is not None or has_content(
+        recorded = sections.stored(review, section.key) is not None or has_content(
             section.snapshot(review)
-        ):
+        )
+        if not problems:
+            status = COMPLETED if recorded else NOTHING_RECORDED
+        elif recorded:
             status = IN_PROGRESS
         else:
             status = NOT_STARTED
-        rows.append(SectionRow(section, status, problems, section_href(section, access)))
+        comments = list(qa_comments.get(section.key, ()))
+        rows.append(
+            SectionRow(
+                section,
+                status,
+                problems,
+                section_href(section, access),
+                qa_comments=len(comments),
+                qa_unanswered=sum(1 for c in comments if not (c.response or "").strip()),
+            )
+        )
     return rows
 
 
@@ -164,7 +211,7 @@ class WorkspacePresenter:
 
 
 def completed_text(rows: list[SectionRow]) -> str:
-    done = sum(row.status == COMPLETED for row in rows)
+    done = sum(row.is_done for row in rows)
     return f"{done} of {presenters.count(len(rows), 'section')} complete."
 
 

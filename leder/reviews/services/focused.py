@@ -5,6 +5,11 @@ when the person was from a Black, Asian or minority ethnic background (any ethni
 than White British, configurable); the person was an autistic adult without a learning
 disability; the family asks for one; the reviewer found concerns or significant learning.
 
+"Where the data says so" includes what the review itself records (issue 16): concerns recorded
+in its learning, and a grade of care of 5 or 6 (care short of good practice that significantly
+affected wellbeing or could have contributed to the death). These are automatic reasons, as the
+family's request is; they are not left to the reviewer to remember.
+
 `focused_review_triggers` is the rule itself, a pure function of its inputs (tested with
 hypothesis). `focused_review_decision` feeds it from a review: the notification, the family
 involvement section and the reviewer's own reasons. `focused_review_needed` is what
@@ -13,7 +18,7 @@ review to a focused review instead of quality assurance.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings as django_settings
 from django.db import models
@@ -86,6 +91,32 @@ AUTISTIC_TRIGGER = Trigger(
     "The person was an autistic adult without a learning disability",
 )
 FAMILY_TRIGGER = Trigger("family_asked", "The family asked for a focused review")
+# Grades of care from which a focused review is needed (DOMAIN.md's grades 5 and 6).
+FOCUSED_GRADE_FROM = 5
+NOTIFIER_CONCERNS = (
+    "The person who told us about the death raised concerns about the person's care. Check "
+    "whether the review bears them out: record any you find as concerns in the learning."
+)
+
+
+def concerns_trigger(count: int) -> Trigger:
+    noun = "a concern" if count == 1 else f"{count} concerns"
+    return Trigger("concerns_recorded", f"The review records {noun} about the person's care")
+
+
+def grade_trigger(grade: int) -> Trigger:
+    return Trigger(
+        "grade",
+        f"The care was graded {grade}: care short of good practice that "
+        + (
+            "contributed to the cause of death"
+            if grade >= 6
+            else "significantly affected the person's wellbeing or could have contributed to "
+            "their death"
+        ),
+    )
+
+
 ETHNIC_NOT_RECORDED = (
     "The person's ethnic group is not recorded. Check it with the family or in the GP record: "
     "if they were from a Black, Asian or minority ethnic background, a focused review is needed. "
@@ -102,6 +133,9 @@ def focused_review_triggers(
     reviewer_reasons: Iterable[str],
     settings: TriggerSettings,
     other_reason: str = "",
+    concerns_recorded: int = 0,
+    grade: int | None = None,
+    notifier_raised_concerns: bool = False,
 ) -> FocusedReviewDecision:
     """Whether a focused review is required, and why. Pure: the same inputs give the same answer.
 
@@ -112,6 +146,10 @@ def focused_review_triggers(
     - Autism: the notification says the person was autistic ("yes") and does not say they had a
       learning disability (anything but "yes"). Autistic people come into LeDeR as adults only.
     - The family asked for one.
+    - The review records concerns in its learning (`concerns_recorded`), or grades the care 5
+      or 6 (`grade`).
+    - The notifier's concerns (`notifier_raised_concerns`) do not trigger (they are not a
+      finding) but ask the reviewer to check them.
     - The reviewer's reasons (`ReviewerReason` values); "other" counts with its text.
 
     Unknown reason codes raise ValueError: the form offers only the known ones.
@@ -127,6 +165,12 @@ def focused_review_triggers(
         triggers.append(AUTISTIC_TRIGGER)
     if family_asked:
         triggers.append(FAMILY_TRIGGER)
+    if concerns_recorded > 0:
+        triggers.append(concerns_trigger(concerns_recorded))
+    if grade is not None and grade >= FOCUSED_GRADE_FROM:
+        triggers.append(grade_trigger(grade))
+    if notifier_raised_concerns and not concerns_recorded:
+        checks.append(NOTIFIER_CONCERNS)
 
     chosen = set(reviewer_reasons)
     unknown = chosen - set(ReviewerReason.values)
@@ -153,14 +197,16 @@ def _initial_review(review: Review) -> Review:
 
 def focused_review_decision(review: Review) -> FocusedReviewDecision:
     """The decision for `review`'s case, from its notification, the initial review's family
-    involvement section and the reviewer's saved reasons (as they stand now)."""
+    involvement, its grade of care, the concerns in its learning and the reviewer's saved
+    reasons (as they stand now)."""
     initial = _initial_review(review)
     notification = initial.case.notification
     family = sections.stored(initial, "family")
     decision = sections.stored(initial, DECISION_KEY)
+    grading = sections.stored(initial, "grading")
     data = decision.data if decision else {}
     reasons = [r for r in data.get("reasons", []) if r in ReviewerReason.values]
-    result = focused_review_triggers(
+    return focused_review_triggers(
         ethnic_category_code=notification.ethnic_category_id,
         is_autistic=notification.is_autistic,
         has_learning_disability=notification.has_learning_disability,
@@ -168,18 +214,18 @@ def focused_review_decision(review: Review) -> FocusedReviewDecision:
         reviewer_reasons=reasons,
         other_reason=data.get("other_reason", ""),
         settings=trigger_settings(),
+        concerns_recorded=initial.learning_items.filter(kind=LearningKind.CONCERN).count(),
+        grade=_grade(grading.data if grading else {}),
+        notifier_raised_concerns=notification.has_care_concerns == "yes",
     )
-    # Concerns recorded as learning are the reviewer's to weigh (a concern about record keeping
-    # may not call for a focused review), so they prompt rather than trigger.
-    concerns = initial.learning_items.filter(kind=LearningKind.CONCERN).count()
-    if concerns and ReviewerReason.CONCERNS not in reasons:
-        noun = "a concern" if concerns == 1 else f"{concerns} concerns"
-        check = (
-            f"You recorded {noun} in the learning. If you found concerns about the person's "
-            "care, select that reason below."
-        )
-        result = replace(result, checks=(*result.checks, check))
-    return result
+
+
+def _grade(data: dict) -> int | None:
+    """The stored grade of care as a number (None when not chosen yet)."""
+    try:
+        return int(data.get("level"))
+    except (TypeError, ValueError):
+        return None
 
 
 def focused_review_needed(review: Review) -> bool:

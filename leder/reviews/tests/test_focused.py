@@ -64,9 +64,19 @@ def section_url(case, key, kind="initial"):
     reasons=st.sets(st.sampled_from(ReviewerReason.values)),
     other=st.text(max_size=20),
     white_british=st.sets(st.sampled_from(ETHNIC_CODES), min_size=1, max_size=3),
+    concerns=st.integers(min_value=0, max_value=4),
+    grade=st.sampled_from([None, 1, 2, 3, 4, 5, 6]),
 )
 def test_a_focused_review_is_needed_exactly_when_a_trigger_or_reason_applies(
-    code, autistic, learning_disability, family_asked, reasons, other, white_british
+    code,
+    autistic,
+    learning_disability,
+    family_asked,
+    reasons,
+    other,
+    white_british,
+    concerns,
+    grade,
 ):
     settings = TriggerSettings(white_british_codes=frozenset(white_british))
     decision = focused_review_triggers(
@@ -77,6 +87,8 @@ def test_a_focused_review_is_needed_exactly_when_a_trigger_or_reason_applies(
         reviewer_reasons=reasons,
         other_reason=other,
         settings=settings,
+        concerns_recorded=concerns,
+        grade=grade,
     )
     codes = {t.code for t in decision.triggers}
     not_recorded = code in (None, "", "Z", "99")
@@ -88,7 +100,16 @@ def test_a_focused_review_is_needed_exactly_when_a_trigger_or_reason_applies(
     assert ("autistic_without_learning_disability" in codes) == autistic_without_ld
     assert ("family_asked" in codes) == family_asked
     assert {r.code for r in decision.reasons} == {f"reviewer:{r}" for r in reasons}
-    assert decision.needed == (minority or autistic_without_ld or family_asked or bool(reasons))
+    assert ("concerns_recorded" in codes) == (concerns > 0)
+    assert ("grade" in codes) == (grade is not None and grade >= 5)
+    assert decision.needed == (
+        minority
+        or autistic_without_ld
+        or family_asked
+        or bool(reasons)
+        or concerns > 0
+        or (grade is not None and grade >= 5)
+    )
 
 
 @given(code=st.sampled_from(ETHNIC_CODES))
@@ -181,7 +202,9 @@ def test_the_decision_page_shows_the_triggers_and_what_to_check(client, cases):
     assert "it will go on to a focused review" in page
 
 
-def test_concerns_recorded_as_learning_prompt_the_reviewer(review, reviewer):
+def test_concerns_recorded_as_learning_are_a_reason_by_themselves(review, reviewer):
+    # Issue 16: a concern recorded, and the decision said nothing called for a focused review.
+    assert not focused_review_decision(review).needed
     learning_services.learning_item_add(
         actor=reviewer,
         review=review,
@@ -189,17 +212,34 @@ def test_concerns_recorded_as_learning_prompt_the_reviewer(review, reviewer):
         text="No sepsis screen",
         themes=[LearningTheme.objects.get(name="Sepsis")],
     )
-    assert any("You recorded a concern" in c for c in focused_review_decision(review).checks)
+    decision = focused_review_decision(Review.objects.get(pk=review.pk))
+    assert decision.needed and not decision.reasons
+    assert [t.text for t in decision.triggers if t.code == "concerns_recorded"] == [
+        "The review records a concern about the person's care"
+    ]
+
+
+@pytest.mark.parametrize(("level", "needed"), [(4, False), (5, True), (6, True)])
+def test_a_grade_of_5_or_6_is_a_reason_by_itself(review, reviewer, level, needed):
     review_section_save(
         actor=reviewer,
         review=review,
-        key="focused_decision",
-        data={"reasons": ["concerns"], "other_reason": ""},
+        key="grading",
+        data={"level": level, "rationale": "Because", "scale_version": "1"},
         complete=True,
     )
     decision = focused_review_decision(Review.objects.get(pk=review.pk))
-    assert not any("You recorded" in c for c in decision.checks)
-    assert decision.needed
+    assert any(t.code == "grade" for t in decision.triggers) is needed
+
+
+def test_the_notifiers_concerns_ask_the_reviewer_to_check_them(review):
+    from leder.notifications.models import Notification
+
+    Notification.objects.filter(pk=review.case.notification_id).update(
+        has_care_concerns="yes", care_concerns="The GP did not visit"
+    )
+    decision = focused_review_decision(Review.objects.get(pk=review.pk))
+    assert any("raised concerns" in check for check in decision.checks)
 
 
 def test_bad_reasons_keep_what_was_typed_and_write_nothing(client, review, reviewer):

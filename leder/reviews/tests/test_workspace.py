@@ -117,6 +117,49 @@ def test_the_workspace_lists_every_section_with_its_status_and_link(client, case
     assert url("submit", case) in page and url("versions", case) in page
 
 
+def test_the_task_list_marks_sections_quality_assurance_commented_on(case, review, reviewer):
+    from types import SimpleNamespace
+
+    from leder.reviews.presenters import workspace as present
+    from leder.reviews.selectors.workspace import review_access
+
+    access = review_access(user=reviewer, reference=case.reference, kind="initial")
+    comments = {
+        "pen_portrait": [SimpleNamespace(response=""), SimpleNamespace(response="Done")],
+        "family": [SimpleNamespace(response="Added the sister's view")],
+    }
+    rows = {row.section.key: row for row in present.section_rows(access, qa_comments=comments)}
+    pen, family = rows["pen_portrait"].task_item, rows["family"].task_item
+    assert pen["status"]["tag"]["text"] == "Quality assurance comment"
+    assert "2 comments on this section, 1 waiting for your response" in pen["hint"]["text"]
+    # Answered: the section's own state again, still saying QA commented on it.
+    assert family["status"]["tag"]["text"] == "Not started"
+    assert "1 comment on this section." in family["hint"]["text"]
+
+
+def test_a_section_nothing_requires_and_nothing_holds_is_not_called_completed(
+    case, review, reviewer, monkeypatch
+):
+    # Issue 16: a new review showed "Records from organisations: Completed", none requested.
+    from leder.reviews.presenters import workspace as present
+    from leder.reviews.selectors.workspace import review_access
+
+    optional = sections.Section(
+        key="records",
+        title="Records from organisations",
+        kinds=frozenset({"initial"}),
+        order=1,
+        url_name="reviews:records",
+        missing=lambda review: [],
+        snapshot=lambda review: {"requests": []},
+    )
+    monkeypatch.setattr(sections, "sections_for", lambda kind: [optional])
+    access = review_access(user=reviewer, reference=case.reference, kind="initial")
+    [row] = present.section_rows(access)
+    assert row.status == "Nothing recorded" and row.is_done
+    assert row.task_item["status"]["tag"]["text"] == "Nothing recorded"
+
+
 def test_viewing_the_workspace_is_audited_once(client, case, review, reviewer):
     sign_in_verified(client, reviewer)
     before = AuditEvent.objects.filter(action=AuditAction.VIEW).count()

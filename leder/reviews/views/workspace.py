@@ -183,7 +183,8 @@ def workspace(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
         )
     if request.method == "POST":
         return redirect(present.review_url("reviews:workspace", access))
-    rows = present.section_rows(access)
+    comments = _qa_comments(access)
+    rows = present.section_rows(access, qa_comments=comments["qa_comment_rows"])
     record_page_view(request, access, "workspace")
     return render(
         request,
@@ -193,7 +194,7 @@ def workspace(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
             access,
             rows=rows,
             completed=present.completed_text(rows),
-            all_complete=all(row.status == present.COMPLETED for row in rows),
+            all_complete=all(row.is_done for row in rows),
         ),
     )
 
