@@ -115,7 +115,9 @@ def test_a_panel_signs_off_a_focused_review_and_agrees_two_actions(
     snap(page, "meeting")
     axe_check(page)
 
-    papers = page.request.get(base + page.get_attribute("a:has-text('papers pack')", "href"))
+    papers = page.request.get(
+        base + page.get_attribute("a:has-text('download the papers pack')", "href")
+    )
     assert papers.ok and papers.headers["content-type"] == "application/pdf"
     assert papers.body().startswith(b"%PDF")
 
