@@ -347,7 +347,15 @@ class PaperReview:
 
     @property
     def cause_of_death(self) -> list[SnapshotSection]:
-        return self._initial_sections(("cause_of_death",))
+        """Only the lines answered: a certificate has many empty lines, which say nothing."""
+        return [
+            SnapshotSection(
+                s.key,
+                s.title,
+                [a for a in s.answers if a.children or a.text not in ("", presenters.EMPTY)],
+            )
+            for s in self._initial_sections(("cause_of_death",))
+        ]
 
     def _grade(self, snapshot: dict, key: str) -> str:
         return value_text(((snapshot or {}).get(key) or {}).get("level"))
