@@ -120,9 +120,16 @@ DUE = {
 }
 
 
+def imports_folder():
+    """`leder.imports.services.imports_folder()`, which this app may not import (ADR 0033: the
+    two apps share a layer); a test checks they agree."""
+    from leder.reviews.services.uploads import private_root
+
+    return private_root() / "imports"
+
+
 def _purge(kind: str, rows) -> None:
     from leder.exports.formats import export_dir
-    from leder.imports.services import imports_folder
     from leder.reviews.services.uploads import stored_path
 
     if kind == "uploaded_records":
