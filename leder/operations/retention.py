@@ -74,15 +74,6 @@ def _due_export_files(now):
     return DatasetExport.objects.filter(finished_at__lt=cutoff).exclude(files={})
 
 
-def _due_import_files(now):
-    from leder.imports.models import ImportBatch
-
-    cutoff = _cutoff(settings.RETENTION_IMPORT_FILES_DAYS, now)
-    if cutoff is None:
-        return ImportBatch.objects.none()
-    return ImportBatch.objects.filter(uploaded_at__lt=cutoff).exclude(stored_name="")
-
-
 def _due_survey_free_text(now):
     from leder.governance.models import AnswerType, SurveyAnswer
 
@@ -113,19 +104,10 @@ DUE = {
     "uploaded_records": _due_uploaded_records,
     "notifier_contacts": _due_notifier_contacts,
     "export_files": _due_export_files,
-    "import_files": _due_import_files,
     "survey_free_text": _due_survey_free_text,
     "task_results": _due_task_results,
     "sessions": _due_sessions,
 }
-
-
-def imports_folder():
-    """`leder.imports.services.imports_folder()`, which this app may not import (ADR 0033: the
-    two apps share a layer); a test checks they agree."""
-    from leder.reviews.services.uploads import private_root
-
-    return private_root() / "imports"
 
 
 def _purge(kind: str, rows) -> None:
@@ -142,10 +124,6 @@ def _purge(kind: str, rows) -> None:
         for export in rows:
             shutil.rmtree(export_dir(export), ignore_errors=True)
         rows.update(files={})
-    elif kind == "import_files":
-        for batch in rows:
-            (imports_folder() / batch.stored_name).unlink(missing_ok=True)
-        rows.update(stored_name="")
     elif kind == "survey_free_text":
         rows.update(value="")
     else:
@@ -156,7 +134,11 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
     """Remove what is due under each retention period; with `dry_run`, only count it."""
     now = now or current_time()
     report = RetentionReport(dry_run=dry_run)
+    from leder.core.retention import declared_kinds
+
+    declared = {kind.name: kind for kind in declared_kinds()}
     due = {kind: find(now) for kind, find in DUE.items()}
+    due.update({name: kind.due(now) for name, kind in declared.items()})
     for kind, rows in due.items():
         report.counts[kind] = rows.count()
     if dry_run:
@@ -164,7 +146,10 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
     with transaction.atomic():
         for kind, rows in due.items():
             if report.counts[kind]:
-                _purge(kind, rows)
+                if kind in declared:
+                    declared[kind].purge(rows)
+                else:
+                    _purge(kind, rows)
         audit.record(
             actor=ACTOR,
             action=AuditAction.DELETE,

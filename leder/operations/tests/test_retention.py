@@ -260,12 +260,6 @@ def test_a_dry_run_changes_nothing_and_reports_what_would_go(data, monkeypatch):
     assert SurveyAnswer.objects.get(pk=data["answers"]["old"].pk).value == "old free text"
 
 
-def test_the_import_folder_is_the_imports_apps():
-    from leder.operations import retention as module
-
-    assert module.imports_folder() == imports_folder()
-
-
 def test_the_daily_job_is_registered_and_applies(data, monkeypatch):
     from leder.core.schedule import periodic_jobs
 
