@@ -338,7 +338,7 @@ def build_world() -> World:
     # A child's death routed to the child death review (issue 15): its panel's conclusion.
     w.kit = b_cases.make(
         CaseState.CHILD_DEATH_REVIEW,
-        given_name="Kit",
+        given_name="Kittiwake",
         family_name="Thistlewaite",
         date_of_birth=date(2014, 5, 6),
         date_of_death=date(2025, 6, 1),
