@@ -364,6 +364,7 @@ def _answers_2027(case, signoffs, reader) -> dict:
 
 
 def _review_fields(notification, case, signoffs, reader, report, scales, due_months) -> dict:
+    from leder.reviews.models import LearningKind
     from leder.reviews.services.focused import focused_review_triggers, trigger_settings
 
     focused = signoffs.get("focused")
@@ -410,6 +411,12 @@ def _review_fields(notification, case, signoffs, reader, report, scales, due_mon
         family_asked=family.get("asked_for_focused_review") == "yes",
         reviewer_reasons=[r for r in decision.get("reasons", []) if isinstance(r, str)],
         settings=trigger_settings(),
+        # What the initial review itself records makes a focused review needed (DOMAIN.md).
+        concerns_recorded=sum(
+            item.get("kind") == LearningKind.CONCERN.label
+            for item in _learning(initial.get("learning"))
+        ),
+        grade=_grade(initial.get("grading") or {})[0],
     )
     codes = [t.code for t in (*triggers.triggers, *triggers.reasons)]
     out["focused_review_triggers"] = spec.MULTI_VALUE_SEPARATOR.join(codes) or None

@@ -77,3 +77,15 @@ def prune_task_results() -> dict:
     cutoff = now() - timedelta(days=settings.LEDER_TASK_RESULTS_KEEP_DAYS)
     removed, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return {"removed": removed}
+
+
+@periodic(
+    name="retention",
+    daily_at=time(4, 0),
+    description="Delete or blank data past its retention period (RETENTION_* settings, "
+    "ADR 0122) and audit the counts",
+)
+def retention() -> dict:
+    from leder.operations.retention import retention_apply
+
+    return retention_apply().as_counts()

@@ -115,9 +115,16 @@ def test_a_panel_signs_off_a_focused_review_and_agrees_two_actions(
     snap(page, "meeting")
     axe_check(page)
 
-    papers = page.request.get(base + page.get_attribute("a:has-text('papers pack')", "href"))
+    papers = page.request.get(
+        base + page.get_attribute("a:has-text('download the papers pack')", "href")
+    )
     assert papers.ok and papers.headers["content-type"] == "application/pdf"
     assert papers.body().startswith(b"%PDF")
+    click(page, "a:has-text('Read the papers pack')")
+    assert "5. The initial review: findings and grade" in page.content()
+    snap(page, "papers")
+    axe_check(page)
+    click(page, "a:has-text('Back to the meeting')")
 
     # The panel chair records the panel's decision and the actions it agreed.
     signed_in(page, live_server, world.chair)

@@ -640,6 +640,15 @@ ROUTES: dict[str, Route] = {
         ],
         LIST_ROLES,
     ),
+    # Who notified and how to reach them: whoever may see the case, as on the case page.
+    "casework:notified_by": Route(
+        lambda w: [
+            *one(by_ref(w.zeb), viewers=WHOLE_ICB, label="awaiting allocation"),
+            *one(by_ref(w.otto), viewers=WHOLE_ICB | {B_REVIEWER}, label="allocated"),
+            *one(by_ref(w.corn), viewers=WHOLE_ICB | {B_REVIEWER, *B_PANEL}, label="panel"),
+        ],
+        LIST_ROLES,
+    ),
     "casework:allocate": Route(lambda w: one(by_ref(w.zeb), viewers=ONLY_B_LAC), LAC),
     "casework:allocate_confirm": Route(
         lambda w: [

@@ -339,6 +339,15 @@ LEDER_RECOVER_EVERY_SECONDS = env_int("LEDER_RECOVER_EVERY_SECONDS", 60)
 LEDER_READY_MAX_QUEUE_AGE_SECONDS = env_int("LEDER_READY_MAX_QUEUE_AGE_SECONDS", 600)
 LEDER_TASK_RESULTS_KEEP_DAYS = env_int("LEDER_TASK_RESULTS_KEEP_DAYS", 30)
 
+# Retention periods in days, enforced by the daily `retention` job (ADR 0122 says where each
+# default comes from). 0 keeps for ever. Audit rows are always kept. Task results use
+# LEDER_TASK_RESULTS_KEEP_DAYS and expired sessions are removed when they expire.
+RETENTION_UPLOADED_RECORDS_DAYS = env_int("RETENTION_UPLOADED_RECORDS_DAYS", 365)
+RETENTION_NOTIFIER_CONTACT_DAYS = env_int("RETENTION_NOTIFIER_CONTACT_DAYS", 365)
+RETENTION_EXPORT_FILES_DAYS = env_int("RETENTION_EXPORT_FILES_DAYS", 90)
+RETENTION_IMPORT_FILES_DAYS = env_int("RETENTION_IMPORT_FILES_DAYS", 30)
+RETENTION_SURVEY_FREE_TEXT_DAYS = env_int("RETENTION_SURVEY_FREE_TEXT_DAYS", 730)
+
 # GOV.UK Notify (leder.messaging, ADR 0180): e-mails, text messages and letters. Without an API
 # key, e-mails go through MAILERS (SMTP, or the console in the demo), letters are printed
 # locally and text messages cannot be sent. Template ids: "<kind>.<channel>=<uuid>" pairs,

@@ -26,7 +26,7 @@ from leder.accounts.models import Role
 from leder.accounts.tests.factories import sign_in_verified, user_with_role
 from leder.casework.models import CaseState
 from leder.casework.tests.factories import make_reviewer
-from leder.demo.reviews import ReviewContent, write_initial_review
+from leder.demo.reviews import ReviewContent, write_focused_review, write_initial_review
 from leder.exports import formats, release_services, spec
 from leder.exports import release as queue
 from leder.exports.models import ExportStatus
@@ -262,7 +262,12 @@ def _through_the_pages(client, cases, source) -> None:
     client.logout()
     review_submit(actor=user, review=review)
     case.refresh_from_db()
-    factories._lock(review, "qa", "qa_approve", cases.icb)
+    if case.state == CaseState.QUALITY_ASSURANCE:
+        factories._lock(review, "qa", "qa_approve", cases.icb)
+    else:
+        # The concern posted makes a focused review needed (DOMAIN.md): the panel signs it off.
+        focused = write_focused_review(case=case, content=content_)
+        factories._lock(focused, "panel", "panel_sign_off", cases.icb)
 
 
 def _through_the_import(cases, capture) -> None:
@@ -287,8 +292,8 @@ def _through_the_import(cases, capture) -> None:
 def written(client, django_capture_on_commit_callbacks):
     cases = factories.area()
     source = notifier(**NOTIFIER)
-    # One approved in QA (White British, no reasons), one through a focused review (Black
-    # African: the notification itself triggers it) signed off by the panel.
+    # Two through a focused review signed off by the panel: the concerns each review records
+    # trigger it (and the second person's Black African background too).
     factories.completed_case(
         cases, content=content(PERSON), reviewer_name=REVIEWER, source=source, **PERSON
     )
@@ -366,9 +371,12 @@ def test_both_records_are_in_the_dataset_with_their_review_fields(
     frame = pl.read_parquet(formats.export_dir(export) / export.files["parquet"])
     assert frame.height == 4
     frame = frame.filter(pl.col("learning_themes") == "Communication|Reasonable adjustments")
-    rows = {row["review_route"]: row for row in frame.iter_rows(named=True)}
-    initial, focused = rows["initial"], rows["focused"]
+    # Both went through a focused review: the concerns their reviews record make one needed
+    # (DOMAIN.md), and the second person's ethnic background does too.
+    rows = {row["sex"]: row for row in frame.iter_rows(named=True)}
+    initial, focused = rows["female"], rows["male"]
     for row in (initial, focused):
+        assert row["review_route"] == "focused"
         assert row["review_status"] == "completed"
         assert row["death_year"] == 2025
         assert row["underlying_cause_code"] == "J69.0"
@@ -379,8 +387,11 @@ def test_both_records_are_in_the_dataset_with_their_review_fields(
         assert row["learning_concerns"].startswith("Concern: [NAME]")
     assert (initial["death_month"], initial["age_at_death"], initial["sex"]) == (6, 64, "female")
     assert (focused["death_month"], focused["age_at_death"], focused["sex"]) == (2, 66, "male")
-    assert initial["focused_review_triggers"] is None
-    assert focused["focused_review_triggers"] == "ethnic_background"
+    assert initial["focused_review_triggers"] == "concerns_recorded"
+    assert set(focused["focused_review_triggers"].split("|")) == {
+        "ethnic_background",
+        "concerns_recorded",
+    }
 
 
 def test_the_manifest_holds_the_hash_of_every_file_and_the_redaction_report(

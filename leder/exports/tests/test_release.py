@@ -136,7 +136,9 @@ def test_a_reopened_review_with_changed_text_is_withheld_again(
 ):
     item = _item(cases.lac, case)
     services.free_text_release(actor=cases.lac, item=item, sha256=item.sha256)
-    review = case.reviews.get(kind="initial")
+    # A recorded concern makes a focused review needed (DOMAIN.md), so the panel signed off the
+    # focused review: that is the review reopened.
+    review = case.reviews.get(kind="focused")
     review_reopen(actor=cases.lac, review=review, reason="The family gave new information")
     concern = LearningItem.objects.get(review=review, kind="concern")
     learning_item_update(
@@ -147,7 +149,7 @@ def test_a_reopened_review_with_changed_text_is_withheld_again(
         themes=list(concern.themes.all()),
     )
     review_submit(actor=case.reviewer.user, review=review)
-    factories._lock(review, "qa", "qa_approve", cases.icb)
+    factories._lock(review, "panel", "panel_sign_off", cases.icb)
     case.refresh_from_db()
     assert case.state == CaseState.COMPLETED
 

@@ -1,13 +1,13 @@
 """How the panel pages read: the panel and its members, meetings with their status and quorum,
 the agenda with each decision, and the papers pack (every review on the agenda in full)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
 from leder.core import presenters
 from leder.governance.models import AgendaItem, MeetingStatus, PanelDecision, PanelMeeting
-from leder.governance.presenters.signoff import SnapshotSection, snapshot_sections
+from leder.governance.presenters.signoff import SnapshotSection, snapshot_sections, value_text
 from leder.governance.selectors.panels import PanelMember
 from leder.governance.services.panels import Quorum
 
@@ -245,15 +245,52 @@ class MeetingPresenter:
         return meeting_url(name, self.meeting, **kwargs)
 
 
+# The panel reads a case in this order (issue 16): the person, what happened, the care timeline in
+# brief, the cause of death, the initial review's findings and grade, the focused review's
+# findings, the concerns raised and the actions proposed; the focused review's remaining sections
+# follow in full, so nothing the reviewer wrote is left out.
+INITIAL_FINDINGS = ("grading", "questions", "learning")
+FOCUSED_FINDINGS = ("focused_evidence", "focused_meeting", "focused_grading", "focused_learning")
+SHOWN_IN_ORDER = frozenset(FOCUSED_FINDINGS)
+BRIEF_WORDS = 30
+
+
+def _brief(text: str) -> str:
+    words = str(text or "").split()
+    return " ".join(words[:BRIEF_WORDS]) + ("…" if len(words) > BRIEF_WORDS else "")
+
+
+def _learning(snapshot: dict, key: str, kind: str) -> list[str]:
+    data = (snapshot or {}).get(key) or {}
+    return [
+        v.get("text", "")
+        for v in data.values()
+        if isinstance(v, dict) and v.get("kind") == kind and v.get("text")
+    ]
+
+
+@dataclass(frozen=True)
+class TimelineLine:
+    when: str
+    what: str
+    where: str
+    brief: str
+
+
 @dataclass(frozen=True)
 class PaperReview:
-    """One review in the papers pack: who the person was, and the review as last saved."""
+    """One review in the papers pack, in the order a panel works through a case: who the person
+    was, what happened, the care in brief, the cause of death, both reviews' findings and grades,
+    the concerns and the proposed actions; then the focused review's other sections in full."""
 
     row: AgendaRow
     version_number: int
     sections: list[SnapshotSection]
     # The person's profile, from the initial review (`reviews.presenters.profile`).
     profile: object = None
+    snapshot: dict = field(default_factory=dict)
+    initial: dict = field(default_factory=dict)
+    actions: list = field(default_factory=list)
 
     @property
     def heading(self) -> str:
@@ -270,20 +307,116 @@ class PaperReview:
             ("Version", str(self.version_number)),
         ]
 
+    def _initial_sections(self, keys) -> list[SnapshotSection]:
+        found = {s.key: s for s in snapshot_sections("initial", self.initial)}
+        return [found[k] for k in keys if k in found]
+
+    @property
+    def pen_portrait(self) -> list[SnapshotSection]:
+        return self._initial_sections(("pen_portrait",))
+
+    @property
+    def what_happened(self) -> list[tuple[str, str]]:
+        n = self.row.case.notification
+        place = n.get_place_of_death_display() if n.place_of_death else presenters.EMPTY
+        if n.place_of_death_detail:
+            place = f"{place}: {n.place_of_death_detail}"
+        return [
+            ("Where the person died", place),
+            ("What happened", n.circumstances or presenters.EMPTY),
+        ]
+
+    @property
+    def timeline(self) -> list[TimelineLine]:
+        """The care in brief: each event's date, kind and organisation, and the start of what
+        happened (the whole of it is in the timeline of care at the end)."""
+        source = self.snapshot if (self.snapshot or {}).get("timeline") else self.initial
+        events = ((source or {}).get("timeline") or {}).get("events") or {}
+        rows = sorted(
+            (e for e in events.values() if isinstance(e, dict)), key=lambda e: e.get("date") or ""
+        )
+        return [
+            TimelineLine(
+                value_text(e.get("date")),
+                e.get("kind") or "",
+                e.get("organisation") or "",
+                _brief(e.get("description")),
+            )
+            for e in rows
+        ]
+
+    @property
+    def cause_of_death(self) -> list[SnapshotSection]:
+        return self._initial_sections(("cause_of_death",))
+
+    def _grade(self, snapshot: dict, key: str) -> str:
+        return value_text(((snapshot or {}).get(key) or {}).get("level"))
+
+    @property
+    def initial_grade(self) -> str:
+        """In words as well as number, as the scale put it: "Grade 3: Satisfactory care"."""
+        return self._grade(self.initial, "grading")
+
+    @property
+    def focused_grade(self) -> str:
+        return self._grade(self.snapshot, "focused_grading")
+
+    @property
+    def initial_findings(self) -> list[SnapshotSection]:
+        return self._initial_sections(INITIAL_FINDINGS)
+
+    @property
+    def focused_findings(self) -> list[SnapshotSection]:
+        return [s for s in self.sections if s.key in SHOWN_IN_ORDER]
+
+    @property
+    def in_full(self) -> list[SnapshotSection]:
+        return [s for s in self.sections if s.key not in SHOWN_IN_ORDER]
+
+    @property
+    def concerns(self) -> list[str]:
+        return _learning(self.initial, "learning", "Concern") + _learning(
+            self.snapshot, "focused_learning", "Concern"
+        )
+
+    @property
+    def improvements(self) -> list[str]:
+        """Areas for improvement the reviewers found: what the panel turns into actions."""
+        return _learning(self.initial, "learning", "Area for improvement") + _learning(
+            self.snapshot, "focused_learning", "Area for improvement"
+        )
+
 
 def paper_reviews(
-    rows: list[AgendaRow], snapshots: dict, *, initial: dict | None = None
+    rows: list[AgendaRow],
+    snapshots: dict,
+    *,
+    initial: dict | None = None,
+    actions: dict | None = None,
 ) -> list[PaperReview]:
     """`snapshots` maps an agenda item's pk to (version number, snapshot); `initial` to the
-    snapshot of the case's initial review, whose profile the pack shows."""
+    snapshot of the case's initial review, whose profile the pack shows; `actions` to the
+    actions already proposed for the item's review."""
     from leder.reviews.presenters.profile import ProfilePresenter
 
     initial = initial or {}
+    actions = actions or {}
     out = []
     for row in rows:
         if row.item.pk not in snapshots:
             continue
         number, snapshot = snapshots[row.item.pk]
+        first = initial.get(row.item.pk) or {}
         found = ProfilePresenter.from_snapshot(initial.get(row.item.pk))
-        out.append(PaperReview(row, number, snapshot_sections("focused", snapshot), found))
+        out.append(
+            PaperReview(
+                row,
+                number,
+                snapshot_sections("focused", snapshot),
+                found,
+                snapshot or {},
+                first,
+                list(actions.get(row.item.pk, [])),
+            )
+        )
     return out

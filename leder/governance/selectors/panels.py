@@ -189,6 +189,28 @@ def initial_snapshots(items: list[AgendaItem]) -> dict[int, dict]:
     return out
 
 
+def proposed_actions(items: list[AgendaItem]) -> dict[int, list]:
+    """For the papers pack: the actions already proposed for each readable item's review (those
+    not cancelled), by agenda item pk, earliest due first."""
+    from leder.governance.models import Action, ActionStatus
+
+    readable = {i.review_id: i.pk for i in items if getattr(i, "can_read", False)}
+    out: dict[int, list] = {}
+    found = (
+        Action.objects.filter(reviews__in=readable)
+        .exclude(status=ActionStatus.CANCELLED)
+        .select_related("owner_organisation")
+        .prefetch_related("reviews")
+        .order_by("due_on", "reference")
+        .distinct()
+    )
+    for action in found:
+        for review_id in [r.pk for r in action.reviews.all()]:
+            if review_id in readable:
+                out.setdefault(readable[review_id], []).append(action)
+    return out
+
+
 def review_signoffs(review: Review) -> QuerySet:
     """Every sign-off of `review`, oldest first, with who signed off and who reopened. The
     caller has already checked the user may read the review."""

@@ -2,6 +2,7 @@
 message and writes nothing), the agenda's buttons, the decision page and the papers pack."""
 
 import html
+import re
 import shutil
 
 import pytest
@@ -40,6 +41,7 @@ PAGES = {
     "panel_minutes": RUNNERS,
     "panel_decision": DECIDERS,
     "panel_papers": READERS,
+    "panel_papers_page": READERS,
 }
 OTHER_ROLES = [
     Role.REVIEWER,
@@ -405,3 +407,67 @@ def test_the_papers_pack_holds_each_review_in_full(world, item, rf):
         assert title in html
     assert "escalated within the hour" in html  # the further evidence, word for word
     assert "Ward manager, Riverside Hospitals NHS Trust" in html  # attendees: internal
+
+
+def test_the_papers_pack_reads_in_the_order_a_panel_works(client, world, item):
+    """The pack as a page: each case in the panel's order, both grades in words as well as
+    number, the concerns and the actions; the focused review's other sections follow in full.
+    Reading it is audited like the download."""
+    sign_in_verified(client, world.lac)
+    response = client.get(page_url("panel_papers_page", world, item))
+    assert response.status_code == 200
+    page = " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
+    headings = [
+        "1. The person",
+        "2. What happened",
+        "3. The care timeline in brief",
+        "4. Cause of death",
+        "5. The initial review: findings and grade",
+        "6. The focused review: findings and grade",
+        "7. Concerns raised",
+        "8. Proposed actions",
+        "The focused review's other sections in full",
+    ]
+    places = [page.index(h) for h in headings]
+    assert places == sorted(places)
+    focused = page[places[5] : places[6]]
+    assert "Grade of care: Grade 2: Good care" in focused  # in words as well as number
+    assert "escalated within the hour" in focused  # the further evidence, word for word
+    timeline = page[places[2] : places[3]]
+    assert "Admitted with suspected aspiration pneumonia" in timeline
+    assert "Ward manager, Riverside Hospitals NHS Trust" in focused  # the meeting, in full
+    assert "Contacts" in page[places[8] :]  # the rest of the focused review follows
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=world.lac)
+    assert {e.details.get("format") for e in views} == {"html"}
+
+
+def test_the_papers_pack_takes_the_initial_reviews_findings_concerns_and_actions(world, item):
+    """What the initial review froze goes where the panel looks for it: its grade in words, its
+    cause of death, and its concerns and areas for improvement, with the focused review's."""
+    from leder.governance.presenters import panels as present
+    from leder.governance.selectors import panels as selectors
+
+    items = selectors.agenda(user=world.lac, meeting=item.meeting)
+    rows = present.agenda_rows(item.meeting, items)
+    initial = {
+        "cause_of_death": {"part_1a": "Aspiration pneumonia"},
+        "grading": {"level": "Grade 4: Care fell short of expected good practice"},
+        "learning": {
+            "learning 7": {"kind": "Concern", "text": "Swallowing plan not followed"},
+            "learning 8": {"kind": "Area for improvement", "text": "Share the passport"},
+            "learning 9": {"kind": "Good practice", "text": "Early escalation"},
+        },
+    }
+    (paper,) = present.paper_reviews(
+        rows, selectors.latest_snapshots(items), initial={item.pk: initial}
+    )
+    assert paper.initial_grade == "Grade 4: Care fell short of expected good practice"
+    assert paper.focused_grade == "Grade 2: Good care"
+    assert [s.key for s in paper.cause_of_death] == ["cause_of_death"]
+    assert "Aspiration pneumonia" in str(paper.cause_of_death[0].answers)
+    assert paper.concerns == ["Swallowing plan not followed"]
+    assert paper.improvements == ["Share the passport"]
+    assert [s.key for s in paper.initial_findings] == ["grading", "learning"]
+    shown = {s.key for s in paper.focused_findings}
+    assert shown.isdisjoint(s.key for s in paper.in_full)
+    assert shown | {s.key for s in paper.in_full} == {s.key for s in paper.sections}

@@ -20,5 +20,6 @@ urlpatterns = [
     path(f"{MEETING}/attendance", views.attendance, name="panel_attendance"),
     path(f"{MEETING}/minutes", views.minutes, name="panel_minutes"),
     path(f"{MEETING}/papers.pdf", views.papers, name="panel_papers"),
+    path(f"{MEETING}/papers", views.papers_page, name="panel_papers_page"),
     # The sign-off pages are the panels part's too.
 ]

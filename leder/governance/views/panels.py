@@ -335,7 +335,8 @@ def decision(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 
 def render_papers(request: HttpRequest, context: dict) -> bytes:
-    """The papers pack as a tagged PDF (PDF/UA-1), with the family copy's print stylesheet."""
+    """The papers pack as a tagged PDF (PDF/UA-1): the family copy's print stylesheet and the
+    pack's own (the marking on every page, each case on a new page)."""
     from weasyprint import CSS, HTML  # imported here: it loads Pango, which pages do not need
 
     from leder.core.pdf_fetcher import static_only
@@ -343,38 +344,62 @@ def render_papers(request: HttpRequest, context: dict) -> bytes:
     fetch = static_only()  # the project's own static files only
 
     html = render_to_string("governance/panels/papers.jinja", context, request=request)
-    stylesheet = CSS(filename=finders.find("reviews/family_copy_pdf.css"), url_fetcher=fetch)
+    sheets = [
+        CSS(filename=finders.find(name), url_fetcher=fetch)
+        for name in ("reviews/family_copy_pdf.css", "governance/panel_pack_pdf.css")
+    ]
     return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetch).write_pdf(
-        stylesheets=[stylesheet], pdf_variant="pdf/ua-1"
+        stylesheets=sheets, pdf_variant="pdf/ua-1"
     )
 
 
-@verified_staff_required
-def papers(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every review on the agenda, in full, as one PDF. Each review in it is audited as viewed."""
+def _papers(request: HttpRequest, pk: int) -> dict:
     meeting, quorum = _meeting(request, pk)
     items = selectors.agenda(user=request.user, meeting=meeting)
     rows = present.agenda_rows(meeting, items)
     reviews = present.paper_reviews(
-        rows, selectors.latest_snapshots(items), initial=selectors.initial_snapshots(items)
+        rows,
+        selectors.latest_snapshots(items),
+        initial=selectors.initial_snapshots(items),
+        actions=selectors.proposed_actions(items),
     )
-    pdf = render_papers(
-        request,
-        {
-            "m": present.MeetingPresenter(meeting, quorum=quorum),
-            "rows": rows,
-            "reviews": reviews,
-        },
-    )
-    for paper in reviews:
+    return {
+        "m": present.MeetingPresenter(meeting, quorum=quorum),
+        "rows": rows,
+        "reviews": reviews,
+    }
+
+
+def _audit_papers(request: HttpRequest, context: dict, fmt: str) -> None:
+    meeting = context["m"].meeting
+    verb = "Downloaded" if fmt == "pdf" else "Read"
+    for paper in context["reviews"]:
         audit.record_view(
             actor=request.user,
             obj=paper.row.item.review,
-            summary=f"Downloaded the papers pack of {meeting}, with {paper.row.reference}",
-            details={"meeting": meeting.pk, "version": paper.version_number, "format": "pdf"},
+            summary=f"{verb} the papers pack of {meeting}, with {paper.row.reference}",
+            details={"meeting": meeting.pk, "version": paper.version_number, "format": fmt},
             request=request,
         )
+
+
+@verified_staff_required
+def papers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every review on the agenda, in the order a panel works, as one tagged PDF. Each review in
+    it is audited as viewed."""
+    context = _papers(request, pk)
+    pdf = render_papers(request, context)
+    _audit_papers(request, context, "pdf")
+    meeting = context["m"].meeting
     name = f"panel-papers-{meeting.starts_at:%Y-%m-%d}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@verified_staff_required
+def papers_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The papers pack as a page: the same content as the PDF, in the site's layout."""
+    context = _papers(request, pk)
+    _audit_papers(request, context, "html")
+    return render(request, "governance/panels/papers_page.jinja", context)
