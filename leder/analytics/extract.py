@@ -65,10 +65,14 @@ DEATH_SCHEMA: dict[str, pl.DataType] = {
     "allocated_on": pl.Date,  # first offer of the case to a reviewer
     "completed_on": pl.Date,  # sign-off that completed the case (the live one)
     "place_of_death": pl.String,  # from the review's cause-of-death section, else notification
-    "cause_recorded": pl.Boolean,  # the cause-of-death section is complete (Part I given)
+    # The cause-of-death section is complete (Part I given); for a child's death reviewed
+    # through the child death review, the panel's conclusion is recorded (ADR 0154).
+    "cause_recorded": pl.Boolean,
     "underlying_cause": pl.String,  # ICD-10 code (WHO form, "J69.0"); null if none
     "covid_status": pl.String,  # confirmed / suspected / no / not_known
-    "grade": pl.Int8,  # grading of care 1–6 (focused review's if any); null if not graded
+    # Grading of care 1–6 (focused review's if any; the child death overview panel's for a
+    # child's death, where it gave one); null if not graded.
+    "grade": pl.Int8,
     "reviewer_icb": pl.String,  # ICB of the reviewer holding the case (reconciliation)
     # The case's due date: notification + 6 months + days on hold (deadlines.WITHIN_6_MONTHS);
     # null before a case is opened.
@@ -106,7 +110,8 @@ ACTION_SCHEMA: dict[str, pl.DataType] = {
 }
 
 #: Version of the extract's definition (columns and their meaning); goes into the manifest.
-EXTRACT_VERSION = "3"  # 2: due_on, hold_days (ADR 0140); 3: autism, profile, answers
+EXTRACT_VERSION = "4"  # 2: due_on, hold_days (ADR 0140); 3: autism, profile, answers;
+# 4: child deaths' cause and grade from the child death review (ADR 0154)
 
 NOT_STATED = "Not stated/known"
 NOTIFIED = "notified"
@@ -184,7 +189,14 @@ def cohort_notifications(cohort: Cohort, scope: Scope):
         signed_off_at__gte=_start(cohort.starts_on),
         signed_off_at__lt=_start(cohort.ends_before),
     )
-    return query.filter(Exists(completed), case__state="completed")
+    # A child's death reviewed through the child death review completes when the panel's
+    # review concludes (ADR 0154).
+    concluded = Q(
+        case__state="child_death_review",
+        case__child_death_review__concluded_on__gte=cohort.starts_on,
+        case__child_death_review__concluded_on__lt=cohort.ends_before,
+    )
+    return query.filter(Q(Exists(completed), case__state="completed") | concluded)
 
 
 # The values the deaths frame takes from review sections: column → (section key, review kind,
@@ -261,6 +273,8 @@ _DEATH_QUERY_FIELDS = (
     "is_autistic",
     "questions_data",
     "profile_data",
+    "cdop_code",
+    "cdop_grade",
 )
 # Read by the main query; the others come from `_joined_values`.
 _NOTIFICATION_FIELDS = tuple(
@@ -268,7 +282,7 @@ _NOTIFICATION_FIELDS = tuple(
     for name in _DEATH_QUERY_FIELDS
     if name not in _SECTION_VALUES
     and name not in _SECTION_DATA
-    and name not in ("first_allocated_at", "completed_at")
+    and name not in ("first_allocated_at", "completed_at", "cdop_code", "cdop_grade")
 )
 
 
@@ -281,7 +295,7 @@ def _joined_values(people) -> dict[int, dict]:
     planner is not pushed over its JIT threshold by nine subqueries (issue 17)."""
     from django.db.models import Max, Min
 
-    from leder.casework.models import Allocation
+    from leder.casework.models import Allocation, ChildDeathReview
     from leder.reviews.models import ReviewSection
 
     values: dict[int, dict] = {}
@@ -332,13 +346,18 @@ def _joined_values(people) -> dict[int, dict]:
     columns = {key: column for column, key in _SECTION_DATA.items()}
     for person, key, data in whole:
         values.setdefault(person, {})[columns[key]] = data
+    panels = ChildDeathReview.objects.filter(
+        case__notification__in=people, case__state="child_death_review"
+    ).values_list("case__notification_id", "cause_code", "grade")
+    for person, code, grade in panels:
+        values.setdefault(person, {}).update(cdop_code=code, cdop_grade=grade)
     return values
 
 
 def _death_rows(cohort: Cohort, scope: Scope):
-    """The deaths' raw values in `_DEATH_QUERY_FIELDS` order, by reference: five queries
+    """The deaths' raw values in `_DEATH_QUERY_FIELDS` order, by reference: six queries
     (notifications with their case, first allocations, live sign-offs, review sections' values,
-    whole questions and profile sections)."""
+    whole questions and profile sections, child death reviews' conclusions)."""
     people = cohort_notifications(cohort, scope)
     joined = _joined_values(people.values("pk"))
     rows = people.order_by("reference").values_list("pk", *_NOTIFICATION_FIELDS)
@@ -393,10 +412,15 @@ def _death_tuple(row: tuple) -> tuple:
         autistic,
         questions_data,
         profile_data,
+        cdop_code,
+        cdop_grade,
     ) = row
     state = case_state or NOTIFIED
     notified_on = notified_on or _local_date(received_at)
     cause_recorded = bool((a_text or "").strip())
+    if cdop_code:  # the child death overview panel's conclusion (ADR 0154)
+        a_text, code, grade_initial, grade_focused = cdop_code, cdop_code, cdop_grade, None
+        cause_recorded = True
     values = (
         reference,
         icb,

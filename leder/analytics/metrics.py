@@ -538,14 +538,15 @@ def avoidable_deaths(extract: Extract):
 BANDS = (("1–2", (1, 2)), ("3–4", (3, 4)), ("5–6", (5, 6)))
 
 
-@metric("grading", "Grading of care", "1")
+@metric("grading", "Grading of care", "2")
 def grading(extract: Extract):
     """Completed reviews in the cohort by the grade of the care the person received (1 to 6 on
     the grading scale in force when the review started; the focused review's grade when there
     was one), and by band: grades 1–2, 3–4 and 5–6. Reviews without a grade are left out.
-    `share` is of all graded reviews."""
+    A child's death reviewed through the child death review counts with the grade its panel
+    gave, if it gave one (version 2, ADR 0154). `share` is of all graded reviews."""
     graded = extract.deaths.select("state", "grade").filter(
-        (pl.col("state") == "completed") & pl.col("grade").is_not_null()
+        pl.col("state").is_in(["completed", "child_death_review"]) & pl.col("grade").is_not_null()
     )
     counts = _counts_by(graded, "grade", [1, 2, 3, 4, 5, 6], "n")
     total = sum(counts)

@@ -386,3 +386,29 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification} {self.from_icb} → {self.to_icb} ({self.status})"
+
+
+class ChildDeathReview(models.Model):
+    """What the child death overview panel (CDOP) concluded about a child's death routed to the
+    child death review (aged 4 to 17): its reference and area, the date its review concluded,
+    and the LeDeR core data its findings give (the underlying cause of death as an ICD-10 code,
+    the learning, and a grade of care where the panel gives one). A death with a concluded
+    panel review counts in the figures like a completed review (ADR 0154). One per case;
+    corrected by recording it again (each change audited)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="child_death_review")
+    panel_reference = models.CharField("panel's reference", max_length=100)
+    panel_area = models.CharField("panel's area", max_length=200)
+    concluded_on = models.DateField("date the panel's review concluded")
+    cause_text = models.CharField("underlying cause of death", max_length=500)
+    # WHO form ("J69.0"), checked against the ICD-10 list the reviews use.
+    cause_code = models.CharField("ICD-10 code of the underlying cause", max_length=8)
+    learning = models.TextField("learning from the panel's findings", blank=True)
+    grade = models.PositiveSmallIntegerField("grade of care", null=True, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.case}: child death review {self.panel_reference}"

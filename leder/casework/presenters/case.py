@@ -14,7 +14,7 @@ from leder.accounts.rules import has_any_role, has_role
 from leder.casework import deadlines
 from leder.casework.deadlines import DueStatus
 from leder.casework.lifecycle import TRANSITIONS
-from leder.casework.models import AllocationStatus, Case, CaseState
+from leder.casework.models import AllocationStatus, Case, CaseState, ChildDeathReview
 from leder.casework.presenters.case_list import (
     DUE_TAG_CLASSES,
     STATE_TAG_CLASSES,
@@ -366,6 +366,31 @@ class CasePresenter:
     @property
     def can_add_organisation(self) -> bool:
         return self.is_lac and self.case.state not in (CaseState.OPTED_OUT,)
+
+    @property
+    def is_child_death_review(self) -> bool:
+        return self.case.state == CaseState.CHILD_DEATH_REVIEW
+
+    @property
+    def can_record_child_death_review(self) -> bool:
+        return self.is_lac and self.is_child_death_review
+
+    @cached_property
+    def child_death_review_rows(self) -> list[dict]:
+        """The child death overview panel's conclusion as summary-list rows; empty until the
+        local area contact records it."""
+        found = ChildDeathReview.objects.filter(case=self.case).first()
+        if found is None:
+            return []
+        rows = [
+            ("Panel's reference", found.panel_reference),
+            ("Panel's area", found.panel_area),
+            ("Review concluded", presenters.date_long(found.concluded_on)),
+            ("Underlying cause of death", f"{found.cause_text} ({found.cause_code})"),
+            ("Learning", found.learning or "None recorded"),
+            ("Grade of care", str(found.grade) if found.grade else "Not graded by the panel"),
+        ]
+        return [{"key": {"text": k}, "value": {"text": v}} for k, v in rows]
 
 
 class MyCaseRow:

@@ -69,6 +69,7 @@ from leder.casework.models import (
     CaseEvent,
     CaseHold,
     CaseState,
+    ChildDeathReview,
     ConflictKind,
     Reminder,
     Reviewer,
@@ -334,6 +335,15 @@ def build_world() -> World:
         date_of_birth=date(1938, 10, 11),
         nhs_number=nhs_number(),
     )
+    # A child's death routed to the child death review (issue 15): its panel's conclusion.
+    w.kit = b_cases.make(
+        CaseState.CHILD_DEATH_REVIEW,
+        given_name="Kittiwake",
+        family_name="Thistlewaite",
+        date_of_birth=date(2014, 5, 6),
+        date_of_death=date(2025, 6, 1),
+        nhs_number=nhs_number(),
+    )
     w.barn = b_cases.notification(
         given_name="Barnaby",
         family_name="Fitzgibbon",
@@ -350,7 +360,7 @@ def build_world() -> World:
         nhs_number=zeb_n.nhs_number,
     ).notification
     w.flag = DuplicateFlag.objects.get(notification=w.dup, candidate=zeb_n)
-    for case in (w.zeb, w.otto, w.pere, w.corn, w.dru, w.mort):
+    for case in (w.zeb, w.otto, w.pere, w.corn, w.dru, w.mort, w.kit):
         case.refresh_from_db()
     _person_secrets(w, "zeb", zeb_n, viewers=b_whole)
     _person_secrets(w, "otto", w.otto.notification, viewers=b_whole | {B_REVIEWER})
@@ -360,6 +370,7 @@ def build_world() -> World:
         w, "dru", w.dru.notification, viewers=b_whole, reference_viewers=b_whole | {B_RC}
     )
     _person_secrets(w, "mort", w.mort.notification, viewers=b_whole)
+    _person_secrets(w, "kit", w.kit.notification, viewers=b_whole)
     _person_secrets(w, "barn", w.barn, viewers={B_LAC})
     # The duplicate is Zebedee again: same name and number, its own reference.
     w.secrets["dup:ref"] = Secret((w.dup.reference,), frozenset({B_LAC}))
@@ -441,7 +452,7 @@ LIST_ROLES = frozenset(
 )
 WHOLE_ICB = frozenset({B_LAC, B_SENIOR})
 ONLY_B_LAC = frozenset({B_LAC})
-B_CASE_KEYS = ("zeb", "otto", "pere", "corn", "dru", "mort")
+B_CASE_KEYS = ("zeb", "otto", "pere", "corn", "dru", "mort", "kit")
 
 
 def by_ref(case_or_notification) -> dict:
@@ -625,6 +636,7 @@ ROUTES: dict[str, Route] = {
             *one(by_ref(w.corn), viewers=WHOLE_ICB | {B_REVIEWER, *B_PANEL}, label="panel"),
             *one(by_ref(w.dru), viewers=WHOLE_ICB, label="long overdue"),
             *one(by_ref(w.mort), viewers=WHOLE_ICB, label="not eligible"),
+            *one(by_ref(w.kit), viewers=WHOLE_ICB, label="child death review"),
         ],
         LIST_ROLES,
     ),
@@ -678,6 +690,21 @@ ROUTES: dict[str, Route] = {
         lambda w: one(by_ref(w.zeb), viewers=ONLY_B_LAC),
         LAC,
         post=lambda w: {"q": w.provider.name, "organisation": w.provider.pk},
+        writers=ONLY_B_LAC,
+    ),
+    "casework:child_death_review": Route(
+        lambda w: one(by_ref(w.kit), viewers=ONLY_B_LAC),
+        LAC,
+        post=lambda w: {
+            "panel_reference": "CDOP-B-2025-7",
+            "panel_area": "Test area",
+            "concluded_on_day": "2",
+            "concluded_on_month": "2",
+            "concluded_on_year": "2026",
+            "cause_text": "Epilepsy",
+            "cause_code": "G40.9",
+            "grade": "3",
+        },
         writers=ONLY_B_LAC,
     ),
     # Dashboards
@@ -821,6 +848,9 @@ def snapshot(w) -> dict:
         ),
         "events": CaseEvent.objects.filter(case__notification__icb=b).count(),
         "holds": list(CaseHold.objects.filter(case__notification__icb=b).order_by("pk").values()),
+        "child_death_reviews": list(
+            ChildDeathReview.objects.filter(case__notification__icb=b).order_by("pk").values()
+        ),
         "allocations": list(
             Allocation.objects.filter(Q(case__notification__icb=b) | Q(reviewer__icb=b))
             .order_by("pk")

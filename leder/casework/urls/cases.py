@@ -4,7 +4,7 @@ involved) and the reviewer's own list. Included after the case list's routes, wh
 
 from django.urls import path
 
-from leder.casework.views import allocation, case
+from leder.casework.views import allocation, case, child_death
 
 urlpatterns = [
     path("my-cases", case.my_cases, name="my_cases"),
@@ -20,6 +20,11 @@ urlpatterns = [
     path("cases/<str:reference>/decline", allocation.decline, name="decline"),
     path("cases/<str:reference>/hold", case.hold, name="hold"),
     path("cases/<str:reference>/resume", case.resume, name="resume"),
+    path(
+        "cases/<str:reference>/child-death-review",
+        child_death.child_death_review,
+        name="child_death_review",
+    ),
     path(
         "cases/<str:reference>/organisations/add",
         case.organisation_add,
