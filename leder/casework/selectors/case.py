@@ -111,3 +111,11 @@ def notifiers_of(*, case: Case) -> list:
     return list(
         case.notification.sources.select_related("recorded_by").order_by("received_at", "pk")
     )
+
+
+def child_death_review_of(case):
+    """The child death overview panel's recorded conclusion for `case` (a case the caller has
+    already fetched through a scoped selector), or None before one is recorded."""
+    from leder.casework.models import ChildDeathReview
+
+    return ChildDeathReview.objects.filter(case=case).first()

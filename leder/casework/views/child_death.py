@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 
 from leder.accounts.decorators import verified_staff_required
 from leder.casework.forms.child_death import ChildDeathReviewForm
-from leder.casework.models import CaseState, ChildDeathReview
+from leder.casework.models import CaseState
 from leder.casework.selectors import case as selectors
 from leder.casework.services.child_death import child_death_review_record
 from leder.casework.views.case import _shown, require_lac
@@ -30,7 +30,7 @@ def child_death_review(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_for_lac(user=request.user, reference=reference)
     if case.state != CaseState.CHILD_DEATH_REVIEW:
         return redirect("casework:case", reference=case.reference)
-    existing = ChildDeathReview.objects.filter(case=case).first()
+    existing = selectors.child_death_review_of(case)
     initial = {}
     if existing:
         initial = {name: getattr(existing, name) for name in FIELDS}
