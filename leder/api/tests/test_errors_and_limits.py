@@ -8,6 +8,25 @@ from leder.api.tests.factories import api_client, bearer, token_for
 pytestmark = pytest.mark.django_db
 
 
+class _MidWindowClock:
+    """`time` for the rate limiters, fixed 30 seconds into a minute: requests made while a test
+    runs cannot straddle the end of a fixed window (which would reset the count and the test
+    would fail on a busy machine)."""
+
+    @staticmethod
+    def time() -> float:
+        return 1_800_000_030.0
+
+
+@pytest.fixture(autouse=True)
+def _limiter_clock(monkeypatch):
+    from leder.api import ratelimit as api_ratelimit
+    from leder.notifications import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", _MidWindowClock)
+    monkeypatch.setattr(api_ratelimit, "time", _MidWindowClock)
+
+
 def _assert_error_format(response, status: int, code: str) -> None:
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/json")
