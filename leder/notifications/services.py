@@ -375,20 +375,14 @@ def duplicate_confirm(*, actor, flag: DuplicateFlag, note: str = "") -> Notifica
             "fields_filled": filled,
             "note": note.strip(),
         }
-        audit.record(
-            actor=actor,
-            action=AuditAction.MERGE,
-            obj=earlier,
-            summary=f"{later.reference} merged into {earlier.reference}",
-            details=details,
-        )
-        audit.record(
-            actor=actor,
-            action=AuditAction.MERGE,
-            obj=later,
-            summary=f"{later.reference} merged into {earlier.reference}",
-            details=details,
-        )
+        for merged in (earlier, later):  # one row on each, so each one's history says so
+            audit.record(
+                actor=actor,
+                action=AuditAction.MERGE,
+                obj=merged,
+                summary=f"{later.reference} merged into {earlier.reference}",
+                details=details,
+            )
     return earlier
 
 
