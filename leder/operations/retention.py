@@ -5,7 +5,9 @@ for a dry run, removes it (files from storage too) and writes one audit row with
 kind. The daily `retention` job and the `retention` management command call it.
 
 Periods are settings in days (`RETENTION_*_DAYS`, documented in docs/deployment.md); 0 means
-"keep for ever" for every kind. Audit rows are always kept (ADR 0122 says why).
+"keep for ever" for every kind. The start of the audit log past `AUDIT_RETENTION_DAYS` is pruned
+by `leder.core.audit_prune` (only up to a signed checkpoint, leaving a signed anchor: ADR 0123);
+its count is reported as "audit_rows".
 """
 
 import shutil
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from leder.core import audit
+from leder.core.audit_prune import AuditPruneRefused, audit_prune
 from leder.core.models import AuditAction
 from leder.core.time import now as current_time
 
@@ -28,6 +31,8 @@ class RetentionReport:
 
     counts: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
+    # What the audit prune did or would do (rows, range, anchor), or why it did nothing.
+    audit_prune: dict = field(default_factory=dict)
 
     def as_counts(self) -> dict:
         return dict(self.counts)
@@ -141,6 +146,14 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
     due.update({name: kind.due(now) for name, kind in declared.items()})
     for kind, rows in due.items():
         report.counts[kind] = rows.count()
+    try:
+        # Its own transaction and audit row, with the range pruned and the anchor.
+        pruned = audit_prune(now=now, dry_run=dry_run)
+        report.counts["audit_rows"] = pruned.rows
+        report.audit_prune = pruned.as_details()
+    except AuditPruneRefused as refused:
+        report.counts["audit_rows"] = 0
+        report.audit_prune = {"refused": str(refused)[:1000]}
     if dry_run:
         return report
     with transaction.atomic():
@@ -154,6 +167,6 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
             actor=ACTOR,
             action=AuditAction.DELETE,
             summary="Retention: removed what was past its retention period",
-            details={"counts": report.counts, "audit_rows": "kept (ADR 0122)"},
+            details={"counts": report.counts, "audit_prune": report.audit_prune},
         )
     return report

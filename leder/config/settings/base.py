@@ -384,3 +384,8 @@ AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", "")
 AUDIT_CHECKPOINT_OLD_KEYS = env_list("AUDIT_CHECKPOINT_OLD_KEYS")
 AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 60)
 AUDIT_CHECKPOINT_EMAIL = env("AUDIT_CHECKPOINT_EMAIL", "")
+# The start of the audit log older than this many days is pruned by the daily retention job, only
+# up to a signed checkpoint and leaving a signed anchor (ADR 0123). 20 years: the longest period
+# the NHS Records Management Code sets for the records it accounts for (serious incident records);
+# 0 keeps the audit log for ever.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 20 * 365 + 5)

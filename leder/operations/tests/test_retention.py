@@ -214,7 +214,7 @@ def test_what_is_due_goes_and_what_is_not_stays(data):
     assert SurveyAnswer.objects.get(pk=answers["new"].pk).value == "new free text"
     assert SurveyAnswer.objects.get(pk=answers["old_scale"].pk).value == 4
 
-    # Nothing is deleted from the audit; one row is added, with the counts.
+    # Nothing is deleted from the audit (none of it is 20 years old); one row is added.
     assert AuditEvent.objects.count() == audit_before + 1
     event = AuditEvent.objects.order_by("-sequence").first()
     assert event.actor_label == "system:retention"
@@ -252,7 +252,7 @@ def test_a_dry_run_changes_nothing_and_reports_what_would_go(data, monkeypatch):
     text = out.getvalue()
     assert "Would remove (dry run):" in text
     assert "uploaded records: 1" in text and "survey free text: 1" in text
-    assert "audit rows: kept" in text
+    assert "audit rows: none" in text  # 20 years by default: nothing is that old
     assert AuditEvent.objects.count() == audit_before
     assert stored_path(data["old_record"]).exists()
     assert UploadedRecord.objects.count() == 2
@@ -268,3 +268,31 @@ def test_the_daily_job_is_registered_and_applies(data, monkeypatch):
     counts = retention()
     assert counts["uploaded_records"] == 1
     assert not stored_path(data["old_record"]).exists()
+
+
+def test_the_retention_job_prunes_the_audit_up_to_a_signed_checkpoint(settings, tmp_path):
+    """AUDIT_RETENTION_DAYS past: the start of the audit goes up to the newest signed checkpoint
+    (ADR 0123), the retention row reports the count and the anchor, and the rest verifies."""
+    from leder.core.audit import verify_chain
+    from leder.core.audit_checkpoints import write_checkpoint
+
+    settings.AUDIT_CHECKPOINT_DIR = str(tmp_path / "checkpoints")
+    settings.AUDIT_RETENTION_DAYS = 365
+    from leder.core import audit
+    from leder.core.models import AuditAction
+
+    for i in range(3):
+        audit.record(actor="system:test", action=AuditAction.CREATE, obj=("test.Thing", i))
+    checkpoint = write_checkpoint()
+    before = AuditEvent.objects.count()
+    assert retention_apply(now=NOW, dry_run=True).counts["audit_rows"] == before
+    assert AuditEvent.objects.count() == before
+    report = retention_apply(now=NOW)
+    assert report.counts["audit_rows"] == before
+    assert report.audit_prune["pruned_to"] == checkpoint.sequence
+    assert report.audit_prune["anchor_hash"] == checkpoint.head_hash
+    # Left: the prune's own row and the retention row, verified from the signed anchor.
+    assert verify_chain() == (2, None)
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event.details["counts"]["audit_rows"] == before
+    assert event.details["audit_prune"]["pruned_to"] == checkpoint.sequence
