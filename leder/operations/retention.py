@@ -43,16 +43,22 @@ def _cutoff(days: int, now: datetime) -> datetime | None:
 
 
 def _due_uploaded_records(now):
+    """Records uploaded to a review whose case was completed before the cut-off and whose file is
+    still stored. Only the file goes: the row (name, size, SHA-256) is part of the review, which
+    a sign-off locks (ADR 0017), and its sign-off snapshot lists it anyway (ADR 0123)."""
     from leder.casework.models import CaseState
     from leder.reviews.models import UploadedRecord
+    from leder.reviews.services.uploads import stored_path
 
     cutoff = _cutoff(settings.RETENTION_UPLOADED_RECORDS_DAYS, now)
     if cutoff is None:
         return UploadedRecord.objects.none()
-    return UploadedRecord.objects.filter(
+    candidates = UploadedRecord.objects.filter(
         request__review__case__state=CaseState.COMPLETED,
         request__review__case__state_changed_at__lt=cutoff,
-    )
+    ).exclude(stored_name="")
+    stored = [record.pk for record in candidates if stored_path(record).exists()]
+    return UploadedRecord.objects.filter(pk__in=stored)
 
 
 def _due_notifier_contacts(now):
@@ -120,9 +126,9 @@ def _purge(kind: str, rows) -> None:
     from leder.reviews.services.uploads import stored_path
 
     if kind == "uploaded_records":
+        # The file only: the row is locked with the signed-off review (see `_due_uploaded_records`).
         for record in rows:
             stored_path(record).unlink(missing_ok=True)
-        rows.delete()
     elif kind == "notifier_contacts":
         rows.update(email="", phone="")
     elif kind == "export_files":
