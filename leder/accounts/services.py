@@ -612,19 +612,23 @@ def _code_check(*, request, device, token: str, refused: str, accepted) -> CodeC
     return CodeCheck(accepted=False, locked_until=locked_until)
 
 
-def _app_code_check(*, request, confirmed: bool, missing: str, token: str, refused: str, accepted):
-    """Check a code from the user's authenticator app (the one being set up, or the confirmed
-    one), locked for the check; `missing` refuses when there is no such app; `accepted(device)`
-    runs when the code is right."""
+def _app_code_check(request, token: str, *, enrolling: bool, accepted) -> CodeCheck:
+    """Check a code from the user's authenticator app, locked for the check: the app being set up
+    (`enrolling`) or the confirmed one. Refused (PermissionDenied) when there is no such app;
+    `accepted(device)` runs when the code is right."""
     with transaction.atomic():
-        device = _device_to_check(TOTPDevice, user=request.user, confirmed=confirmed)
+        device = _device_to_check(TOTPDevice, user=request.user, confirmed=not enrolling)
         if device is None:
-            raise PermissionDenied(missing)
+            raise PermissionDenied(
+                "There is no authenticator app being set up."
+                if enrolling
+                else "This account has no authenticator app."
+            )
         return _code_check(
             request=request,
             device=device,
             token=token,
-            refused=refused,
+            refused="enrolment code wrong" if enrolling else "security code wrong",
             accepted=lambda: accepted(device),
         )
 
@@ -657,14 +661,7 @@ def totp_device_confirm(*, request, token: str) -> CodeCheck:
         )
         return CodeCheck(accepted=True, recovery_codes=codes)
 
-    return _app_code_check(
-        request=request,
-        confirmed=False,
-        missing="There is no authenticator app being set up.",
-        token=token,
-        refused="enrolment code wrong",
-        accepted=enrolled,
-    )
+    return _app_code_check(request, token, enrolling=True, accepted=enrolled)
 
 
 def two_factor_verify(*, request, token: str) -> CodeCheck:
@@ -684,14 +681,7 @@ def two_factor_verify(*, request, token: str) -> CodeCheck:
         )
         return CodeCheck(accepted=True)
 
-    return _app_code_check(
-        request=request,
-        confirmed=True,
-        missing="This account has no authenticator app.",
-        token=token,
-        refused="security code wrong",
-        accepted=verified,
-    )
+    return _app_code_check(request, token, enrolling=False, accepted=verified)
 
 
 def recovery_code_use(*, request, code: str) -> CodeCheck:
