@@ -36,6 +36,18 @@ class Facts:
     is_autistic: str  # Answer
     died_in_england: str = Answer.YES
 
+    @classmethod
+    def of(cls, person) -> "Facts":
+        """The facts as a notification (or a notification's answers about the person) gives
+        them."""
+        return cls(
+            date_of_birth=person.date_of_birth,
+            date_of_death=person.date_of_death,
+            has_learning_disability=person.has_learning_disability,
+            is_autistic=person.is_autistic,
+            died_in_england=person.died_in_england,
+        )
+
 
 @dataclass(frozen=True)
 class Assessment:
