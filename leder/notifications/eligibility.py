@@ -5,7 +5,7 @@ exhaustively; `rules_for(date_of_death)` picks the version. The notifier is told
 plain words (`explanation_for`), and the decision is stored with the version that made it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from leder.core.time import age_on
@@ -40,13 +40,7 @@ class Facts:
     def of(cls, person) -> "Facts":
         """The facts as a notification (or a notification's answers about the person) gives
         them."""
-        return cls(
-            date_of_birth=person.date_of_birth,
-            date_of_death=person.date_of_death,
-            has_learning_disability=person.has_learning_disability,
-            is_autistic=person.is_autistic,
-            died_in_england=person.died_in_england,
-        )
+        return cls(**{fact.name: getattr(person, fact.name) for fact in fields(cls)})
 
 
 @dataclass(frozen=True)
