@@ -101,6 +101,24 @@ class Pools:
     organisation_types: tuple[str, ...]
     themes: tuple[str, ...]
 
+    @classmethod
+    def of(cls, **pools: str | tuple[str, ...]) -> Pools:
+        """Pools written as text, one string a pool with its values separated by ";" (line
+        breaks and runs of spaces inside a value count as one space), so that each part of the
+        corpus lists its values and nothing else. A tuple is taken as it is (for values whose
+        spaces matter, such as "NI number ")."""
+        return cls(
+            **{
+                name: value if isinstance(value, tuple) else items(value)
+                for name, value in pools.items()
+            }
+        )
+
+
+def items(text: str) -> tuple[str, ...]:
+    """The values of a pool written as text: separated by ";", spaces normalised."""
+    return tuple(" ".join(value.split()) for value in text.split(";") if value.strip())
+
 
 @dataclass(frozen=True)
 class Part:
