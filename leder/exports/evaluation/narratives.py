@@ -441,6 +441,9 @@ def _slot(slot: str, rng: random.Random, pools: Pools, record: _Record) -> list[
         return [(planted, Kind.ORGANISATION, False), (tail, None, False)]
     if slot == "street":
         return [(rng.choice(pools.streets), Kind.STREET, False)]
+    forms = _form_slot(slot, rng, pools)
+    if forms is not None:
+        return forms
     clean = {
         "drug": pools.drugs,
         "score": pools.scores,
@@ -455,6 +458,41 @@ def _slot(slot: str, rng: random.Random, pools: Pools, record: _Record) -> list[
     if slot == "age":
         return [(str(rng.randrange(18, 90)), None, False)]
     raise KeyError(f"No slot called {slot!r}")
+
+
+def _any_initials(given: str, family: str, rng: random.Random) -> str:
+    """Initials as people write them: "J.", "J.S.", "JS", "J S", "J.S", "J. S."."""
+    g, f = given[0], family[0]
+    return rng.choice([f"{g}.", f"{g}.{f}.", f"{g}{f}", f"{g} {f}", f"{g}.{f}", f"{g}. {f}."])
+
+
+def _form_slot(slot: str, rng: random.Random, pools: Pools) -> list[Piece] | None:
+    """Slots of the forms part (`forms.py`): the same identifiers in other forms. None when
+    `slot` is not one of them."""
+    name = Kind.PERSON_NAME
+    if slot == "relative_lower":  # "her brother tobias", as notes typed in a hurry have it
+        relation = rng.choice(pools.relationships)
+        who = _named(rng, pools).lower()
+        return rng.choice(
+            [
+                [(f"{rng.choice(['his', 'her', 'their'])} {relation} ", None, False)],
+                [(f"{relation.capitalize()} ", None, False)],
+            ]
+        ) + [(who, name, False)]
+    if slot == "caps_titled":  # "MRS OKAFOR", "DR KEMI BAINS"
+        title = rng.choice(pools.titles).upper()
+        given, family = _person(rng, pools)
+        who = rng.choice([family, f"{given} {family}"]).upper()
+        return [(f"{title} ", None, False), (who, name, False)]
+    if slot == "caps_name":  # a name in capitals, as headings and some systems write them
+        given, family = _person(rng, pools)
+        return [(rng.choice([f"{given} {family}", f"{family}, {given}"]).upper(), name, False)]
+    if slot == "possessive":  # "Tendai's", "Gwen Moyo's": the name planted, not the "'s"
+        who = _named(rng, pools)
+        return [(who, name, False), ("'" if who.endswith("s") else "'s", None, False)]
+    if slot == "any_initials":
+        return [(_any_initials(*_person(rng, pools), rng), Kind.INITIALS, False)]
+    return None
 
 
 def generate(part: Part, *, seed: int = 13, size: int = 300) -> list[Sample]:
