@@ -52,7 +52,19 @@ import polars as pl
 from django.conf import settings
 
 DEFAULT_K = 5
-DEFAULT_QUASI_IDENTIFIERS = ("age", "death_month", "icb", "sex", "ethnic_group", "cause")
+DEFAULT_QUASI_IDENTIFIERS = (
+    "age",
+    "death_month",
+    "icb",
+    "sex",
+    "ethnic_group",
+    "cause",
+    # The person's profile (specification 2027.1; skipped for 2026.1, which has no such column).
+    "lived_in",
+    "out_of_area_placement",
+    "mental_health_act_detained",
+    "long_term_conditions",
+)
 NOT_WHITE = "Other than White"
 
 
@@ -410,7 +422,9 @@ def _split(
             else None,
             "suppress": len(rest) * quasi_identifiers,
         }
-        way = min((c, w) for w, c in costs.items() if c is not None)[1]
+        # The cheapest; on a tie, in this order (a record kept is worth more than a tie).
+        way = min((c, order) for order, c in enumerate(costs.values()) if c is not None)[1]
+        way = list(costs)[way]
         if way == "borrow":
             donor = spare[-1]
             rest += donor[-needed:]

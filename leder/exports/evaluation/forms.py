@@ -49,8 +49,7 @@ TEMPLATES = (
     "{relative_lower} agreed.",
     "Sepsis: observations at {care_home} were {score} on {date}; the 111 call handler was "
     "told by {bare} that she was 'just tired'.",
-    "The medication review by {any_initials} at {gp} on {date} stopped {drug} after "
-    "{duration}.",
+    "The medication review by {any_initials} at {gp} on {date} stopped {drug} after {duration}.",
     "Good practice ({theme}): {possessive} communication passport travelled with him to "
     "{hospital}, thanks to {bare} at {care_home}.",
     "Cause of death: 1a {icd}. Certified by {caps_titled}. Coroner not informed. DOB {dob}.",

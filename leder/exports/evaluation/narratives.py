@@ -473,12 +473,10 @@ def _form_slot(slot: str, rng: random.Random, pools: Pools) -> list[Piece] | Non
     if slot == "relative_lower":  # "her brother tobias", as notes typed in a hurry have it
         relation = rng.choice(pools.relationships)
         who = _named(rng, pools).lower()
-        return rng.choice(
-            [
-                [(f"{rng.choice(['his', 'her', 'their'])} {relation} ", None, False)],
-                [(f"{relation.capitalize()} ", None, False)],
-            ]
-        ) + [(who, name, False)]
+        opening = rng.choice(
+            [f"{rng.choice(['his', 'her', 'their'])} {relation} ", f"{relation.capitalize()} "]
+        )
+        return [(opening, None, False), (who, name, False)]
     if slot == "caps_titled":  # "MRS OKAFOR", "DR KEMI BAINS"
         title = rng.choice(pools.titles).upper()
         given, family = _person(rng, pools)
