@@ -210,11 +210,29 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
                     strict=True,
                 )
             }
-            kept = list(ImportRow.objects.filter(batch=locked, row_number__in=list(by_number)))
-            for import_row in kept:
-                import_row.outcome = RowOutcome.IMPORTED
-                import_row.notification = by_number[import_row.row_number]
-            ImportRow.objects.bulk_update(kept, ["outcome", "notification"], batch_size=1000)
+            # The ready rows' outcomes become "imported", with their notification: replaced in
+            # two statements rather than updated one by one.
+            ready = list(
+                ImportRow.objects.filter(batch=locked, outcome=RowOutcome.READY).order_by(
+                    "row_number"
+                )
+            )
+            ImportRow.objects.filter(batch=locked, outcome=RowOutcome.READY).delete()
+            ImportRow.objects.bulk_create(
+                [
+                    ImportRow(
+                        batch=locked,
+                        row_number=r.row_number,
+                        outcome=RowOutcome.IMPORTED,
+                        reason=r.reason,
+                        errors=r.errors,
+                        case_outcome=r.case_outcome,
+                        notification=by_number[r.row_number],
+                    )
+                    for r in ready
+                ],
+                batch_size=1000,
+            )
             imported = [n.reference for n in notifications]
             current["row"] = None
             stored = locked.stored_name
