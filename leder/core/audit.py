@@ -253,11 +253,28 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
       database does not hold.
 
     A history cut short at the end is caught against the signed checkpoints
-    (`leder.core.audit_checkpoints.verify_checkpoints`).
+    (`leder.core.audit_checkpoints.verify_checkpoints`). A log whose start was pruned under its
+    retention period (ADR 0123) is verified from the signed anchor of the prune: its first row
+    must follow the anchor's hash, so a start deleted without a prune is named, and every later
+    row is checked as before.
     """
+    from leder.core.audit_checkpoints import anchor_at
+
     expected_sequence = 1
     previous_hash = GENESIS_HASH
     checked = 0
+    first = AuditEvent.objects.order_by("sequence", "id").only("sequence").first()
+    if first is not None and first.sequence > 1:
+        anchor = anchor_at(first.sequence - 1)
+        if anchor is None:
+            missing = "1" + (f"–{first.sequence - 1}" if first.sequence > 2 else "")
+            return 0, ChainBreak(
+                first.sequence,
+                first.pk,
+                f"the start of the log was deleted (sequence {missing} missing) and no signed "
+                "prune anchor accounts for it",
+            )
+        expected_sequence, previous_hash = first.sequence, anchor.head_hash
     rows = AuditEvent.objects.order_by("sequence", "id").iterator(chunk_size=batch_size)
     for event in rows:
         checked += 1
