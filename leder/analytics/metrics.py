@@ -10,17 +10,26 @@ Who is counted. Unless a metric says otherwise, figures about the people who die
 *deaths in scope of LeDeR* in the extract: every notified death except those found not eligible
 and those who opted out (national data opt-out). Counts by state include everyone.
 
+Two populations (ADR 0146). Figures about the people who died (age, place and cause of death,
+COVID-19, avoidable deaths, expected deaths, the general population) are given separately for
+people with a learning disability and for autistic adults without one (`populations`), each row
+naming its population (`per_population`); figures about the reviews (stages, grading, learning,
+actions, timeliness) count every review and say, in `population`, that they are "All reviews:
+both populations combined".
+
 Results are raw: publish them only through `disclosure.protect`.
 """
 
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, wraps
 
 import polars as pl
 from django.conf import settings
 
 from leder.analytics.extract import NOT_STATED, NOTIFIED, Extract
+from leder.analytics.populations import LD, SEPARATE, Population
 from leder.analytics.results import Layout, MetricResult
 from leder.casework.deadlines import WITHIN_6_MONTHS
 from leder.core.time import today
@@ -89,15 +98,28 @@ REGISTRY: dict[str, Metric] = {}
 
 
 def _dedent(text: str) -> str:
-    import inspect
-
     return inspect.cleandoc(text)
 
 
-def metric(key: str, title: str, version: str, *, registry: dict | None = None):
+#: What a figure's `population` says when it is not split by population (ADR 0146).
+COMBINED_REVIEWS = "All reviews: both populations combined"
+EACH_POPULATION = (
+    "Each population separately: people with a learning disability, and autistic adults "
+    "without a learning disability"
+)
+
+
+def metric(
+    key: str,
+    title: str,
+    version: str,
+    *,
+    registry: dict | None = None,
+    population: str = COMBINED_REVIEWS,
+):
     """Register `function` as metric `key` (in `registry`, default the report's `REGISTRY`).
     The wrapped function returns (table, layout[, notes]); the registry wraps that in a
-    `MetricResult` with the cohort, scope and version."""
+    `MetricResult` with the cohort, scope, version and the population its figures are for."""
     registry = REGISTRY if registry is None else registry
 
     def register(function):
@@ -113,6 +135,7 @@ def metric(key: str, title: str, version: str, *, registry: dict | None = None):
                 table=table,
                 layout=layout,
                 notes=tuple(rest[0]) if rest else (),
+                population=population,
             )
 
         run.__doc__ = function.__doc__
@@ -210,6 +233,57 @@ def _totals_equal_all(spans) -> tuple[tuple[tuple[int, ...], int], ...]:
     return tuple(((0,), rows[-1]) for _, rows in spans[1:])
 
 
+POPULATION_DEFINITION = (
+    "Given separately for each population, named in the `population` column: people with a "
+    "learning disability (aged 4 or over), and autistic adults (18 or over) without a learning "
+    "disability. Deaths in neither (learning disability not sure, an autistic child without "
+    "one) are in the stages of review but not in this figure."
+)
+
+
+def per_population(*populations: Population):
+    """Decorate a metric body `(extract) -> (table, layout[, notes])` so it runs once for each
+    of `populations` (default both, `populations.SEPARATE`) on the extract's deaths of that
+    population, and the tables are stacked with a `population` column first. The layout is
+    the body's, with `population` added to the labels and to the block (so each population's
+    blocks have their own totals) and every row-sum equation moved to its population's rows:
+    disclosure control protects each population's table as it did the pooled one."""
+    chosen = populations or SEPARATE
+
+    def decorate(body):
+        @wraps(body)
+        def run(extract: Extract):
+            tables, row_sums, notes, layout, offset = [], [], [], None, 0
+            for group in chosen:
+                part = replace(extract, deaths=extract.deaths.filter(group.condition))
+                table, layout, *rest = body(part)
+                tables.append(table.select(pl.lit(group.name).alias("population"), pl.all()))
+                row_sums += [
+                    (tuple(r + offset for r in rows), total + offset)
+                    for rows, total in layout.row_sums
+                ]
+                offset += table.height
+                notes = list(rest[0]) if rest else notes
+            block = ("population",) + ((layout.block,) if layout.block else ())
+            layout = replace(
+                layout,
+                labels=("population", *layout.labels),
+                block=block,
+                row_sums=tuple(row_sums),
+            )
+            return pl.concat(tables, how="vertical_relaxed"), layout, notes
+
+        run.__doc__ = f"{inspect.cleandoc(body.__doc__ or '')}\n\n" + (
+            POPULATION_DEFINITION
+            if chosen == SEPARATE
+            else f"For {' and '.join(p.name.lower() for p in chosen)} only, named in the "
+            "`population` column."
+        )
+        return run
+
+    return decorate
+
+
 # --- counts by state --------------------------------------------------------------------------
 
 
@@ -229,7 +303,8 @@ def counts_by_state(extract: Extract):
 # --- age at death -----------------------------------------------------------------------------
 
 
-@metric("median_age", "Median age at death", "1")
+@metric("median_age", "Median age at death", "2", population=EACH_POPULATION)
+@per_population()
 def median_age(extract: Extract):
     """Median age at death in whole years, with the interquartile range (the 25th and 75th
     percentiles, interpolated linearly between ages), for all deaths in scope and by sex, ethnic
@@ -253,7 +328,8 @@ def median_age(extract: Extract):
     return table, layout
 
 
-@metric("deaths_before_65", "Deaths before the age of 65", "1")
+@metric("deaths_before_65", "Deaths before the age of 65", "2", population=EACH_POPULATION)
+@per_population()
 def deaths_before_65(extract: Extract):
     """The share of deaths in scope that were of people aged under 65 (64 or younger on the
     day they died), for all and by sex and ethnic group."""
@@ -289,7 +365,8 @@ def deaths_before_65(extract: Extract):
 # --- place and cause of death -----------------------------------------------------------------
 
 
-@metric("place_of_death", "Place of death", "1")
+@metric("place_of_death", "Place of death", "2", population=EACH_POPULATION)
+@per_population()
 def place_of_death(extract: Extract):
     """Where the people in scope died, as the reviewer recorded it in the cause of death
     section (or, before that is complete, as the notifier told us), with each place's share of
@@ -369,7 +446,10 @@ def chapters_of(codes: pl.Series) -> pl.DataFrame:
     )
 
 
-@metric("leading_causes", "Leading causes of death by ICD-10 chapter", "1")
+@metric(
+    "leading_causes", "Leading causes of death by ICD-10 chapter", "2", population=EACH_POPULATION
+)
+@per_population()
 def leading_causes(extract: Extract):
     """Deaths in scope with a known underlying cause of death (the lowest completed line of
     Part I of the certificate, coded in ICD-10) by the ICD-10 chapter of that cause, most
@@ -406,7 +486,8 @@ def leading_causes(extract: Extract):
     return table, layout
 
 
-@metric("covid_deaths", "COVID-19 deaths", "1")
+@metric("covid_deaths", "COVID-19 deaths", "2", population=EACH_POPULATION)
+@per_population()
 def covid_deaths(extract: Extract):
     """Deaths in scope from COVID-19, counted two ways: with COVID-19 as the underlying cause
     (U07.1 virus identified, U07.2 not identified), among deaths with a known underlying cause;
@@ -492,25 +573,36 @@ _AVOIDABLE_COLUMNS = ("age_at_death", "learning_disability", "underlying_cause",
 _AVOIDABLE_COLUMNS += ("sex",)
 
 
-def avoidable_denominator(deaths: pl.DataFrame) -> pl.DataFrame:
-    """Adults (18 or over) in scope with a learning disability and a known underlying cause:
-    the national definition's denominator."""
+def adults_with_known_cause(deaths: pl.DataFrame) -> pl.DataFrame:
+    """Adults (18 or over) in scope with a known underlying cause: the avoidable-deaths
+    denominator of whichever population `deaths` holds."""
     return in_scope(deaths, *_AVOIDABLE_COLUMNS).filter(
-        (pl.col("age_at_death") >= 18)
-        & (pl.col("learning_disability") == "yes")
-        & pl.col("underlying_cause").is_not_null()
+        (pl.col("age_at_death") >= 18) & pl.col("underlying_cause").is_not_null()
     )
 
 
-@metric("avoidable_deaths", "Avoidable deaths (ONS definition)", f"1+{avoidable.VERSION}")
+def avoidable_denominator(deaths: pl.DataFrame) -> pl.DataFrame:
+    """Adults (18 or over) in scope with a learning disability and a known underlying cause:
+    the national definition's denominator."""
+    return adults_with_known_cause(deaths).filter(pl.col("learning_disability") == "yes")
+
+
+@metric(
+    "avoidable_deaths",
+    "Avoidable deaths (ONS definition)",
+    f"2+{avoidable.VERSION}",
+    population=EACH_POPULATION,
+)
+@per_population()
 def avoidable_deaths(extract: Extract):
     """Deaths avoidable under the ONS definition of avoidable mortality (the OECD/Eurostat list
     of November 2019 with COVID-19 added as preventable from 2020): the underlying cause is on
     the list and the person was under 75. Causes that are both preventable and treatable count
-    0.5 to each, so `preventable` + `treatable` = `avoidable`. The denominator is the adults
-    (18 or over) with a learning disability and a known underlying cause of death, and
-    `share_avoidable` = `avoidable` / `deaths`."""
-    weighted = avoidable_weights(avoidable_denominator(extract.deaths))
+    0.5 to each, so `preventable` + `treatable` = `avoidable`. The denominator is the
+    population's adults (18 or over) with a known underlying cause of death (for people with a
+    learning disability, the national figure's denominator), and `share_avoidable` =
+    `avoidable` / `deaths`."""
+    weighted = avoidable_weights(adults_with_known_cause(extract.deaths))
     preventable = float(weighted.get_column("preventable").sum() or 0)
     treatable = float(weighted.get_column("treatable").sum() or 0)
     count = weighted.filter((pl.col("preventable") + pl.col("treatable")) > 0).height
@@ -733,7 +825,13 @@ def backlog_by_age(extract: Extract):
 # --- expected deaths and the general population -----------------------------------------------
 
 
-@metric("expected_vs_notified", "Expected and notified deaths by ethnic group", "1")
+@metric(
+    "expected_vs_notified",
+    "Expected and notified deaths by ethnic group",
+    "2",
+    population=LD.name,
+)
+@per_population(LD)
 def expected_vs_notified(extract: Extract):
     """Deaths expected in a year among the scope's population with a learning disability,
     against the deaths in scope notified in the cohort, by ethnic group. Expected = the
@@ -782,7 +880,10 @@ def expected_vs_notified(extract: Extract):
     return table, layout, notes
 
 
-@metric("general_population", "Compared with the general population", "1")
+@metric(
+    "general_population", "Compared with the general population", "2", population=EACH_POPULATION
+)
+@per_population()
 def general_population(extract: Extract):
     """Deaths in scope compared with the whole population (reference table
     `general_population`, see its version, period and status): median age at death, and the

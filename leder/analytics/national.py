@@ -19,6 +19,7 @@ import polars as pl
 from leder.analytics.extract import Extract
 from leder.analytics.metrics import (
     ALL,
+    EACH_POPULATION,
     ETHNIC_GROUPS,
     SEVERITIES,
     SEXES,
@@ -121,6 +122,7 @@ def _avoidable_counts(frame: pl.DataFrame) -> tuple:
     "Avoidable deaths by region, ethnic group, severity, sex and age band",
     f"1+{avoidable.VERSION}",
     registry=NATIONAL,
+    population=EACH_POPULATION,
 )
 def avoidable_by_group(extract: Extract):
     """Avoidable deaths under the ONS definition (as `avoidable_deaths`: the underlying cause
@@ -225,6 +227,7 @@ _PROFILE_NOTE = (
     "Deaths by long-term condition",
     f"1+{conditions.VERSION}",
     registry=NATIONAL,
+    population=EACH_POPULATION,
 )
 def deaths_by_condition(extract: Extract):
     """For each population separately, of the deaths whose review recorded the person's
@@ -282,7 +285,13 @@ LIVED_IN = (
 )
 
 
-@metric("deaths_by_residence", "Deaths by where the person lived", "1", registry=NATIONAL)
+@metric(
+    "deaths_by_residence",
+    "Deaths by where the person lived",
+    "1",
+    registry=NATIONAL,
+    population=EACH_POPULATION,
+)
 def deaths_by_residence(extract: Extract):
     """For each population separately, the deaths whose review recorded the person's profile,
     by where the person lived before their last illness, with each place's share; the places
@@ -325,6 +334,7 @@ DOWNS = (("yes", "Down's syndrome"), ("no", "No Down's syndrome"), ("not_known",
     "Median age at death by Down's syndrome",
     "1",
     registry=NATIONAL,
+    population=EACH_POPULATION,
 )
 def median_age_by_downs(extract: Extract):
     """For each population separately, median age at death in whole years with the

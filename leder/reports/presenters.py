@@ -68,7 +68,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "expected": ("Expected deaths", DECIMAL),
     "notified": ("Notified deaths", COUNT),
     "ratio": ("Notified ÷ expected", RATIO),
-    "leder": ("People with a learning disability", DECIMAL),
+    "leder": ("LeDeR deaths in the population", DECIMAL),
     "general_population": ("General population", DECIMAL),
     "difference": ("Difference", DECIMAL),
     "source": ("Source", TEXT),
@@ -224,6 +224,11 @@ class Figure:
     @property
     def definition(self) -> str:
         return " ".join(self.published.metric.definition.split())
+
+    @property
+    def population(self) -> str:
+        """Whom the figure is about: each population separately, one, or both combined."""
+        return self.published.metric.population
 
     @property
     def notes(self) -> tuple[str, ...]:
