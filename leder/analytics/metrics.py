@@ -169,12 +169,15 @@ def in_scope(deaths: pl.DataFrame, *columns: str) -> pl.DataFrame:
     return deaths.filter(~pl.col("state").is_in(NOT_IN_SCOPE))
 
 
-def _share(numerator: str, denominator: str) -> pl.Expr:
+def share_of(numerator: str, denominator: str, name: str | None = None) -> pl.Expr:
+    """`numerator` / `denominator`, empty where the denominator is 0, named `name` (by default
+    "share" for deaths, else "share_<numerator>"): every share, rate and ratio of the figures."""
+    default = f"share_{numerator}" if numerator != "deaths" else "share"
     return (
         pl.when(pl.col(denominator) > 0)
         .then(pl.col(numerator) / pl.col(denominator))
         .otherwise(None)
-        .alias(f"share_{numerator}" if numerator != "deaths" else "share")
+        .alias(name or default)
     )
 
 
@@ -347,7 +350,7 @@ def deaths_before_65(extract: Extract):
     table, spans = _blocked_table(blocks, ["deaths", "under_65"])
     table = table.with_columns(
         (pl.col("deaths") - pl.col("under_65")).alias("aged_65_plus"),
-        _share("under_65", "deaths"),
+        share_of("under_65", "deaths"),
     )
     layout = Layout(
         labels=("dimension", "group"),
@@ -503,7 +506,7 @@ def covid_deaths(extract: Extract):
     ]
     table = pl.DataFrame(rows, schema=["measure", "label", "deaths", "covid"], orient="row")
     table = table.with_columns(
-        (pl.col("deaths") - pl.col("covid")).alias("not_covid"), _share("covid", "deaths")
+        (pl.col("deaths") - pl.col("covid")).alias("not_covid"), share_of("covid", "deaths")
     )
     layout = Layout(
         labels=("measure", "label"),
@@ -611,7 +614,7 @@ def avoidable_deaths(extract: Extract):
         rows,
         schema=["group", "deaths", "avoidable", "not_avoidable", "preventable", "treatable"],
         orient="row",
-    ).with_columns(_share("avoidable", "deaths"))
+    ).with_columns(share_of("avoidable", "deaths"))
     layout = Layout(
         labels=("group",),
         counts=("deaths", "avoidable", "not_avoidable", "preventable", "treatable"),
@@ -784,7 +787,7 @@ def completed_within_6_months(extract: Extract):
         [(ALL, done.height, within, done.height - within, held)],
         schema=["group", "completed", "within", "later", "held"],
         orient="row",
-    ).with_columns(_share("within", "completed"))
+    ).with_columns(share_of("within", "completed"))
     layout = Layout(
         labels=("group",),
         counts=("completed", "within", "later", "held"),
@@ -860,12 +863,7 @@ def expected_vs_notified(extract: Extract):
             "notified": pl.Int64,
         },
         orient="row",
-    ).with_columns(
-        pl.when(pl.col("expected") > 0)
-        .then(pl.col("notified") / pl.col("expected"))
-        .otherwise(None)
-        .alias("ratio")
-    )
+    ).with_columns(share_of("notified", "expected", "ratio"))
     layout = Layout(
         labels=("ethnic_group",),
         counts=("notified",),

@@ -32,7 +32,7 @@ from datetime import date
 import polars as pl
 from django.conf import settings
 
-from leder.analytics.metrics import ACTIVE, BACKLOG_BANDS, due_on_expr
+from leder.analytics.metrics import ACTIVE, BACKLOG_BANDS, due_on_expr, share_of
 from leder.analytics.results import Layout, MetricResult
 from leder.casework.deadlines import WITHIN_6_MONTHS
 
@@ -223,18 +223,9 @@ def performance(
     }
     table = pl.DataFrame(rows, schema=schema)
     table = table.with_columns(
-        pl.when(pl.col("completed") > 0)
-        .then(pl.col("within_6_months") / pl.col("completed"))
-        .otherwise(None)
-        .alias("share_within"),
-        pl.when(pl.col("allocated") > 0)
-        .then(pl.col("allocated_within") / pl.col("allocated"))
-        .otherwise(None)
-        .alias("share_allocated_within"),
-        pl.when(pl.col("expected") > 0)
-        .then(pl.col("notified") / pl.col("expected"))
-        .otherwise(None)
-        .alias("ratio"),
+        share_of("within_6_months", "completed", "share_within"),
+        share_of("allocated_within", "allocated", "share_allocated_within"),
+        share_of("notified", "expected", "ratio"),
     )
     layout = Layout(
         labels=("level", "code", "name", "region"),

@@ -60,18 +60,24 @@ WAITING = [
 ]
 
 
-@pytest.fixture
-def table():
+def quarter_table(notified, waiting, events=None):
+    """The table of financial 2024 Q1, measured on 30 June 2024."""
     return performance(
-        notified=frame_from_rows(NOTIFIED, DEATH_SCHEMA),
+        notified=frame_from_rows(notified, DEATH_SCHEMA),
         completed=frame_from_rows(COMPLETED, DEATH_SCHEMA),
-        waiting=frame_from_rows(WAITING, DEATH_SCHEMA),
+        waiting=frame_from_rows(waiting, DEATH_SCHEMA),
         areas=AREAS,
         starts_on=D(2024, 4, 1),
         ends_before=D(2024, 7, 1),
         as_of=D(2024, 6, 30),
         period_name="April to June 2024 (2024 to 2025 Q1)",
+        events=events,
     )
+
+
+@pytest.fixture
+def table():
+    return quarter_table(NOTIFIED, WAITING)
 
 
 def row(result, name):
@@ -179,17 +185,7 @@ def _events():
 
 
 def _table(events):
-    return performance(
-        notified=frame_from_rows(NOTIFIED_TODAY, DEATH_SCHEMA),
-        completed=frame_from_rows(COMPLETED, DEATH_SCHEMA),
-        waiting=frame_from_rows(WAITING_TODAY, DEATH_SCHEMA),
-        areas=AREAS,
-        starts_on=D(2024, 4, 1),
-        ends_before=D(2024, 7, 1),
-        as_of=D(2024, 6, 30),
-        period_name="April to June 2024 (2024 to 2025 Q1)",
-        events=events,
-    )
+    return quarter_table(NOTIFIED_TODAY, WAITING_TODAY, events)
 
 
 def test_states_on_a_day_come_from_the_last_transition_by_then():
