@@ -82,7 +82,7 @@ def test_national_analyst_builds_the_quarter_then_reads_england_and_a_region(
     ) if os.environ.get("LEDER_SCREENSHOTS") else None
     axe_check(page)
     click(page, page.get_by_role("link", name="Read the easy read version").first)
-    assert "Autistic adults" in page.content()
+    assert "These numbers are about people with a learning disability." in page.content()
     axe_check(page)
 
     # 3. The region's report, which its coordinator generated.
