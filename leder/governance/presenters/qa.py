@@ -247,7 +247,14 @@ def _words(value) -> str:
             return presenters.date_long(date.fromisoformat(text))
         except ValueError:
             return text
-    return {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}.get(text, text)
+    return {
+        "yes": "Yes",
+        "no": "No",
+        "not_sure": "Not sure",
+        "not_known": "Not known",
+        "unknown": "Not known",
+        "not_applicable": "Not applicable",
+    }.get(text, text)
 
 
 def _label(name: str) -> str:
