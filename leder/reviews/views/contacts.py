@@ -23,6 +23,7 @@ from leder.casework.selectors.case import providers_matching
 from leder.core import audit
 from leder.core.form_page import fields, form_page, posted
 from leder.core.time import today
+from leder.reviews import tasks
 from leder.reviews.forms.contacts import (
     ContactAttemptForm,
     ContactForm,
@@ -300,7 +301,7 @@ def records_request(request: HttpRequest, reference: str, kind: str) -> HttpResp
         access,
         form=form,
         template="records_request",
-        save=lambda data: upload_services.records_request_create(
+        save=lambda data: tasks.records_request_send(
             actor=request.user,
             review=access.review,
             organisation=form.chosen_organisation,
