@@ -39,6 +39,7 @@ from leder.governance.models import (
     QARound,
     SignOffRoute,
 )
+from leder.governance.services.admin_audit import record_saved
 from leder.governance.services.signoff import review_lock
 from leder.reviews import sections
 from leder.reviews.models import Review, ReviewKind
@@ -555,20 +556,14 @@ def qa_checklist_version_save(*, actor, checklist: QAChecklist) -> QAChecklist:
                     "it is active can change. Make a new version instead."
                 )
         checklist.save()
-        changed = {
-            name: [str(before[name]), str(after[name])]
-            for name in CHECKLIST_FIELDS
-            if before is not None and before[name] != after[name]
-        }
-        if before is None or changed:
-            audit.record(
-                actor=actor,
-                action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-                obj=checklist,
-                summary=f"QA checklist version {checklist.version} "
-                + ("added" if before is None else "changed"),
-                details={"changed": changed} if before else {"values": _plain(after)},
-            )
+        record_saved(
+            actor=actor,
+            obj=checklist,
+            before=_plain(before) if before is not None else None,
+            after=_plain(after),
+            added=f"QA checklist version {checklist.version} added",
+            changed=f"QA checklist version {checklist.version} changed",
+        )
     return checklist
 
 
@@ -595,19 +590,14 @@ def qa_checklist_item_save(*, actor, item: QAChecklistItem) -> QAChecklistItem:
             else None
         )
         item.save()
-        after = {name: getattr(item, name) for name in ITEM_FIELDS}
-        changed = {
-            n: [before[n], after[n]] for n in ITEM_FIELDS if before and before[n] != after[n]
-        }
-        if before is None or changed:
-            audit.record(
-                actor=actor,
-                action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-                obj=item,
-                summary=f"QA checklist {item.checklist.version}: item {item.key} "
-                + ("added" if before is None else "changed"),
-                details={"changed": changed} if before else {"values": after},
-            )
+        record_saved(
+            actor=actor,
+            obj=item,
+            before=before,
+            after={name: getattr(item, name) for name in ITEM_FIELDS},
+            added=f"QA checklist {item.checklist.version}: item {item.key} added",
+            changed=f"QA checklist {item.checklist.version}: item {item.key} changed",
+        )
     return item
 
 
