@@ -1,7 +1,7 @@
 from django import forms
 
 from leder.core.fields import NHSDateField
-from leder.families.models import SecondFactor
+from leder.families.models import CopyWay, SecondFactor
 
 
 class DateOfBirthForm(forms.Form):
@@ -100,3 +100,35 @@ class InviteForm(forms.Form):
     def __init__(self, *args, contacts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact"].choices = [(c.pk, c.label) for c in contacts]
+
+
+class CopySentForm(forms.Form):
+    """The family copy sent another way than through the family member's own link."""
+
+    sent_to = forms.CharField(
+        label="Who was it sent to?",
+        help_text="Their name, and who they are to the person",
+        max_length=150,
+        error_messages={"required": "Enter who the family copy was sent to"},
+    )
+    way = forms.ChoiceField(
+        label="How was it sent?",
+        choices=CopyWay.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the family copy was sent"},
+    )
+    sent_on = NHSDateField(
+        subject="date it was sent",
+        label="When was it sent?",
+        help_text="For example, 15 3 2027",
+    )
+    easy_read = forms.BooleanField(
+        label="They were sent the easy-read version",
+        required=False,
+    )
+    note = forms.CharField(
+        label="Anything else to record (optional)",
+        help_text="For example, the address it was posted to, or who was at the meeting",
+        max_length=200,
+        required=False,
+    )

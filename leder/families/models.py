@@ -143,3 +143,33 @@ class FamilyFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class CopyWay(models.TextChoices):
+    POST = "post", "Printed and posted"
+    BY_HAND = "by_hand", "Given by hand"
+    EMAIL = "email", "Sent by email from the team's mailbox"
+    MEETING = "meeting", "Talked through at a meeting with the family"
+
+
+class CopySent(models.Model):
+    """A family copy sent to the family another way than through their own link (ADR 0166):
+    printed and posted, handed over, sent from the team's mailbox. The copies announced through
+    GOV.UK Notify are recorded by their `messaging.Message` rows."""
+
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="+")
+    sent_to = models.CharField("who it was sent to", max_length=150)
+    way = models.CharField("how it was sent", max_length=20, choices=CopyWay.choices)
+    sent_on = models.DateField("when it was sent")
+    easy_read = models.BooleanField("the easy-read version", default=False)
+    note = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Family copy of {self.case} sent to {self.sent_to}"

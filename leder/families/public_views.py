@@ -264,24 +264,31 @@ def draft(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 
 @never_cache
-def family_copy(request: HttpRequest, token: str) -> HttpResponse:
+def family_copy(request: HttpRequest, token: str, easy_read: bool = False) -> HttpResponse:
+    """The family copy (ADR 0166), or its easy-read version, once the review is signed off."""
     invitation, refused = _open(request, token)
     if refused:
         return refused
-    from leder.reviews.presenters.family_copy import FamilyCopy
+    from leder.families.copy import family_copy_for
 
     case = invitation.case
-    review = selectors.initial_review_of(case)
-    if case.state != "completed" or review is None:
+    if case.state != "completed":
         return render(request, "families/copy_not_yet.jinja", _context(invitation, token))
-    copy = FamilyCopy(review, is_draft=False)
+    copy = family_copy_for(case, is_draft=False)
     audit.record(
         actor=services.family_actor(invitation),
         action=AuditAction.VIEW,
-        obj=review,
-        summary=f"A family member read the family copy of {case.reference}",
+        obj=case,
+        summary=f"A family member read the {'easy-read ' if easy_read else ''}family copy "
+        f"of {case.reference}",
         ip_address=_ip(request),
     )
+    if easy_read:
+        return render(
+            request,
+            "families/copy_easy_read.jinja",
+            _context(invitation, token, copy=copy, easy=copy.easy_read),
+        )
     return render(request, "families/copy.jinja", _context(invitation, token, copy=copy))
 
 

@@ -246,3 +246,93 @@ def invitable_contacts(review) -> list:
     from leder.reviews.models import Contact
 
     return list(Contact.objects.filter(review=review, kind__in=INVITABLE_KINDS))
+
+
+def reviews_of(case) -> list:
+    """The reviews of `case` (initial, and focused when there is one), with their sections."""
+    from leder.reviews.models import Review
+
+    return list(Review.objects.filter(case=case).prefetch_related("sections").order_by("pk"))
+
+
+def family_learning(reviews) -> list[tuple[str, str]]:
+    """(kind, text) of the learning the family reads: good practice and areas for improvement
+    (concerns go to the panel, which turns them into actions the family reads as changes)."""
+    from leder.reviews.models import LearningItem
+
+    return list(
+        LearningItem.objects.filter(review__in=reviews, kind__in=("good_practice", "improvement"))
+        .order_by("review_id", "created_at", "pk")
+        .values_list("kind", "text")
+    )
+
+
+def agreed_actions(reviews) -> list:
+    """The actions agreed from `reviews` that still stand (not cancelled), earliest due first."""
+    from leder.governance.models import Action, ActionStatus
+
+    return list(
+        Action.objects.filter(reviews__in=reviews)
+        .exclude(status=ActionStatus.CANCELLED)
+        .select_related("owner_organisation")
+        .order_by("due_on", "reference")
+        .distinct()
+    )
+
+
+def copy_sendings(case) -> list:
+    """How and when the family copy was sent: each GOV.UK Notify message telling a family member
+    it is ready, and each copy recorded as sent another way, newest first."""
+    from leder.families.models import CopySent
+
+    notices = list(
+        Message.objects.filter(case=case, kind="family_copy_ready")
+        .select_related("contact")
+        .order_by("-created_at")
+    )
+    others = list(CopySent.objects.filter(case=case).select_related("recorded_by"))
+    return sorted(
+        [SentRow.of_message(m) for m in notices] + [SentRow.of_record(r) for r in others],
+        key=lambda row: row.when_sort,
+        reverse=True,
+    )
+
+
+@dataclass(frozen=True)
+class SentRow:
+    to: str
+    how: str
+    when: str
+    status: str
+    easy_read: bool
+    when_sort: object
+
+    @classmethod
+    def of_message(cls, message) -> "SentRow":
+        when = message.status_at or message.created_at
+        return cls(
+            to=message.contact.name if message.contact else "A family member",
+            how=f"A note that it is ready, by {message.get_channel_display().lower()} "
+            "(GOV.UK Notify), with their own link",
+            when=presenters.datetime_long(when),
+            status=message.get_status_display(),
+            easy_read=message.easy_read,
+            when_sort=when,
+        )
+
+    @classmethod
+    def of_record(cls, record) -> "SentRow":
+        from datetime import datetime, time
+
+        from django.utils import timezone
+
+        return cls(
+            to=record.sent_to,
+            how=record.get_way_display()
+            + (f" ({record.note})" if record.note else "")
+            + f", recorded by {record.recorded_by.get_full_name() or record.recorded_by}",
+            when=presenters.date_long(record.sent_on),
+            status="Sent",
+            easy_read=record.easy_read,
+            when_sort=timezone.make_aware(datetime.combine(record.sent_on, time(12))),
+        )

@@ -26,9 +26,10 @@ from django.db import transaction
 from leder.casework.models import CaseState
 from leder.core import audit
 from leder.core.models import AuditAction
-from leder.core.time import now
+from leder.core.time import now, today
 from leder.families.models import (
     ContributionKind,
+    CopySent,
     DraftKind,
     FamilyCode,
     FamilyContribution,
@@ -493,6 +494,45 @@ def family_copy_announce(*, actor, case) -> int:
         details={"messages": sent},
     )
     return sent
+
+
+@transaction.atomic
+def copy_sent_record(
+    *, actor, case, sent_to: str, way: str, sent_on: date, easy_read: bool, note: str = ""
+) -> CopySent:
+    """Record that the family copy of `case` was sent another way than through a family
+    member's own link (posted, handed over, ...). Only the case's reviewer and its ICB's local
+    area contacts record it; only once the review is signed off; never on a future date."""
+    from leder.accounts.models import Role
+    from leder.accounts.rules import has_any_role
+
+    if not (
+        case.is_reviewer(actor) or has_any_role(actor, Role.LAC, organisation=case.notification.icb)
+    ):
+        raise PermissionDenied("Only the case's reviewer or a local area contact can record this")
+    if case.state != CaseState.COMPLETED:
+        raise ValidationError("The family copy can be sent only when the review is signed off")
+    if sent_on > today():
+        raise ValidationError({"sent_on": "The date it was sent must be today or in the past"})
+    record = CopySent.objects.create(
+        case=case,
+        sent_to=sent_to.strip(),
+        way=way,
+        sent_on=sent_on,
+        easy_read=easy_read,
+        note=note.strip(),
+        recorded_by=actor,
+        recorded_at=now(),
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=record,
+        summary=f"Recorded the family copy of {case.reference} as sent "
+        f"({record.get_way_display().lower()})",
+        details={"way": way, "sent_on": sent_on.isoformat(), "easy_read": easy_read},
+    )
+    return record
 
 
 @transaction.atomic

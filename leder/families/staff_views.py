@@ -19,7 +19,8 @@ from leder.core import audit
 from leder.core.form_page import form_page, posted
 from leder.core.models import AuditAction
 from leder.families import selectors, services
-from leder.families.forms import InviteForm
+from leder.families.copy import family_copy_for
+from leder.families.forms import CopySentForm, InviteForm
 from leder.families.models import DraftKind, FamilyFile, FamilyInvitation
 from leder.messaging.models import Channel, Message, MessageStatus
 from leder.messaging.routing import route
@@ -245,3 +246,119 @@ def _download(request, path, *, obj, summary: str, **attachment) -> FileResponse
         ip_address=audit.client_ip(request),
     )
     return FileResponse(path.open("rb"), as_attachment=True, **attachment)
+
+
+def _copy_case(request: HttpRequest, reference: str):
+    """The case whose family copy the user may read: its reviewer, and the local area contacts
+    and senior reviewers of its ICB (403 for anyone else who can see the case)."""
+    access, is_reviewer = _case(request, reference)
+    case = access.case
+    can_record = is_reviewer or has_any_role(
+        request.user, Role.LAC, organisation=case.notification.icb
+    )
+    return case, can_record
+
+
+@verified_staff_required
+def copy_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """The family copy as the family reads it, how and when it was sent, and a form to record a
+    copy sent another way (ADR 0166). Before sign-off it is a draft, for checking."""
+    case, can_record = _copy_case(request, reference)
+    completed = case.state == "completed"
+    if request.method == "POST" and not (can_record and completed):
+        raise PermissionDenied("Only the reviewer or a local area contact records a copy sent")
+    form = CopySentForm(posted(request))
+
+    def save(data):
+        return services.copy_sent_record(actor=request.user, case=case, **data)
+
+    def context():
+        copy = family_copy_for(case, is_draft=not completed)
+        audit.record_view(
+            actor=request.user,
+            obj=case,
+            summary=f"Viewed the family copy of {case.reference}"
+            + ("" if completed else " (draft)"),
+            request=request,
+        )
+        return {
+            "case": case,
+            "reference": case.reference,
+            "copy": copy,
+            "sendings": selectors.copy_sendings(case),
+            "can_record": can_record and completed,
+        }
+
+    return form_page(
+        request,
+        form=form,
+        template="families/staff/copy.jinja",
+        save=save,
+        success=lambda _: redirect("families_staff:copy", reference=reference),
+        message=lambda record: f"Recorded: the family copy was sent to {record.sent_to}",
+        context=context,
+    )
+
+
+@verified_staff_required
+def copy_easy_read(request: HttpRequest, reference: str) -> HttpResponse:
+    """The easy-read family copy as the family reads it, with the reviewer's sentences left out
+    of it because they did not pass the easy-read check, so they can be said more simply."""
+    case, _ = _copy_case(request, reference)
+    completed = case.state == "completed"
+    copy = family_copy_for(case, is_draft=not completed)
+    audit.record_view(
+        actor=request.user,
+        obj=case,
+        summary=f"Viewed the easy-read family copy of {case.reference}"
+        + ("" if completed else " (draft)"),
+        request=request,
+    )
+    return render(
+        request,
+        "families/staff/copy_easy_read.jinja",
+        {"case": case, "reference": case.reference, "copy": copy, "easy": copy.easy_read},
+    )
+
+
+def _copy_pdf(request: HttpRequest, case, copy, *, easy_read: bool) -> HttpResponse:
+    """The family copy (or its easy read) as a tagged PDF (PDF/UA-1), to print and post: the same
+    words as the page, from the same macros."""
+    from django.contrib.staticfiles import finders
+    from django.template.loader import render_to_string
+    from weasyprint import CSS, HTML  # imported here: it loads Pango, which pages do not need
+
+    from leder.core.pdf_fetcher import static_only
+
+    fetch = static_only()
+    html = render_to_string(
+        "families/copy/document.jinja",
+        {"copy": copy, "easy": copy.easy_read if easy_read else None},
+        request=request,
+    )
+    stylesheet = CSS(filename=finders.find("reviews/family_copy_pdf.css"), url_fetcher=fetch)
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetch).write_pdf(
+        stylesheets=[stylesheet], pdf_variant="pdf/ua-1"
+    )
+    what = "easy-read family copy" if easy_read else "family copy"
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=case,
+        summary=f"Downloaded the {what} of {case.reference} as a PDF"
+        + (" (draft)" if copy.is_draft else ""),
+        details={"format": "pdf", "draft": copy.is_draft, "easy_read": easy_read},
+        ip_address=audit.client_ip(request),
+    )
+    name = "family-copy" + ("-easy-read" if easy_read else "") + f"-{case.reference}"
+    name += "-DRAFT" if copy.is_draft else ""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@verified_staff_required
+def copy_pdf(request: HttpRequest, reference: str, easy_read: bool = False) -> HttpResponse:
+    case, _ = _copy_case(request, reference)
+    copy = family_copy_for(case, is_draft=case.state != "completed")
+    return _copy_pdf(request, case, copy, easy_read=easy_read)

@@ -14,6 +14,12 @@ urlpatterns = [
     path("<str:token>/care", views.care, name="care"),
     path("<str:token>/drafts/<int:pk>", views.draft, name="draft"),
     path("<str:token>/review", views.family_copy, name="copy"),
+    path(
+        "<str:token>/review/easy-read",
+        views.family_copy,
+        {"easy_read": True},
+        name="copy_easy_read",
+    ),
     path("<str:token>/concerns", views.concerns, name="concerns"),
     path("<str:token>/sign-out", views.sign_out, name="sign_out"),
 ]

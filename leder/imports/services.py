@@ -18,30 +18,24 @@ audit rows of imported notifications and reviews say "imported" with the batch a
 import hashlib
 import logging
 import uuid
-from datetime import datetime, time
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from leder.accounts import rules
-from leder.casework.services.lifecycle import TransitionRefused, case_transition
-from leder.casework.services.triage import case_open, case_triage
+from leder.casework.services.lifecycle import TransitionRefused
 from leder.core import audit
 from leder.core.models import AuditAction
 from leder.core.time import now
-from leder.imports import validation
+from leder.imports import validation, writing
 from leder.imports.models import (
     BatchStatus,
     ImportBatch,
-    ImportedReview,
     ImportRow,
     RowOutcome,
 )
 from leder.imports.reading import FileProblem, read_rows
-from leder.notifications.models import Channel
-from leder.notifications.services import notification_submit
 from leder.organisations.selectors import icbs_open
 from leder.reviews.services.uploads import private_root
 
@@ -206,16 +200,22 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
             results = validation.check_rows(rows, icb=locked.icb, sha256=locked.sha256)
             if _outcomes([r.as_report() for r in results]) != _outcomes(locked.report["rows"]):
                 raise _Changed(results)
-            imported = []
-            for result in results:
-                if result.outcome != RowOutcome.READY:
-                    continue
-                current["row"] = result.number
-                notification = _import_row(actor=actor, batch=locked, result=result)
-                ImportRow.objects.filter(batch=locked, row_number=result.number).update(
-                    outcome=RowOutcome.IMPORTED, notification=notification
+            current["row"] = "bulk"
+            notifications = writing.write_rows(actor=actor, batch=locked, results=results)
+            by_number = {
+                r.number: n
+                for r, n in zip(
+                    [r for r in results if r.outcome == RowOutcome.READY],
+                    notifications,
+                    strict=True,
                 )
-                imported.append(notification.reference)
+            }
+            kept = list(ImportRow.objects.filter(batch=locked, row_number__in=list(by_number)))
+            for import_row in kept:
+                import_row.outcome = RowOutcome.IMPORTED
+                import_row.notification = by_number[import_row.row_number]
+            ImportRow.objects.bulk_update(kept, ["outcome", "notification"], batch_size=1000)
+            imported = [n.reference for n in notifications]
             current["row"] = None
             stored = locked.stored_name
             locked.status = BatchStatus.COMMITTED
@@ -270,7 +270,11 @@ def _fail(*, actor, batch, row, error, unexpected: bool = False):
         reason = " ".join(error.messages)
     else:
         reason = str(error)
-    where = f"Row {row} could not be imported" if row else "The import could not be completed"
+    where = (
+        f"Row {row} could not be imported"
+        if isinstance(row, int)
+        else "The import could not be completed"
+    )
     message = (
         f"{where} because {reason}. Nothing was imported."
         if unexpected
@@ -287,154 +291,6 @@ def _fail(*, actor, batch, row, error, unexpected: bool = False):
         )
     batch.refresh_from_db()
     raise ImportFailed(message) from error
-
-
-def _import_row(*, actor, batch: ImportBatch, result: validation.RowResult):
-    """One ready row through the services. Returns its new notification."""
-    plan = result.plan
-    submitted = notification_submit(
-        person=plan.person,
-        notifier=plan.notifier,
-        channel=Channel.IMPORT,
-        submission_key=plan.submission_key,
-        recorded_by=actor,
-        received_at=plan.received_at,
-    )
-    if not submitted.created or submitted.duplicate_flags:
-        raise ValidationError(
-            "it matches a notification that was not there when the file was checked."
-        )
-    notification = submitted.notification
-    details = {"imported": True, "batch": batch.pk, "row": result.number}
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=notification,
-        summary=f"{notification.reference} imported (import {batch.pk}, row {result.number})",
-        details={**details, "outcome": plan.outcome},
-    )
-    decision = validation.OUTCOMES[plan.outcome]
-    if decision in ("eligible", "child_death_review", "not_eligible"):
-        case_triage(
-            actor=actor, notification=notification, decision=decision, reason=plan.outcome_reason
-        )
-    elif decision == "completed":
-        case = case_open(actor=actor, notification=notification)
-        _review_import(actor=actor, batch=batch, row_number=result.number, case=case, plan=plan)
-        case_transition(
-            actor=actor,
-            case=case,
-            transition=validation.IMPORT_TRANSITION,
-            reason=f"Completed review imported (import {batch.pk}, row {result.number})",
-            details=details,
-            service=validation.IMPORT_SERVICE,
-        )
-    return notification
-
-
-def _review_import(*, actor, batch, row_number: int, case, plan: validation.RowPlan):
-    """The case's initial review as the previous platform completed it: the cause of death,
-    the grade and the learning it recorded, one version, and the lock of a signed-off review.
-    Written here rather than through the reviewer's services, which (rightly) let only the
-    allocated reviewer edit a review in progress; an imported review is never in progress."""
-    from leder.governance.models import SignOffRoute
-    from leder.governance.services.signoff import review_lock
-    from leder.reference import icd10
-    from leder.reviews import questions
-    from leder.reviews.models import (
-        LearningItem,
-        LearningKind,
-        LearningTheme,
-        Review,
-        ReviewKind,
-        ReviewSection,
-    )
-    from leder.reviews.services.questions import CAUSE_KEY, cause_of_death_record
-    from leder.reviews.services.records import review_version_record
-
-    review_plan = plan.review
-    at = now()
-    completed_at = timezone.make_aware(datetime.combine(review_plan.completed_on, time(17, 0)))
-    review = Review.objects.create(
-        case=case,
-        kind=ReviewKind.INITIAL,
-        question_set_version=questions.current_version(plan.received_at.date()),
-        started_at=plan.received_at,
-        started_by=actor,
-        submitted_at=completed_at,
-    )
-    code = review_plan.underlying_cause_code
-    cause = {"a_text": icd10.title(code), "a_code": code}
-    if review_plan.place_of_death:
-        cause["place_of_death"] = review_plan.place_of_death
-    sections = {
-        CAUSE_KEY: cause_of_death_record(cause),
-        "grading": {
-            "level": review_plan.grading_level,
-            "rationale": review_plan.summary,
-            "scale_version": review_plan.grading_scale_version,
-        },
-        "learning": {
-            "no_learning_reason": ""
-            if review_plan.themes
-            else "No learning themes were recorded on the previous platform."
-        },
-    }
-    for key, data in sections.items():
-        ReviewSection.objects.create(
-            review=review, key=key, data=data, is_complete=True, updated_at=at, updated_by=actor
-        )
-    if review_plan.themes:
-        item = LearningItem.objects.create(
-            review=review,
-            kind=LearningKind.IMPROVEMENT,
-            text=review_plan.summary,
-            created_at=at,
-            created_by=actor,
-            updated_at=at,
-        )
-        item.themes.set(LearningTheme.objects.filter(name__in=review_plan.themes))
-    version = review_version_record(
-        actor=actor,
-        review=review,
-        section_key="imported",
-        summary=(
-            f"Imported from the previous platform (import {batch.pk}, row {row_number}): "
-            f"completed on {review_plan.completed_on:%d %B %Y}"
-        ),
-    )
-    ImportedReview.objects.create(
-        review=review,
-        batch=batch,
-        row_number=row_number,
-        completed_on=review_plan.completed_on,
-        grading_level=review_plan.grading_level,
-        grading_scale_version=review_plan.grading_scale_version,
-        underlying_cause_code=code,
-        place_of_death=review_plan.place_of_death,
-        learning_themes=list(review_plan.themes),
-        summary=review_plan.summary,
-    )
-    signoff = review_lock(actor=actor, review=review, route=SignOffRoute.IMPORTED)
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=review,
-        summary=(
-            f"{review} imported, completed on {review_plan.completed_on:%d %B %Y} "
-            f"(import {batch.pk}, row {row_number})"
-        ),
-        details={
-            "imported": True,
-            "batch": batch.pk,
-            "row": row_number,
-            "received_on": plan.received_at.date().isoformat(),
-            "completed_on": review_plan.completed_on.isoformat(),
-            "version": version.number,
-            "signoff": signoff.pk,
-        },
-    )
-    return review
 
 
 # --- discard ---------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from leder.analytics import disclosure
-from leder.reports import easy_read, readability
+from leder.core import readability
+from leder.reports import easy_read
 from leder.reports.figures import PublishedFigures
 from leder.reports.forms import NARRATIVE_SECTIONS
 from leder.reports.presenters import figure

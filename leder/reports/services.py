@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 
 from leder.analytics.cohorts import Cohort
 from leder.analytics.reconcile import ReconciliationFailed
-from leder.core import audit
+from leder.core import audit, readability
 from leder.core.models import AuditAction
 from leder.core.time import now, today
-from leder.reports import documents, readability, selectors
+from leder.reports import documents, selectors
 from leder.reports.figures import published_figures
 from leder.reports.forms import FIRST_YEAR, NARRATIVE_MAX_LENGTH, NARRATIVE_SECTIONS
 from leder.reports.models import Report, ReportScope, ReportStatus

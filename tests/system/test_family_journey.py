@@ -17,6 +17,7 @@ from leder.accounts.tests.factories import sign_in_verified
 from leder.casework.models import CaseState
 from leder.families import services
 from leder.families.selectors import draft_content
+from leder.families.tests.test_family_copy import HARD, _learning, _row
 from leder.messaging import kinds
 from leder.messaging.notify_server import NotifyTestServer, templates_for_project
 from leder.reviews.services.contacts import contact_add
@@ -27,6 +28,7 @@ from tests.system.keyboard import fill, tab_to
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SHOTS = Path("/tmp/h18-shots")
+MY_SHOTS = Path("/tmp/h16-shots")
 
 
 @pytest.fixture
@@ -147,13 +149,25 @@ def test_a_family_member_takes_part_through_their_letter(
     axe_check(family)
     family.goto(live_server.url + path + "/home")
 
-    # Later the review is signed off and the family reads their copy.
+    # Later the review is signed off, with what it found, and the family reads their copy.
+    _row(review, "grading", {"level": 3, "scale_version": "1"}, reviewer)
+    _learning(review, reviewer, "good_practice", "Her GP knew her well and visited often.")
+    _learning(review, reviewer, "improvement", HARD)
     type(case).objects.filter(pk=case.pk).update(state=CaseState.COMPLETED)
     family.reload()
     follow(family, "Read the finished review")
     axe_check(family)
-    assert "Learning from the life and death of" in family.content()
+    assert "life and care" in family.content() and "A keen swimmer" in family.content()
+    assert family.evaluate("document.documentElement.scrollWidth") <= 320
     family.screenshot(path=str(SHOTS / "family-copy.png"), full_page=True)
+    MY_SHOTS.mkdir(exist_ok=True)
+    family.screenshot(path=str(MY_SHOTS / "family-copy-320.png"), full_page=True)
+    follow(family, "Read this in easy read")
+    axe_check(family)
+    assert "We are very sorry that" in family.content()
+    assert "Most of the care" in family.content() and "aetiology" not in family.content()
+    assert family.evaluate("document.documentElement.scrollWidth") <= 320
+    family.screenshot(path=str(MY_SHOTS / "family-copy-easy-read-320.png"), full_page=True)
 
     # The reviewer sees what came in, with times.
     signed_in(page, live_server, reviewer)
@@ -163,3 +177,25 @@ def test_a_family_member_takes_part_through_their_letter(
     assert "She loved swimming" in content and "swam for her county" in content
     assert "2 new items" in content
     page.screenshot(path=str(SHOTS / "reviewer.png"), full_page=True)
+
+    # The reviewer reaches the family copy from the case page, records a copy posted, and
+    # reads the easy read with the sentences left out of it.
+    page.goto(f"{live_server.url}/staff/cases/{case.reference}")
+    follow(page, "The family copy, and how it was sent")
+    axe_check(page)
+    keyboard_submit(page, "Record it as sent")  # empty: refused, summary focused
+    axe_check(page)
+    fill(page, "#id_sent_to", "Jane Testperson, sister")
+    tab_to(page, "#id_way")
+    page.keyboard.press("Space")
+    today = case.notification.date_of_death  # any day in the past
+    fill(page, "#id_sent_on-day", str(today.day))
+    fill(page, "#id_sent_on-month", str(today.month))
+    fill(page, "#id_sent_on-year", str(today.year))
+    keyboard_submit(page, "Record it as sent")
+    axe_check(page)
+    assert "Printed and posted" in page.content()
+    page.screenshot(path=str(MY_SHOTS / "family-copy-staff.png"), full_page=True)
+    follow(page, "See the easy-read version")
+    axe_check(page)
+    page.screenshot(path=str(MY_SHOTS / "family-copy-easy-read-staff.png"), full_page=True)

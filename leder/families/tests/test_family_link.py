@@ -271,7 +271,10 @@ def test_the_family_copy_is_readable_once_completed(client, invited, case):
     assert "not finished yet" in client.get(path + "/review").content.decode()
     type(case).objects.filter(pk=case.pk).update(state=CaseState.COMPLETED)
     page = client.get(path + "/review")
-    assert "Learning from the life and death of" in page.content.decode()
+    assert "life and care" in page.content.decode()
+    assert "Read this in easy read" in page.content.decode()
+    easy = client.get(path + "/review/easy-read").content.decode()
+    assert "We are very sorry that" in easy
     # Nothing can be added after sign-off.
     assert client.post(path + "/story", {"story": "late"}).status_code == 302
     assert not FamilyContribution.objects.exists()

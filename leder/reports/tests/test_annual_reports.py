@@ -14,12 +14,13 @@ from leder.accounts.models import Role
 from leder.accounts.tests.factories import user_with_role
 from leder.casework.models import CaseState
 from leder.casework.tests.factories import make_reviewer
+from leder.core import readability
 from leder.core.models import AuditAction, AuditEvent
+from leder.core.readability import MINIMUM_SCORE
 from leder.core.time import now
 from leder.governance.models import Action, ActionStatus
-from leder.reports import readability, services
+from leder.reports import services
 from leder.reports.models import Report, ReportStatus
-from leder.reports.readability import MINIMUM_SCORE
 from leder.reports.tests.conftest import YEAR
 from leder.reviews.models import LearningTheme
 

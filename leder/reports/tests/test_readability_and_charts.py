@@ -9,7 +9,8 @@ import pytest
 from leder.analytics.cohorts import Cohort
 from leder.analytics.disclosure import protect
 from leder.analytics.results import Layout, MetricResult
-from leder.reports import easy_read, readability
+from leder.core import readability
+from leder.reports import easy_read
 from leder.reports.charts import render_chart, sanitise_svg
 
 

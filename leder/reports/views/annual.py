@@ -18,16 +18,16 @@ from django.views.decorators.http import require_POST
 from leder.accounts.decorators import verified_staff_required
 from leder.core.form_page import form_page, posted
 from leder.core.jobs import worker_status
-from leder.reports import selectors, services
-from leder.reports.forms import NARRATIVE_SECTIONS, NarrativeForm, ReportCreateForm
-from leder.reports.models import ReportStatus
-from leder.reports.presenters import ReconciliationFailure
-from leder.reports.readability import (
+from leder.core.readability import (
     MINIMUM_SCORE,
     meets_threshold,
     sentence_problems,
     text_of_html,
 )
+from leder.reports import selectors, services
+from leder.reports.forms import NARRATIVE_SECTIONS, NarrativeForm, ReportCreateForm
+from leder.reports.models import ReportStatus
+from leder.reports.presenters import ReconciliationFailure
 
 # The progress page reloads itself (no JavaScript) this often while the report is generated.
 

@@ -1,6 +1,8 @@
-"""What the family copy of a review shows, and how it reads.
+"""The review without its internal notes: what a draft summary shared with the family holds
+(`families.selectors.draft_content`). The family copy itself, written for the family, is
+`families.copy` (ADR 0166).
 
-The family copy is the completed review as the family receives it. It leaves out everything
+It leaves out everything
 internal to the review's work: who was contacted and how to reach them, attempts to contact
 people, the family-involvement record, records requested and the files received, the reviewer's
 own notes and quality-assurance comments. It shows who the person was (the pen portrait), the

@@ -1,8 +1,8 @@
-"""Routes: the timeline of care and the family copy of a review."""
+"""Routes: the timeline of care."""
 
 from django.urls import path
 
-from leder.reviews.views import family_copy, timeline
+from leder.reviews.views import timeline
 
 REVIEW = "cases/<str:reference>/review/<str:kind>"
 
@@ -21,6 +21,4 @@ urlpatterns = [
         timeline.timeline_event_remove,
         name="timeline_event_remove",
     ),
-    path(f"{REVIEW}/family-copy", family_copy.family_copy, name="family_copy"),
-    path(f"{REVIEW}/family-copy.pdf", family_copy.family_copy_pdf, name="family_copy_pdf"),
 ]

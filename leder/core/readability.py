@@ -1,4 +1,5 @@
-"""Readability of the easy-read report: textstat's Flesch reading ease, offline.
+"""Readability of easy read (the reports' and the family copy's): textstat's Flesch reading
+ease, offline, and the sentence-by-sentence check (ADR 0164).
 
 textstat 0.7 counts syllables with the CMU pronouncing dictionary, which it loads through NLTK;
 when NLTK has no copy it calls `nltk.download("cmudict")`, which needs the internet (and hangs
