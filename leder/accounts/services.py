@@ -163,6 +163,14 @@ def user_update(*, actor, user: User, request=None, **changes) -> list[str]:
     return list(changed)
 
 
+def _check_password_rules(password: str, user: User, *, field: str) -> None:
+    """The password validators' refusal, as an error on the form's `field`."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({field: list(error.messages)}) from None
+
+
 def user_set_password(*, actor, user: User, password: str, request=None) -> None:
     """Set a new password (an administrator setting a first or replacement password).
 
@@ -170,10 +178,7 @@ def user_set_password(*, actor, user: User, password: str, request=None) -> None
     sessions stop working (Django ties sessions to the password hash); one UPDATE audit row that
     says the password changed and never what it is."""
     _require_user_manager(actor)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": list(error.messages)}) from None
+    _check_password_rules(password, user, field="password")
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -199,10 +204,7 @@ def user_change_own_password(*, request, current_password: str, new_password: st
         raise PermissionDenied("Sign in with your security code first.")
     if not user.check_password(current_password):
         raise ValidationError({"current_password": "Your current password is not right"})
-    try:
-        validate_password(new_password, user)
-    except ValidationError as error:
-        raise ValidationError({"new_password": list(error.messages)}) from None
+    _check_password_rules(new_password, user, field="new_password")
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
