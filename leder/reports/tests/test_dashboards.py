@@ -384,3 +384,24 @@ def test_a_chart_seen_before_is_not_drawn_again(area, cases, monkeypatch):
     monkeypatch.undo()
     other = charts.render_chart(result, prefix="report-chart-place_of_death")
     assert 'id="report-chart-place_of_death-title"' in other.svg
+
+
+def test_the_index_groups_dashboards_by_region_with_former_icbs_apart(client, area):
+    """Issue 16 item 10: 57 ICBs, closed and current mixed, not by region."""
+    from datetime import date
+
+    from leder.accounts.tests.factories import icb as make_icb
+
+    make_icb(region=area["region"], name="NHS Test Closed ICB", closed_on=date(2022, 6, 30))
+    analyst = user_with_role(Role.NATIONAL_ANALYST)
+    sign_in_verified(client, analyst)
+    page = client.get(reverse("reports:index")).content.decode()
+    headings = re.findall(r'<h3 class="nhsuk-heading-s">([^<]+)</h3>', page)
+    assert headings[0] == "England"
+    assert headings.index("Test North Region") < headings.index("Test South Region")
+    assert headings[-1] == "Former ICBs"
+    north = page.split(">Test North Region</h3>")[1].split("</ul>")[0]
+    assert "NHS Test Alpha ICB" in north and "NHS Test Beta ICB" in north
+    assert "Closed ICB" not in north and "Gamma" not in north
+    former = page.split(">Former ICBs</h3>")[1].split("</ul>")[0]
+    assert "NHS Test Closed ICB</a> (closed 30 June 2022)" in former
