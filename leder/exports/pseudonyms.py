@@ -38,3 +38,18 @@ def pseudonym(key: bytes, *, nhs_number: str, reference: str) -> str:
     digits = "".join(ch for ch in nhs_number or "" if ch.isdigit())
     subject = f"nhs:{digits}" if digits else f"ref:{reference}"
     return hmac.new(key, subject.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def pseudonymiser(key: bytes):
+    """`pseudonym` for many people with one key: the keyed hash is prepared once and copied for
+    each person (the same values, without setting the key up again for every row)."""
+    prepared = hmac.new(key, digestmod=hashlib.sha256)
+
+    def one(nhs_number: str, reference: str) -> str:
+        digits = "".join(ch for ch in nhs_number or "" if ch.isdigit())
+        subject = f"nhs:{digits}" if digits else f"ref:{reference}"
+        keyed = prepared.copy()
+        keyed.update(subject.encode("utf-8"))
+        return keyed.hexdigest()
+
+    return one

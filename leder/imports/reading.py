@@ -12,10 +12,11 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from leder.imports.columns import NAMES
+from leder.imports.columns import NAMES, REQUIRED_NAMES
 
-MAX_ROWS = 5000
-MAX_BYTES = 10 * 1024 * 1024
+# A region's history (issue 15): checked and imported in parts (ADR 0155).
+MAX_ROWS = 50_000
+MAX_BYTES = 100 * 1024 * 1024
 
 
 class FileProblem(Exception):
@@ -47,7 +48,7 @@ def read_rows(name: str, content: bytes) -> list[Row]:
     if not content:
         raise FileProblem("The file is empty. Fill in the import template and upload it again.")
     if len(content) > MAX_BYTES:
-        raise FileProblem("The file must be smaller than 10 MB. Split it into smaller files.")
+        raise FileProblem("The file must be smaller than 100 MB. Split it into smaller files.")
     kind = kind_of(name, content)
     table = _xlsx_table(content) if kind == "xlsx" else _csv_table(content)
     # (spreadsheet row number, cells) of every row with something in it: blank rows are left
@@ -60,7 +61,7 @@ def read_rows(name: str, content: bytes) -> list[Row]:
     if not numbered:
         raise FileProblem("The file is empty. Fill in the import template and upload it again.")
     header = [_text(cell).lower().replace(" ", "_") for cell in numbered[0][1]]
-    missing = [column for column in NAMES if column not in header]
+    missing = [column for column in REQUIRED_NAMES if column not in header]
     if missing:
         raise FileProblem(
             "The file is missing these columns: "
@@ -69,9 +70,12 @@ def read_rows(name: str, content: bytes) -> list[Row]:
         )
     rows = []
     for number, cells in numbered[1:]:
-        values = {}
+        # A column the file leaves out (one added to the template later) reads as empty.
+        values = dict.fromkeys(NAMES, "")
+        present = set()
         for index, column in enumerate(header):
-            if column in NAMES and column not in values:
+            if column in values and column not in present:
+                present.add(column)
                 cell = cells[index] if index < len(cells) else ""
                 values[column] = cell if isinstance(cell, date) else _text(cell)
         rows.append(Row(number=number, values=values))

@@ -8,48 +8,83 @@ caller" reads "the notifier"). Each message is reported against the file's colum
 errors is then compared with the database and with the rows above it in the file: a death
 already notified, or already imported from this file, is a duplicate and is not imported.
 
+At bulk speed (issue 17, ADR 0155): everything the rows are checked against (the ICB, ethnic
+categories, grading scales, themes, the ICB's reviewers) is loaded once (`Lookups`), GP practices
+once per batch, and duplicates are found a batch at a time: one query for rows already imported
+from the file, one for the database's candidates, narrowed by blocking keys (the dates a typo
+could have made of the row's dates of birth and death, and NHS numbers), and in-file duplicates
+through an index on the same keys rather than by comparing every pair of rows. The rules and
+their order are those of `duplicates.find_candidates`/`compare`, so the outcome is the same.
+
 Nothing is written here: `check_rows` returns a `RowResult` per row, and for a row that is ready
-a `RowPlan` holding exactly the service inputs the commit will use.
+a `RowPlan` holding exactly what the commit will write.
 """
 
 import re
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django import forms as django_forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from leder.casework.lifecycle import TRANSITIONS
+from leder.casework.models import CaseState, HoldKind, Reviewer
 from leder.core.fields import NHSDateField
 from leder.core.time import today
-from leder.imports.columns import LABELS, NAMES, REVIEW_COLUMNS
+from leder.imports.columns import (
+    HOLD_COLUMNS,
+    LABELS,
+    LEARNING_ITEMS,
+    NAMES,
+    PROFILE_NAMES,
+    QUESTION_NAMES,
+    REVIEW_COLUMNS,
+)
 from leder.imports.models import RowOutcome
 from leder.imports.reading import Row
 from leder.notifications import duplicates
 from leder.notifications import forms as nf
-from leder.notifications.models import Notification
+from leder.notifications.models import EligibilityRules, Notification, NotificationState
 from leder.notifications.services import NotifierInput, PersonInput
+from leder.organisations.models import Organisation, OrganisationKind
 from leder.reference import icd10
+from leder.reference.models import EthnicCategory
+from leder.reviews import profile, questions
 from leder.reviews.forms.questions import PLACE_OF_DEATH as REVIEW_PLACES
-from leder.reviews.models import GradingScale, LearningTheme
+from leder.reviews.forms.workspace import LD_SEVERITY_CHOICES
+from leder.reviews.models import GradingScale, LearningKind, LearningTheme
 
 # The lifecycle step that takes an imported case from notified to completed, and the service
 # name it must be made with (the lifecycle table says which).
 IMPORT_TRANSITION = "import_completed"
 IMPORT_SERVICE = TRANSITIONS[IMPORT_TRANSITION].service
 
-# Case outcomes a row may have, and the triage decision that records each (None: no decision).
+# Case outcomes a row may have, and the case state each leaves (None: no case is opened).
+# "eligible" is the earlier template's word for awaiting allocation.
 OUTCOMES = {
     "notified": None,
-    "eligible": "eligible",
-    "child_death_review": "child_death_review",
-    "not_eligible": "not_eligible",
-    "completed": "completed",
+    "awaiting_allocation": CaseState.AWAITING_ALLOCATION,
+    "eligible": CaseState.AWAITING_ALLOCATION,
+    "allocated": CaseState.ALLOCATED,
+    "in_review": CaseState.INITIAL_REVIEW,
+    "on_hold": CaseState.ON_HOLD,
+    "child_death_review": CaseState.CHILD_DEATH_REVIEW,
+    "not_eligible": CaseState.NOT_ELIGIBLE,
+    "completed": CaseState.COMPLETED,
 }
+OUTCOME_NAMES = ", ".join(name for name in OUTCOMES if name != "eligible")
+# Outcomes that need the reviewer named, and those that may name one.
+NEEDS_REVIEWER = ("allocated", "in_review")
+MAY_NAME_REVIEWER = ("allocated", "in_review", "on_hold", "completed")
 LONG_TEXT = 5000
-
+# Rows checked together: one query each for GP practices, re-imports and duplicate candidates.
+BATCH = 500
+SEVERITIES = tuple(value for value, _ in LD_SEVERITY_CHOICES)
 # The form classes, and which of their fields each file column feeds.
 FORM_COLUMNS: tuple[tuple[type, dict[str, str | None]], ...] = (
     (nf.RelationshipForm, {"relationship": "notifier_relationship"}),
@@ -91,6 +126,27 @@ FORM_COLUMNS: tuple[tuple[type, dict[str, str | None]], ...] = (
     (nf.ConcernsDetailForm, {"care_concerns": "care_concerns"}),
 )
 
+# What a completed review without a recorded cause is imported as (the template and the import
+# page say so): no cause-of-death section, so every figure counts it as "cause not recorded".
+CAUSE_NOT_RECORDED = "cause not recorded"
+
+
+@dataclass(frozen=True)
+class HoldPlan:
+    kind: str
+    started_on: date
+    reason: str
+    organisation: str = ""
+    reference: str = ""
+    expected_end_on: date | None = None
+
+
+@dataclass(frozen=True)
+class LearningPlan:
+    kind: str
+    text: str
+    themes: tuple[str, ...]
+
 
 @dataclass(frozen=True)
 class ReviewPlan:
@@ -101,11 +157,16 @@ class ReviewPlan:
     place_of_death: str
     themes: tuple[str, ...]
     summary: str
+    submitted_on: date | None = None
+    learning: tuple[LearningPlan, ...] = ()
+    # The structured answers as `questions.clean` stores them (None: not given).
+    answers: dict | None = None
+    question_set_version: str = ""
 
 
 @dataclass(frozen=True)
 class RowPlan:
-    """Exactly what the commit gives the services for one ready row."""
+    """Exactly what the commit writes for one ready row."""
 
     person: PersonInput
     notifier: NotifierInput
@@ -114,6 +175,31 @@ class RowPlan:
     outcome: str
     outcome_reason: str = ""
     review: ReviewPlan | None = None
+    reviewer_id: int | None = None
+    allocated_on: date | None = None
+    hold: HoldPlan | None = None
+    ld_severity: str = ""
+    # The profile as `profile.record` stores it (None: not given).
+    profile: dict | None = None
+    # The underlying cause (any case) and the place of death the review found.
+    cause_code: str = ""
+    cause_place: str = ""
+
+    @property
+    def state(self) -> str | None:
+        return OUTCOMES[self.outcome]
+
+    @property
+    def needs_review(self) -> bool:
+        """An initial review holds what the row gives beyond the notification."""
+        return bool(
+            self.review
+            or self.outcome == "in_review"
+            or (self.outcome == "on_hold" and self.reviewer_id)
+            or self.ld_severity
+            or self.profile
+            or self.cause_code
+        )
 
 
 @dataclass
@@ -145,22 +231,142 @@ def submission_key(sha256: str, row_number: int) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"leder-import:{sha256}:{row_number}")
 
 
-def check_rows(rows: list[Row], *, icb, sha256: str) -> list[RowResult]:
+# --- what rows are checked against, loaded once ----------------------------------------------
+
+
+class _Cached:
+    """Stands in for a ModelChoiceField's queryset: `get(pk=…)` from rows loaded once, so a form
+    bound to each of 50,000 rows does not query the database for each."""
+
+    def __init__(self, rows, *, key=lambda obj: str(obj.pk)):
+        rows = list(rows)
+        self.model = type(rows[0]) if rows else None
+        self._rows = rows
+        self._by = {key(obj): obj for obj in rows}
+
+    def all(self):
+        return self
+
+    def order_by(self, *fields):
+        return self
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self):
+        return len(self._rows)
+
+    def exists(self):
+        return bool(self._rows)
+
+    def get(self, **lookup):
+        ((_, value),) = lookup.items()
+        found = self._by.get(str(value))
+        if found is None:
+            raise self._missing()
+        return found
+
+    def _missing(self):
+        from django.core.exceptions import ObjectDoesNotExist
+
+        return (self.model.DoesNotExist if self.model else ObjectDoesNotExist)()
+
+
+class Lookups:
+    """Everything a row is checked against, read once per check (a handful of queries)."""
+
+    def __init__(self, icb):
+        self.icb = icb
+        self.icbs = _Cached([icb])
+        self.ethnic = _Cached(EthnicCategory.objects.all())
+        self.scales = list(
+            GradingScale.objects.order_by("effective_from").prefetch_related("levels")
+        )
+        self.levels = {s.version: {lv.level for lv in s.levels.all()} for s in self.scales}
+        self.themes = {t.name.lower(): t.name for t in LearningTheme.objects.filter(active=True)}
+        self.reviewers = {
+            r.user.email.lower(): r
+            for r in Reviewer.objects.filter(icb=icb).select_related("user")
+            if r.user.email
+        }
+        self.rules = list(EligibilityRules.objects.order_by("effective_from"))
+        self.practices: dict[str, Organisation | None] = {}
+        self._forms: dict = {}
+
+    def bound_form(self, form_class, data: dict, kwargs: dict):
+        """`form_class(data, **kwargs)`, reusing the form made for the same arguments: a new
+        form deep-copies every field, which was most of the time a row took to check. The form
+        is bound afresh (its errors and cleaned data are rebuilt from `data`)."""
+        key = (form_class, kwargs.get("relationship"), kwargs.get("has_care_concerns"))
+        form = self._forms.get(key)
+        if form is None:
+            form = form_class(data, **kwargs)
+            if form_class is nf.EqualityForm:
+                form.fields["ethnic_category"].queryset = self.ethnic
+            self._forms[key] = form
+            return form
+        form.data = data
+        form._errors = None
+        form._bound_fields_cache = {}
+        if hasattr(form, "cleaned_data"):
+            del form.cleaned_data
+        return form
+
+    def scale_on(self, day: date):
+        """`GradingScale.objects.in_force_on(day)`, from the scales loaded once."""
+        in_force = [s for s in self.scales if s.effective_from <= day]
+        return in_force[-1] if in_force else None
+
+    def rules_for(self, day: date):
+        """`eligibility.rules_for(day)`, from the rules loaded once."""
+        in_force = [r for r in self.rules if r.effective_from <= day]
+        return in_force[-1] if in_force else (self.rules[0] if self.rules else None)
+
+    def load_practices(self, rows: list[Row]) -> None:
+        """The GP practices a batch names, in one query (`nf.gp_practice_matching`'s rule)."""
+        texts = {
+            " ".join(str(row.values.get("gp_practice", "")).split()).upper() for row in rows
+        } - {""}
+        texts -= set(self.practices)
+        if not texts:
+            return
+        found: dict[str, list] = defaultdict(list)
+        practices = (
+            Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE)
+            .annotate(_ods=Upper("ods_code"), _name=Upper("name"))
+            .filter(Q(_ods__in=texts) | Q(_name__in=texts))
+            .select_related("icb")
+        )
+        for practice in practices:
+            for text in {practice._ods, practice._name} & texts:
+                found[text].append(practice)
+        for text in texts:
+            matches = found.get(text, [])
+            self.practices[text] = matches[0] if len(matches) == 1 else None
+
+    def practice_matching(self, text: str):
+        text = " ".join(text.split())
+        return self.practices.get(text.upper()) if text else None
+
+
+# --- the whole file ----------------------------------------------------------------------------
+
+
+def check_rows(rows: list[Row], *, icb, sha256: str, progress=None) -> list[RowResult]:
     """The outcome of every row: rejected (with every problem), duplicate (with why), or ready
-    (with its plan). In-file duplicates are judged against the rows above that are ready."""
-    results = []
-    accepted: list[tuple[int, duplicates.PersonKey]] = []
-    icbs = type(icb).objects.filter(pk=icb.pk)
-    for row in rows:
-        result = _check_row(row, icbs=icbs, icb=icb, sha256=sha256)
-        if result.plan is not None:
-            key = _person_key(result.plan.person)
-            reason = _duplicate_reason(result.plan, key, accepted)
-            if reason:
-                result.outcome, result.reason, result.plan = RowOutcome.DUPLICATE, reason, None
-            else:
-                accepted.append((row.number, key))
-        results.append(result)
+    (with its plan). In-file duplicates are judged against the rows above that are ready.
+    Checked in batches of `BATCH` rows; `progress(done, total)` is called after each."""
+    lookups = Lookups(icb)
+    index = _FileIndex()
+    results: list[RowResult] = []
+    for start in range(0, len(rows), BATCH):
+        part = rows[start : start + BATCH]
+        lookups.load_practices(part)
+        checked = [_check_row(row, lookups=lookups, sha256=sha256) for row in part]
+        _mark_duplicates(checked, index)
+        results += checked
+        if progress is not None:
+            progress(len(results), len(rows))
     return results
 
 
@@ -221,9 +427,10 @@ def _reword(message: str) -> str:
     return message.replace("the caller's", "the notifier's").replace("the caller", "the notifier")
 
 
-def _check_row(row: Row, *, icbs, icb, sha256: str) -> RowResult:
+def _check_row(row: Row, *, lookups: Lookups, sha256: str) -> RowResult:
     result = RowResult(number=row.number)
     values = row.values
+    icb = lookups.icb
     answers: dict = {}
     relationship = None
     has_care_concerns = None
@@ -236,7 +443,9 @@ def _check_row(row: Row, *, icbs, icb, sha256: str) -> RowResult:
         if form_class is nf.ConcernsDetailForm:
             kwargs["has_care_concerns"] = has_care_concerns
         if form_class is nf.AreaForm:
-            kwargs["icbs"] = icbs
+            kwargs["icbs"] = lookups.icbs
+        if form_class is nf.GPForm:
+            kwargs["practice_matching"] = lookups.practice_matching
         fields = form_class.base_fields
         for name, column in columns.items():
             if column is None:
@@ -258,7 +467,7 @@ def _check_row(row: Row, *, icbs, icb, sha256: str) -> RowResult:
                     )
             else:
                 data[name] = str(cell)
-        form = form_class(data, **kwargs)
+        form = lookups.bound_form(form_class, data, kwargs)
         valid = form.is_valid()
         for name, messages in form.errors.items():
             column = columns.get(name) or ""
@@ -290,11 +499,11 @@ def _check_row(row: Row, *, icbs, icb, sha256: str) -> RowResult:
 
     outcome = _normal(values.get("outcome", ""))
     if not outcome:
-        result.error("outcome", f"Enter the case outcome: {', '.join(OUTCOMES)}")
+        result.error("outcome", f"Enter the case outcome: {OUTCOME_NAMES}")
     elif outcome not in OUTCOMES:
         result.error(
             "outcome",
-            f"“{values.get('outcome')}” is not a case outcome: use one of {', '.join(OUTCOMES)}",
+            f"“{values.get('outcome')}” is not a case outcome: use one of {OUTCOME_NAMES}",
         )
     result.case_outcome = outcome if outcome in OUTCOMES else ""
     outcome_reason = str(values.get("outcome_reason", "")).strip()
@@ -303,10 +512,24 @@ def _check_row(row: Row, *, icbs, icb, sha256: str) -> RowResult:
     if len(outcome_reason) > 2000:
         result.error("outcome_reason", "Reason for the outcome must be 2,000 characters or fewer")
 
+    reviewer, allocated_on = _check_allocation(result, values, outcome, lookups, received_on)
+    hold = _check_hold(result, values, outcome, received_on, allocated_on)
+    severity = _check_severity(result, values)
+    profile_data = _check_profile(result, values, died)
+    cause_code, cause_place = _check_cause(result, values)
+
     review = None
     if outcome == "completed":
-        review = _check_review(result, values, received_on=received_on, died=died)
-    else:
+        review = _check_review(
+            result,
+            values,
+            lookups=lookups,
+            received_on=received_on,
+            allocated_on=allocated_on,
+            cause_code=cause_code,
+            cause_place=cause_place,
+        )
+    elif outcome in OUTCOMES:
         for column in REVIEW_COLUMNS:
             if str(values.get(column, "")).strip():
                 result.error(
@@ -317,7 +540,7 @@ def _check_row(row: Row, *, icbs, icb, sha256: str) -> RowResult:
 
     if result.errors:
         result.outcome = RowOutcome.REJECTED
-        result.errors.sort(key=lambda e: NAMES.index(e["column"]) if e["column"] in NAMES else 99)
+        result.errors.sort(key=lambda e: NAMES.index(e["column"]) if e["column"] in NAMES else 999)
         return result
     person, notifier = nf.submission_inputs(answers)
     result.plan = RowPlan(
@@ -328,8 +551,19 @@ def _check_row(row: Row, *, icbs, icb, sha256: str) -> RowResult:
         outcome=outcome,
         outcome_reason=outcome_reason,
         review=review,
+        reviewer_id=reviewer.pk if reviewer else None,
+        allocated_on=allocated_on,
+        hold=hold,
+        ld_severity=severity,
+        profile=profile_data,
+        cause_code=cause_code,
+        cause_place=cause_place,
     )
     return result
+
+
+def _text(values: dict, column: str) -> str:
+    return str(values.get(column, "") or "").strip()
 
 
 def _date(result: RowResult, values: dict, column: str, subject: str) -> date | None:
@@ -341,18 +575,228 @@ def _date(result: RowResult, values: dict, column: str, subject: str) -> date | 
         return None
 
 
-def _check_review(result: RowResult, values: dict, *, received_on, died) -> ReviewPlan | None:
+def _optional_date(result: RowResult, values: dict, column: str, subject: str) -> date | None:
+    return _date(result, values, column, subject) if _text(values, column) else None
+
+
+def _not_before(result, column, day, earlier, what: str) -> None:
+    if day and earlier and day < earlier:
+        result.error(column, f"{LABELS[column]} must be the same as or after {what}")
+
+
+def _check_allocation(result, values, outcome, lookups: Lookups, received_on):
+    """The reviewer the case is allocated to (by e-mail, from this ICB's register) and when."""
+    email = _text(values, "reviewer_email").lower()
+    reviewer = None
+    if not email:
+        if outcome in NEEDS_REVIEWER:
+            result.error(
+                "reviewer_email",
+                "Enter the e-mail address of the reviewer the case is allocated to",
+            )
+    elif outcome in OUTCOMES and outcome not in MAY_NAME_REVIEWER:
+        result.error(
+            "reviewer_email",
+            f"Leave this empty: a case that is {outcome.replace('_', ' ')} has no reviewer",
+        )
+    else:
+        reviewer = lookups.reviewers.get(email)
+        if reviewer is None:
+            result.error(
+                "reviewer_email",
+                f"“{_text(values, 'reviewer_email')}” is not the e-mail address of a reviewer "
+                f"in the register of {lookups.icb.name}: add them to the register first, or "
+                "import the case as awaiting allocation",
+            )
+    allocated_on = None
+    if _text(values, "allocated_on"):
+        if not email:
+            result.error("allocated_on", "Leave this empty, or give the reviewer's e-mail address")
+        allocated_on = _date(result, values, "allocated_on", "date allocated")
+        _not_before(result, "allocated_on", allocated_on, received_on, "the date received")
+    elif email:
+        result.error("allocated_on", "Enter the date the case was allocated to the reviewer")
+    return reviewer, allocated_on
+
+
+def _check_hold(result, values, outcome, received_on, allocated_on) -> HoldPlan | None:
+    if outcome != "on_hold":
+        if outcome in OUTCOMES:
+            for column in HOLD_COLUMNS:
+                if _text(values, column):
+                    result.error(column, "Leave this empty: only a case on hold has a hold")
+        return None
+    raw = _text(values, "hold_kind")
+    kind = None
+    if not raw:
+        result.error("hold_kind", "Enter what holds the review: " + ", ".join(HoldKind.values))
+    else:
+        by_name = {_normal(v): v for v in HoldKind.values}
+        by_name.update({_normal(label): v for v, label in HoldKind.choices})
+        kind = by_name.get(_normal(raw))
+        if kind is None:
+            result.error(
+                "hold_kind",
+                f"“{raw}” is not a process that holds a review: use one of "
+                + ", ".join(HoldKind.values),
+            )
+    started_on = None
+    if not _text(values, "hold_started_on"):
+        result.error("hold_started_on", "Enter the date the case was put on hold")
+    else:
+        started_on = _date(result, values, "hold_started_on", "date put on hold")
+        _not_before(result, "hold_started_on", started_on, received_on, "the date received")
+        _not_before(result, "hold_started_on", started_on, allocated_on, "the date allocated")
+    reason = _text(values, "hold_reason")
+    if kind == HoldKind.OTHER and not reason:
+        result.error("hold_reason", "Enter why the case is on hold")
+    expected = _optional_date(result, values, "hold_expected_end_on", "date expected to end")
+    _not_before(result, "hold_expected_end_on", expected, started_on, "the date put on hold")
+    for column, limit in (
+        ("hold_reason", 2000),
+        ("hold_organisation", 200),
+        ("hold_reference", 100),
+    ):
+        if len(_text(values, column)) > limit:
+            result.error(column, f"{LABELS[column]} must be {limit:,} characters or fewer")
+    if kind is None or started_on is None:
+        return None
+    return HoldPlan(
+        kind=kind,
+        started_on=started_on,
+        reason=reason or HoldKind(kind).label,
+        organisation=_text(values, "hold_organisation"),
+        reference=_text(values, "hold_reference"),
+        expected_end_on=expected,
+    )
+
+
+def _check_severity(result, values) -> str:
+    raw = _text(values, "ld_severity")
+    if not raw:
+        return ""
+    lookup = {_normal(v): v for v in SEVERITIES}
+    lookup.update({_normal(label): v for v, label in LD_SEVERITY_CHOICES})
+    found = lookup.get(_normal(raw))
+    if found is None:
+        result.error(
+            "ld_severity",
+            f"“{raw}” is not a severity of learning disability: use one of {', '.join(SEVERITIES)}",
+        )
+        return ""
+    return found
+
+
+def _check_profile(result, values, died) -> dict | None:
+    """The person's profile: every column or none; each value as the profile set allows."""
+    given = {name: _text(values, name) for name in PROFILE_NAMES}
+    if not any(given.values()):
+        return None
+    version = profile.current_version(died)
+    profile_set = profile.profile_set(version)
+    data: dict = {}
+    for entry in profile_set.fields:
+        raw = given.get(entry.key, "")
+        if not raw:
+            continue
+        lookup = {_normal(v): v for v in entry.values}
+        lookup.update({_normal(label): v for v, label in entry.choices})
+        parts = (
+            [p for p in re.split(r"[|;]", raw) if p.strip()]
+            if entry.kind == profile.LIST
+            else [raw]
+        )
+        chosen = []
+        for part in parts:
+            value = lookup.get(_normal(part))
+            if value is None:
+                result.error(
+                    entry.key,
+                    f"“{part.strip()}” is not an answer allowed here: {', '.join(entry.values)}",
+                )
+            else:
+                chosen.append(value)
+        data[entry.key] = chosen if entry.kind == profile.LIST else (chosen[0] if chosen else "")
+    for key, message in profile.errors(data, version=version, complete=True).items():
+        if key in PROFILE_NAMES and not any(e["column"] == key for e in result.errors):
+            result.error(key, f"{message} (give every profile column, or none)")
+    return profile.record(data, version=version)
+
+
+def _check_cause(result, values) -> tuple[str, str]:
+    raw_code = _text(values, "underlying_cause_code")
+    code = ""
+    if raw_code:
+        if icd10.is_valid(raw_code):
+            code = icd10.normalise(raw_code)
+        else:
+            result.error(
+                "underlying_cause_code",
+                f"“{raw_code}” is not an ICD-10 code that can be given as a cause of death. "
+                "Enter a code like J18.9",
+            )
+    place = _normal(values.get("review_place_of_death", ""))
+    places = {value for value, _ in REVIEW_PLACES}
+    if place and place not in places:
+        by_label = {_normal(label): value for value, label in REVIEW_PLACES}
+        place = by_label.get(place, place)
+        if place not in places:
+            result.error(
+                "review_place_of_death",
+                f"“{values.get('review_place_of_death')}” is not a place of death: use one of "
+                f"{', '.join(value for value, _ in REVIEW_PLACES)}",
+            )
+    if place and not raw_code:
+        result.error(
+            "review_place_of_death",
+            "Leave this empty, or give the underlying cause of death it was found with",
+        )
+    return code, place if place in places else ""
+
+
+def _themes(result, column: str, raw: str, lookups: Lookups) -> list[str]:
+    names = [n.strip() for n in raw.split(";") if n.strip()]
+    themes = []
+    for name in names:
+        if name.lower() in lookups.themes:
+            themes.append(lookups.themes[name.lower()])
+        else:
+            result.error(
+                column,
+                f"“{name}” is not a learning theme. Use the theme names in the import guide, "
+                "separated by semicolons",
+            )
+    return list(dict.fromkeys(themes))
+
+
+def _check_review(
+    result: RowResult,
+    values: dict,
+    *,
+    lookups: Lookups,
+    received_on,
+    allocated_on,
+    cause_code: str,
+    cause_place: str,
+) -> ReviewPlan | None:
     errors_before = len(result.errors)
     completed_on = _date(result, values, "review_completed_on", "date the review was completed")
-    if completed_on and received_on and completed_on < received_on:
+    _not_before(result, "review_completed_on", completed_on, received_on, "the date received")
+    _not_before(result, "review_completed_on", completed_on, allocated_on, "the date allocated")
+    submitted_on = _optional_date(
+        result, values, "review_submitted_on", "date the review was submitted"
+    )
+    _not_before(result, "review_submitted_on", submitted_on, received_on, "the date received")
+    _not_before(result, "review_submitted_on", submitted_on, allocated_on, "the date allocated")
+    if submitted_on and completed_on and submitted_on > completed_on:
         result.error(
-            "review_completed_on",
-            "Date the review was completed must be the same as or after the date received",
+            "review_submitted_on",
+            "Date the review was submitted must be the same as or before the date it was completed",
         )
 
-    scale = GradingScale.objects.in_force_on(completed_on or today())
-    levels = {lv.level for lv in scale.levels.all()} if scale else set()
-    raw_grade = str(values.get("grading", "")).strip()
+    scale = lookups.scale_on(completed_on or today())
+    levels = lookups.levels.get(scale.version, set()) if scale else set()
+    raw_grade = _text(values, "grading")
     level = None
     if not raw_grade:
         result.error("grading", "Enter the grading of care, a number from 1 to 6")
@@ -365,40 +809,35 @@ def _check_review(result: RowResult, values: dict, *, received_on, died) -> Revi
     else:
         level = int(raw_grade)
 
-    raw_code = str(values.get("underlying_cause_code", "")).strip()
-    if not raw_code:
-        result.error("underlying_cause_code", "Enter the ICD-10 code of the underlying cause")
-    elif not icd10.is_valid(raw_code):
-        result.error(
-            "underlying_cause_code",
-            f"“{raw_code}” is not an ICD-10 code that can be given as a cause of death. "
-            "Enter a code like J18.9",
+    themes = _themes(result, "learning_themes", _text(values, "learning_themes"), lookups)
+    learning = []
+    kinds = {_normal(v): v for v in LearningKind.values}
+    kinds.update({_normal(label): v for v, label in LearningKind.choices})
+    for n in range(1, LEARNING_ITEMS + 1):
+        kind_raw = _text(values, f"learning_{n}_kind")
+        text = str(values.get(f"learning_{n}_text", "") or "").strip().replace("\r\n", "\n")
+        item_themes = _themes(
+            result, f"learning_{n}_themes", _text(values, f"learning_{n}_themes"), lookups
         )
-
-    place = _normal(values.get("review_place_of_death", ""))
-    places = {value for value, _ in REVIEW_PLACES}
-    if place and place not in places:
-        by_label = {_normal(label): value for value, label in REVIEW_PLACES}
-        place = by_label.get(place, place)
-        if place not in places:
+        if not (kind_raw or text or item_themes):
+            continue
+        kind = kinds.get(_normal(kind_raw))
+        if not kind_raw:
+            result.error(f"learning_{n}_kind", "Enter the kind: " + ", ".join(LearningKind.values))
+        elif kind is None:
             result.error(
-                "review_place_of_death",
-                f"“{values.get('review_place_of_death')}” is not a place of death: use one of "
-                f"{', '.join(value for value, _ in REVIEW_PLACES)}",
+                f"learning_{n}_kind",
+                f"“{kind_raw}” is not a kind of learning: use one of "
+                + ", ".join(LearningKind.values),
             )
-
-    names = [n.strip() for n in str(values.get("learning_themes", "")).split(";") if n.strip()]
-    active = {t.name.lower(): t.name for t in LearningTheme.objects.filter(active=True)}
-    themes = []
-    for name in names:
-        if name.lower() in active:
-            themes.append(active[name.lower()])
-        else:
+        if not text:
+            result.error(f"learning_{n}_text", "Enter what was learnt")
+        elif len(text) > LONG_TEXT:
             result.error(
-                "learning_themes",
-                f"“{name}” is not a learning theme. Use the theme names in the import guide, "
-                "separated by semicolons",
+                f"learning_{n}_text", f"The learning must be {LONG_TEXT:,} characters or fewer"
             )
+        if kind and text:
+            learning.append(LearningPlan(kind=kind, text=text, themes=tuple(item_themes)))
 
     summary = str(values.get("review_summary", "")).strip().replace("\r\n", "\n")
     if not summary:
@@ -408,17 +847,67 @@ def _check_review(result: RowResult, values: dict, *, received_on, died) -> Revi
             "review_summary", f"Summary of the review must be {LONG_TEXT:,} characters or fewer"
         )
 
+    version = questions.current_version(received_on or today())
+    answers = _check_answers(result, values, version)
+
     if len(result.errors) > errors_before or completed_on is None or level is None:
         return None
     return ReviewPlan(
         completed_on=completed_on,
+        submitted_on=submitted_on,
         grading_level=level,
         grading_scale_version=scale.version,
-        underlying_cause_code=icd10.normalise(raw_code),
-        place_of_death=place,
-        themes=tuple(dict.fromkeys(themes)),
+        underlying_cause_code=cause_code,
+        place_of_death=cause_place,
+        themes=tuple(themes),
         summary=summary,
+        learning=tuple(learning),
+        answers=answers,
+        question_set_version=version,
     )
+
+
+# The detail a concern needs (the form asks for it); the previous platform's is not migrated.
+IMPORTED_DETAIL = "Recorded on the previous platform; the detail was not imported."
+
+
+def _check_answers(result, values, version: str) -> dict | None:
+    """The structured answers: none, or every question the review's question set asks."""
+    given = {name[2:]: _normal(_text(values, name)) for name in QUESTION_NAMES}
+    if not any(given.values()):
+        return None
+    question_set = questions.question_set(version)
+    allowed = {value for value, _ in questions.ANSWERS}
+    labels = {_normal(label): value for value, label in questions.ANSWERS}
+    drawn = {}
+    for key, raw in given.items():
+        if not raw:
+            continue
+        answer = raw if raw in allowed else labels.get(raw)
+        if answer is None:
+            result.error(
+                f"q_{key}",
+                f"“{_text(values, 'q_' + key)}” is not an answer: use yes, no, not_known or "
+                "not_applicable",
+            )
+            continue
+        drawn[key] = {"answer": answer, "detail": ""}
+    asked = {q.key: q for q, _ in questions.shown(question_set, drawn)}
+    for key in drawn:
+        if key not in asked:
+            result.error(
+                f"q_{key}",
+                "Leave this empty: the question is not asked given the answer to the question "
+                "it follows",
+            )
+    for key, question in asked.items():
+        if key not in drawn and not any(e["column"] == f"q_{key}" for e in result.errors):
+            result.error(
+                f"q_{key}", "Answer this question too: give every question's answer, or none"
+            )
+        elif key in drawn and drawn[key]["answer"] in question.detail_required_when:
+            drawn[key]["detail"] = IMPORTED_DETAIL
+    return questions.clean(question_set, drawn)
 
 
 # --- duplicates ------------------------------------------------------------------------------
@@ -434,25 +923,155 @@ def _person_key(person: PersonInput) -> duplicates.PersonKey:
     )
 
 
-def _duplicate_reason(
-    plan: RowPlan, key: duplicates.PersonKey, accepted: list[tuple[int, duplicates.PersonKey]]
-) -> str:
-    """Why the row is a duplicate, or "": already imported from this file, already notified
-    (the rules `notification_submit` flags by), or the same death as a row above."""
-    existing = Notification.objects.filter(submission_key=plan.submission_key).first()
-    if existing is not None:
-        return f"Already imported from this file as {existing.reference}"
-    found = duplicates.find_candidates(key)
-    if found:
-        best = found[0]
-        return (
-            f"Already notified as {best.notification.reference}: {_sentence_case(best.explanation)}"
+class _FileIndex:
+    """The ready rows so far, indexed by NHS number and by date of death, so a row is compared
+    only with the rows a typo could make the same death: the blocking keys are
+    `duplicates.date_variants` of both dates, the same the database query uses."""
+
+    def __init__(self):
+        self.by_number: dict[str, list] = defaultdict(list)
+        self.by_death: dict[date, list] = defaultdict(list)
+        self.order = 0
+
+    def add(self, number: int, key: duplicates.PersonKey) -> None:
+        self.order += 1
+        entry = (self.order, number, key)
+        if key.nhs_number:
+            self.by_number[key.nhs_number].append(entry)
+        self.by_death[key.date_of_death].append(entry)
+
+    def first_match(self, key: duplicates.PersonKey, dob_variants, dod_variants):
+        """(row number, explanation) of the earliest ready row `compare` matches, or None."""
+        found = {}
+        for entry in self.by_number.get(key.nhs_number, ()) if key.nhs_number else ():
+            found[entry[0]] = entry
+        for died in dod_variants:
+            for entry in self.by_death.get(died, ()):
+                if entry[2].date_of_birth in dob_variants:
+                    found[entry[0]] = entry
+        for _, number, earlier in sorted(found.values(), key=lambda e: e[0]):
+            compared = duplicates.compare(key, earlier)
+            if compared:
+                return number, compared[2]
+        return None
+
+
+def _mark_duplicates(results: list[RowResult], index: _FileIndex) -> None:
+    """Why each ready row of the batch is a duplicate, in the order `_duplicate_reason` gave:
+    already imported from this file, already notified, or the same death as a row above. Two
+    queries for the batch."""
+    ready = [r for r in results if r.plan is not None]
+    if not ready:
+        return
+    existing = dict(
+        Notification.objects.filter(
+            submission_key__in=[r.plan.submission_key for r in ready]
+        ).values_list("submission_key", "reference")
+    )
+    keys = {r.number: _person_key(r.plan.person) for r in ready}
+    variants = {
+        r.number: (
+            duplicates.date_variants(keys[r.number].date_of_birth),
+            duplicates.date_variants(keys[r.number].date_of_death),
         )
-    for number, earlier in accepted:
-        compared = duplicates.compare(key, earlier)
+        for r in ready
+    }
+    candidates = _database_candidates(ready, keys, variants)
+    for result in ready:
+        plan, key = result.plan, keys[result.number]
+        reason = ""
+        if plan.submission_key in existing:
+            reason = f"Already imported from this file as {existing[plan.submission_key]}"
+        if not reason:
+            best = _best_candidate(key, variants[result.number], candidates)
+            if best is not None:
+                reason = (
+                    f"Already notified as {best.notification.reference}: "
+                    f"{_sentence_case(best.explanation)}"
+                )
+        if not reason:
+            match = index.first_match(key, *variants[result.number])
+            if match:
+                reason = f"Same death as row {match[0]} of this file: {_sentence_case(match[1])}"
+        if reason:
+            result.outcome, result.reason, result.plan = RowOutcome.DUPLICATE, reason, None
+        else:
+            index.add(result.number, key)
+
+
+_CANDIDATE_FIELDS = (
+    "pk",
+    "reference",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "date_of_death",
+    "nhs_number",
+    "received_at",
+)
+
+
+def _database_candidates(ready, keys, variants) -> "_CandidateIndex":
+    """Every notification that may be a duplicate of a row of the batch: one query, by NHS
+    number or by the dates a typo could have made of the rows' dates (the blocking keys of
+    `duplicates.find_candidates`)."""
+    numbers = {k.nhs_number for k in keys.values() if k.nhs_number}
+    births = set().union(*(v[0] for v in variants.values()))
+    deaths = set().union(*(v[1] for v in variants.values()))
+    pool = Notification.objects.exclude(state=NotificationState.MERGED)
+    query = Q(date_of_death__in=deaths, date_of_birth__in=births)
+    if numbers:
+        query |= Q(nhs_number__in=numbers)
+    rows = pool.filter(query).values_list(*_CANDIDATE_FIELDS)
+    return _CandidateIndex(rows)
+
+
+@dataclass(frozen=True)
+class _Found:
+    pk: int
+    reference: str
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    notification: _Found
+    score: int
+    explanation: str
+
+
+class _CandidateIndex:
+    def __init__(self, rows):
+        self.by_number: dict[str, list] = defaultdict(list)
+        self.by_death: dict[date, list] = defaultdict(list)
+        for pk, reference, given, family, born, died, number, received in rows:
+            entry = (
+                _Found(pk, reference, received),
+                duplicates.PersonKey(given, family, born, died, number),
+            )
+            if number:
+                self.by_number[number].append(entry)
+            self.by_death[died].append(entry)
+
+
+def _best_candidate(key, key_variants, index: _CandidateIndex) -> _Candidate | None:
+    """`duplicates.find_candidates(key)[0]`, from the batch's candidates."""
+    seen: dict[int, tuple] = {}
+    for entry in index.by_number.get(key.nhs_number, ()) if key.nhs_number else ():
+        seen[entry[0].pk] = entry
+    births, deaths = key_variants
+    for died in deaths:
+        for entry in index.by_death.get(died, ()):
+            if entry[1].date_of_birth in births:
+                seen[entry[0].pk] = entry
+    ranked = []
+    for found, existing in seen.values():
+        compared = duplicates.compare(key, existing)
         if compared:
-            return f"Same death as row {number} of this file: {_sentence_case(compared[2])}"
-    return ""
+            ranked.append(_Candidate(found, compared[1], compared[2]))
+    if not ranked:
+        return None
+    return min(ranked, key=lambda c: (-c.score, c.notification.received_at))
 
 
 def _sentence_case(text: str) -> str:
@@ -460,10 +1079,14 @@ def _sentence_case(text: str) -> str:
 
 
 __all__ = [
+    "CAUSE_NOT_RECORDED",
     "IMPORT_SERVICE",
     "IMPORT_TRANSITION",
     "LABELS",
     "OUTCOMES",
+    "HoldPlan",
+    "LearningPlan",
+    "Lookups",
     "ReviewPlan",
     "RowPlan",
     "RowResult",

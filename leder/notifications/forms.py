@@ -380,8 +380,11 @@ class GPForm(QuestionForm):
 
     staff_labels = {"gp_practice_text": "GP practice name or code (optional)"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, practice_matching=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The bulk import resolves a whole batch's practices in one query and passes its answer
+        # (ADR 0155); the rule is the same: exactly one practice's ODS code or name.
+        self._practice_matching = practice_matching or gp_practice_matching
         self.fields["gp_practice_text"].help_text = (
             "The name of the GP surgery, or its code if you know it (like A81001). "
             "If you do not know, leave this blank."
@@ -391,7 +394,7 @@ class GPForm(QuestionForm):
         cleaned = super().clean()
         text = " ".join(cleaned.get("gp_practice_text", "").split())
         cleaned["gp_practice_text"] = text
-        cleaned["gp_practice"] = gp_practice_matching(text)
+        cleaned["gp_practice"] = self._practice_matching(text)
         return cleaned
 
     def derived_icb(self) -> Organisation | None:

@@ -89,6 +89,18 @@ def _next_reference(year: int) -> str:
     return f"LDR-{year}-{counter.last_number:06d}"
 
 
+def references_allocate(year: int, count: int) -> list[str]:
+    """`count` consecutive references of `year` in one block (the bulk import, ADR 0155): the
+    counter row is locked by the UPDATE, so no other submission can take a number of the block.
+    Call inside the transaction that uses them."""
+    if count <= 0:
+        return []
+    ReferenceCounter.objects.get_or_create(year=year)
+    ReferenceCounter.objects.filter(pk=year).update(last_number=F("last_number") + count)
+    last = ReferenceCounter.objects.values_list("last_number", flat=True).get(pk=year)
+    return [f"LDR-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
+
+
 def _validate(person: PersonInput) -> None:
     errors = {}
     if person.date_of_death < person.date_of_birth:

@@ -5,7 +5,9 @@ for a dry run, removes it (files from storage too) and writes one audit row with
 kind. The daily `retention` job and the `retention` management command call it.
 
 Periods are settings in days (`RETENTION_*_DAYS`, documented in docs/deployment.md); 0 means
-"keep for ever" for every kind. Audit rows are always kept (ADR 0122 says why).
+"keep for ever" for every kind. The start of the audit log past `AUDIT_RETENTION_DAYS` is pruned
+by `leder.core.audit_prune` (only up to a signed checkpoint, leaving a signed anchor: ADR 0123);
+its count is reported as "audit_rows".
 """
 
 import shutil
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from leder.core import audit
+from leder.core.audit_prune import AuditPruneRefused, audit_prune
 from leder.core.models import AuditAction
 from leder.core.time import now as current_time
 
@@ -28,6 +31,8 @@ class RetentionReport:
 
     counts: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
+    # What the audit prune did or would do (rows, range, anchor), or why it did nothing.
+    audit_prune: dict = field(default_factory=dict)
 
     def as_counts(self) -> dict:
         return dict(self.counts)
@@ -38,16 +43,22 @@ def _cutoff(days: int, now: datetime) -> datetime | None:
 
 
 def _due_uploaded_records(now):
+    """Records uploaded to a review whose case was completed before the cut-off and whose file is
+    still stored. Only the file goes: the row (name, size, SHA-256) is part of the review, which
+    a sign-off locks (ADR 0017), and its sign-off snapshot lists it anyway (ADR 0123)."""
     from leder.casework.models import CaseState
     from leder.reviews.models import UploadedRecord
+    from leder.reviews.services.uploads import stored_path
 
     cutoff = _cutoff(settings.RETENTION_UPLOADED_RECORDS_DAYS, now)
     if cutoff is None:
         return UploadedRecord.objects.none()
-    return UploadedRecord.objects.filter(
+    candidates = UploadedRecord.objects.filter(
         request__review__case__state=CaseState.COMPLETED,
         request__review__case__state_changed_at__lt=cutoff,
-    )
+    ).exclude(stored_name="")
+    stored = [record.pk for record in candidates if stored_path(record).exists()]
+    return UploadedRecord.objects.filter(pk__in=stored)
 
 
 def _due_notifier_contacts(now):
@@ -115,9 +126,9 @@ def _purge(kind: str, rows) -> None:
     from leder.reviews.services.uploads import stored_path
 
     if kind == "uploaded_records":
+        # The file only: the row is locked with the signed-off review (see `_due_uploaded_records`).
         for record in rows:
             stored_path(record).unlink(missing_ok=True)
-        rows.delete()
     elif kind == "notifier_contacts":
         rows.update(email="", phone="")
     elif kind == "export_files":
@@ -141,6 +152,14 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
     due.update({name: kind.due(now) for name, kind in declared.items()})
     for kind, rows in due.items():
         report.counts[kind] = rows.count()
+    try:
+        # Its own transaction and audit row, with the range pruned and the anchor.
+        pruned = audit_prune(now=now, dry_run=dry_run)
+        report.counts["audit_rows"] = pruned.rows
+        report.audit_prune = pruned.as_details()
+    except AuditPruneRefused as refused:
+        report.counts["audit_rows"] = 0
+        report.audit_prune = {"refused": str(refused)[:1000]}
     if dry_run:
         return report
     with transaction.atomic():
@@ -154,6 +173,6 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
             actor=ACTOR,
             action=AuditAction.DELETE,
             summary="Retention: removed what was past its retention period",
-            details={"counts": report.counts, "audit_rows": "kept (ADR 0122)"},
+            details={"counts": report.counts, "audit_prune": report.audit_prune},
         )
     return report

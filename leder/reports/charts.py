@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 import altair as alt
 from django.core.cache import cache
 
+from leder.analytics.populations import SHORT_NAMES
 from leder.analytics.results import PublishedResult
 
 FONT = "Liberation Sans"  # metric-compatible with Arial; installed for WeasyPrint too
@@ -36,7 +37,7 @@ WIDTH = 220
 CACHE_SECONDS = 60 * 60
 # Bump when the look of the charts (`_vega_lite`, `sanitise_svg`, the colours) changes: the
 # cached SVGs are keyed by what is drawn, not by how.
-CHART_VERSION = "2"
+CHART_VERSION = "3"
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -94,7 +95,7 @@ SPECS: dict[str, ChartSpec] = {
         (("expected", "Expected"), ("notified", "Notified")), "Deaths", "ethnic_group"
     ),
     "general_population": ChartSpec(
-        (("leder", "People with a learning disability"), ("general_population", "Everyone")),
+        (("leder", "LeDeR deaths"), ("general_population", "Everyone")),
         "Median age at death (years)",
         "label",
         only=("measure", "median_age_at_death"),
@@ -151,11 +152,15 @@ def chart_points(published: PublishedResult, spec: ChartSpec) -> list[dict]:
             name = str(name)
             if spec.block and row.get(spec.block) not in (None, "All"):
                 name = f"{row[spec.block]}: {name}"
+        # A table split by population (ADR 0146): each bar says whose it is.
+        population = SHORT_NAMES.get(row.get("population"), row.get("population"))
         for column, series in spec.values:
             cell = shown.cell(index, column)
             if cell is None:
                 continue
             category = name if spec.category is not None else series
+            if population:
+                category = f"{population}: {category}"
             drawn = not cell.suppressed and cell.value is not None
             points.append(
                 {

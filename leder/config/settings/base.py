@@ -277,7 +277,11 @@ LEDER_PRIVATE_MEDIA_ROOT = Path(env("LEDER_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "p
 # quasi-identifiers may be shared by fewer than K records in an export (leder.exports.anonymity).
 LEDER_K_ANONYMITY_K = env_int("LEDER_K_ANONYMITY_K", 5)
 LEDER_K_ANONYMITY_QUASI_IDENTIFIERS = tuple(
-    env_list("LEDER_K_ANONYMITY_QUASI_IDENTIFIERS", "age,death_month,icb,sex,ethnic_group,cause")
+    env_list(
+        "LEDER_K_ANONYMITY_QUASI_IDENTIFIERS",
+        "age,death_month,icb,sex,ethnic_group,cause,lived_in,out_of_area_placement,"
+        "mental_health_act_detained,long_term_conditions",
+    )
 )
 # Refuse uploads when no virus scanner (ClamAV) is installed, rather than keep them unscanned.
 # On by default in production settings; off elsewhere so the demo works without ClamAV.
@@ -347,6 +351,7 @@ RETENTION_NOTIFIER_CONTACT_DAYS = env_int("RETENTION_NOTIFIER_CONTACT_DAYS", 365
 RETENTION_EXPORT_FILES_DAYS = env_int("RETENTION_EXPORT_FILES_DAYS", 90)
 RETENTION_IMPORT_FILES_DAYS = env_int("RETENTION_IMPORT_FILES_DAYS", 30)
 RETENTION_SURVEY_FREE_TEXT_DAYS = env_int("RETENTION_SURVEY_FREE_TEXT_DAYS", 730)
+RETENTION_FAMILY_FILES_DAYS = env_int("RETENTION_FAMILY_FILES_DAYS", 365)
 
 # GOV.UK Notify (leder.messaging, ADR 0180): e-mails, text messages and letters. Without an API
 # key, e-mails go through MAILERS (SMTP, or the console in the demo), letters are printed
@@ -384,3 +389,8 @@ AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", "")
 AUDIT_CHECKPOINT_OLD_KEYS = env_list("AUDIT_CHECKPOINT_OLD_KEYS")
 AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 60)
 AUDIT_CHECKPOINT_EMAIL = env("AUDIT_CHECKPOINT_EMAIL", "")
+# The start of the audit log older than this many days is pruned by the daily retention job, only
+# up to a signed checkpoint and leaving a signed anchor (ADR 0123). 20 years: the longest period
+# the NHS Records Management Code sets for the records it accounts for (serious incident records);
+# 0 keeps the audit log for ever.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 20 * 365 + 5)

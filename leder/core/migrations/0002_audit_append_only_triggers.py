@@ -8,7 +8,7 @@ from leder.core import audit_triggers
 
 
 def forwards(apps, schema_editor):
-    audit_triggers.install(schema_editor.connection)
+    audit_triggers.install(schema_editor.connection, version=1)
 
 
 def backwards(apps, schema_editor):

@@ -42,7 +42,7 @@ def forwards(apps, schema_editor):
     connection = schema_editor.connection
     if not AuditEvent.objects.exists():
         # SQLite rebuilt the table to add key_id, which dropped its triggers: put them back.
-        audit_triggers.install(connection)
+        audit_triggers.install(connection, version=1)
         return
     accept_broken = os.environ.get("AUDIT_REKEY_ACCEPT_BROKEN") == "1"
     key = audit_keys.current_key()
@@ -68,7 +68,7 @@ def forwards(apps, schema_editor):
                 [row.previous_hash, row.key_id, row.row_hash, row.pk],
             )
             previous_new = row.row_hash
-    audit_triggers.install(connection)
+    audit_triggers.install(connection, version=1)
 
 
 class Migration(migrations.Migration):

@@ -11,10 +11,9 @@ from leder.accounts.models import Role
 from leder.accounts.tests.factories import icb as make_icb
 from leder.accounts.tests.factories import user_with_role
 from leder.casework.models import Case, CaseEvent, CaseState
-from leder.casework.services.lifecycle import TransitionRefused
 from leder.core.models import AuditEvent
 from leder.governance.models import SignOff
-from leder.imports import services
+from leder.imports import services, writing
 from leder.imports.models import BatchStatus, ImportBatch, ImportedReview, ImportRow
 from leder.imports.tests.factories import as_csv, as_xlsx, completed, row
 from leder.notifications.models import Channel, Notification
@@ -83,8 +82,8 @@ EXPECTED_ERRORS = {
         ("notifier_email", "Enter an e-mail address or a phone number for the notifier"),
         (
             "outcome",
-            "“finished” is not a case outcome: use one of notified, eligible, "
-            "child_death_review, not_eligible, completed",
+            "“finished” is not a case outcome: use one of notified, awaiting_allocation, "
+            "allocated, in_review, on_hold, child_death_review, not_eligible, completed",
         ),
     ],
     7: [
@@ -264,16 +263,16 @@ def test_a_failure_part_way_leaves_the_database_unchanged(icb, lac, monkeypatch)
     before = _counts()
     audit_before = AuditEvent.objects.count()
 
-    def refuse(**kwargs):
-        raise TransitionRefused("The case could not be completed.")
+    def refuse(*args, **kwargs):
+        raise ValidationError("the review could not be locked.")
 
-    # Row 3 gets as far as its locked review before its case refuses to move.
-    monkeypatch.setattr(services, "case_transition", refuse)
+    # The notifications and cases are written before the reviews refuse.
+    monkeypatch.setattr(writing, "_reviews", refuse)
     with pytest.raises(services.ImportFailed) as failed:
         services.import_batch_commit(actor=lac, batch=batch)
 
     assert str(failed.value) == (
-        "Row 3 could not be imported: The case could not be completed. Nothing was imported."
+        "The import could not be completed: the review could not be locked. Nothing was imported."
     )
     assert _counts() == before
     # Only the failure itself is audited.

@@ -20,8 +20,17 @@ from leder.core.time import now as real_now
 from leder.exports.formats import export_dir
 from leder.exports.models import DatasetExport, ExportStatus
 from leder.exports.tests.factories import agreement, recipient
+from leder.families.models import (
+    ContributionKind,
+    FamilyContribution,
+    FamilyFile,
+    FamilyInvitation,
+    SecondFactor,
+)
 from leder.governance.models import (
     AnswerType,
+    SignOff,
+    SignOffRoute,
     Survey,
     SurveyAnswer,
     SurveyAudience,
@@ -34,9 +43,9 @@ from leder.notifications.models import NotificationSource
 from leder.operations.jobs import retention
 from leder.operations.retention import retention_apply
 from leder.organisations.models import Organisation, OrganisationKind
-from leder.reviews.models import RecordsRequest, ScanStatus, UploadedRecord
+from leder.reviews.models import Contact, ContactKind, RecordsRequest, ScanStatus, UploadedRecord
 from leder.reviews.services.records import review_start
-from leder.reviews.services.uploads import stored_path
+from leder.reviews.services.uploads import private_root, stored_path
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +97,53 @@ def completed_case_with_upload(maker, *, completed_at, name):
     )
     stored_path(record).parent.mkdir(parents=True, exist_ok=True)
     stored_path(record).write_bytes(b"%PDF")
+    family_file = _family_file(case, review, name=name, at=completed_at - timedelta(days=10))
     Case.objects.filter(pk=case.pk).update(state=CaseState.COMPLETED, state_changed_at=completed_at)
-    return case, record
+    # A completed case's review is signed off, and the sign-off locks its content (ADR 0017).
+    SignOff.objects.create(
+        review=review,
+        version_number=review.current_version,
+        route=SignOffRoute.QA_APPROVAL,
+        signed_off_at=completed_at,
+        signed_off_by=case.reviewer.user,
+        snapshot={},
+        content_hash="0" * 64,
+    )
+    return case, record, family_file
+
+
+def _family_file(case, review, *, name, at):
+    """A photograph the person's sister added through her family link."""
+    user = case.reviewer.user
+    contact = Contact.objects.create(
+        review=review, name="Jane Sister", kind=ContactKind.FAMILY, created_at=at, created_by=user
+    )
+    invitation = FamilyInvitation.objects.create(
+        case=case,
+        contact=contact,
+        second_factor=SecondFactor.DATE_OF_BIRTH,
+        created_at=at,
+        created_by=user,
+        expires_at=at + timedelta(days=90),
+    )
+    contribution = FamilyContribution.objects.create(
+        invitation=invitation,
+        kind=ContributionKind.STORY,
+        answers={"story": "He loved the seaside."},
+        created_at=at,
+    )
+    found = FamilyFile.objects.create(
+        contribution=contribution,
+        original_name="photo.png",
+        stored_name=f"family-{name}",
+        size=4,
+        content_type="image/png",
+        sha256="0" * 64,
+        scan_status=ScanStatus.CLEAN,
+        uploaded_at=at,
+    )
+    (private_root() / found.stored_name).write_bytes(b"\x89PNG")
+    return found
 
 
 def export_with_files(*, finished_at, rec, dsa, admin):
@@ -129,8 +183,12 @@ def import_with_file(*, uploaded_at, icb, user, name):
 @pytest.fixture
 def data(maker, icb):
     admin = user_with_role(Role.ADMINISTRATOR)
-    old_case, old_record = completed_case_with_upload(maker, completed_at=OLD, name="oldsurgery")
-    new_case, new_record = completed_case_with_upload(maker, completed_at=RECENT, name="newsurgery")
+    old_case, old_record, old_family_file = completed_case_with_upload(
+        maker, completed_at=OLD, name="oldsurgery"
+    )
+    new_case, new_record, new_family_file = completed_case_with_upload(
+        maker, completed_at=RECENT, name="newsurgery"
+    )
     open_case = maker.make(CaseState.INITIAL_REVIEW)
     rec = recipient(admin=admin)
     dsa = agreement(rec, admin=admin)
@@ -162,6 +220,8 @@ def data(maker, icb):
         "open_case": open_case,
         "old_record": old_record,
         "new_record": new_record,
+        "old_family_file": old_family_file,
+        "new_family_file": new_family_file,
         "old_export": export_with_files(finished_at=OLD, rec=rec, dsa=dsa, admin=admin),
         "new_export": export_with_files(finished_at=RECENT, rec=rec, dsa=dsa, admin=admin),
         "old_import": import_with_file(uploaded_at=OLD, icb=icb, user=admin, name="old-import"),
@@ -181,10 +241,19 @@ def test_what_is_due_goes_and_what_is_not_stays(data):
     report = retention_apply(now=NOW)
 
     assert report.counts["uploaded_records"] == 1
-    assert not UploadedRecord.objects.filter(pk=data["old_record"].pk).exists()
+    # The file goes; the row (name, size, hash), part of the signed-off review, stays.
     assert not stored_path(data["old_record"]).exists()
+    assert UploadedRecord.objects.filter(pk=data["old_record"].pk).exists()
     assert UploadedRecord.objects.filter(pk=data["new_record"].pk).exists()
     assert stored_path(data["new_record"]).exists()
+
+    assert report.counts["family_files"] == 1
+    old_file, new_file = data["old_family_file"], data["new_family_file"]
+    assert not FamilyFile.objects.filter(pk=old_file.pk).exists()
+    assert not (private_root() / old_file.stored_name).exists()
+    assert FamilyContribution.objects.filter(pk=old_file.contribution_id).exists()  # their words
+    assert FamilyFile.objects.filter(pk=new_file.pk).exists()
+    assert (private_root() / new_file.stored_name).exists()
 
     assert report.counts["notifier_contacts"] == 1
     old_source = source(data["old_case"])
@@ -214,7 +283,7 @@ def test_what_is_due_goes_and_what_is_not_stays(data):
     assert SurveyAnswer.objects.get(pk=answers["new"].pk).value == "new free text"
     assert SurveyAnswer.objects.get(pk=answers["old_scale"].pk).value == 4
 
-    # Nothing is deleted from the audit; one row is added, with the counts.
+    # Nothing is deleted from the audit (none of it is 20 years old); one row is added.
     assert AuditEvent.objects.count() == audit_before + 1
     event = AuditEvent.objects.order_by("-sequence").first()
     assert event.actor_label == "system:retention"
@@ -252,7 +321,9 @@ def test_a_dry_run_changes_nothing_and_reports_what_would_go(data, monkeypatch):
     text = out.getvalue()
     assert "Would remove (dry run):" in text
     assert "uploaded records: 1" in text and "survey free text: 1" in text
-    assert "audit rows: kept" in text
+    assert "family files: 1" in text
+    assert (private_root() / data["old_family_file"].stored_name).exists()
+    assert "audit rows: none" in text  # 20 years by default: nothing is that old
     assert AuditEvent.objects.count() == audit_before
     assert stored_path(data["old_record"]).exists()
     assert UploadedRecord.objects.count() == 2
@@ -268,3 +339,31 @@ def test_the_daily_job_is_registered_and_applies(data, monkeypatch):
     counts = retention()
     assert counts["uploaded_records"] == 1
     assert not stored_path(data["old_record"]).exists()
+
+
+def test_the_retention_job_prunes_the_audit_up_to_a_signed_checkpoint(settings, tmp_path):
+    """AUDIT_RETENTION_DAYS past: the start of the audit goes up to the newest signed checkpoint
+    (ADR 0123), the retention row reports the count and the anchor, and the rest verifies."""
+    from leder.core.audit import verify_chain
+    from leder.core.audit_checkpoints import write_checkpoint
+
+    settings.AUDIT_CHECKPOINT_DIR = str(tmp_path / "checkpoints")
+    settings.AUDIT_RETENTION_DAYS = 365
+    from leder.core import audit
+    from leder.core.models import AuditAction
+
+    for i in range(3):
+        audit.record(actor="system:test", action=AuditAction.CREATE, obj=("test.Thing", i))
+    checkpoint = write_checkpoint()
+    before = AuditEvent.objects.count()
+    assert retention_apply(now=NOW, dry_run=True).counts["audit_rows"] == before
+    assert AuditEvent.objects.count() == before
+    report = retention_apply(now=NOW)
+    assert report.counts["audit_rows"] == before
+    assert report.audit_prune["pruned_to"] == checkpoint.sequence
+    assert report.audit_prune["anchor_hash"] == checkpoint.head_hash
+    # Left: the prune's own row and the retention row, verified from the signed anchor.
+    assert verify_chain() == (2, None)
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event.details["counts"]["audit_rows"] == before
+    assert event.details["audit_prune"]["pruned_to"] == checkpoint.sequence

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from leder.core.audit import verify_chain
-from leder.core.audit_checkpoints import checkpoint_dir, verify_checkpoints
+from leder.core.audit_checkpoints import anchors, checkpoint_dir, verify_checkpoints
 
 
 class Command(BaseCommand):
@@ -22,6 +22,13 @@ class Command(BaseCommand):
                 + " ".join(str(p) for p in problems)
             )
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {checked} rows verified."))
+        signed_anchors, _ = anchors()
+        if signed_anchors:
+            anchor = signed_anchors[-1]
+            self.stdout.write(
+                f"Rows up to {anchor.sequence} were pruned under the retention period "
+                f"({anchor.pruned_at}); verified from their signed anchor."
+            )
         if count:
             self.stdout.write(f"Matches {count} signed checkpoint(s) in {checkpoint_dir()}.")
         else:

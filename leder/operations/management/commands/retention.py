@@ -1,4 +1,4 @@
-"""`manage.py retention [--dry-run]`: apply the retention periods now (ADR 0122)."""
+"""`manage.py retention [--dry-run]`: apply the retention periods now (ADR 0122, ADR 0123)."""
 
 from django.core.management.base import BaseCommand
 
@@ -19,4 +19,13 @@ class Command(BaseCommand):
         self.stdout.write(heading)
         for kind, count in report.counts.items():
             self.stdout.write(f"  {kind.replace('_', ' ')}: {count}")
-        self.stdout.write("  audit rows: kept (never deleted, ADR 0122)")
+        prune = report.audit_prune
+        if prune.get("refused"):
+            self.stdout.write(f"  audit rows: none; the prune was refused: {prune['refused']}")
+        elif not prune.get("rows"):
+            self.stdout.write(f"  audit rows: none ({prune.get('reason', '')})")
+        else:
+            self.stdout.write(
+                f"  audit rows {prune['pruned_from']}–{prune['pruned_to']}, anchored at the signed "
+                f"checkpoint of row {prune['pruned_to']} (ADR 0123)"
+            )
