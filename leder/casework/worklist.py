@@ -13,10 +13,10 @@ from leder.accounts import rules
 from leder.accounts.models import Role
 from leder.casework.deadlines import DueStatus
 from leder.casework.models import CaseState
-from leder.casework.selectors.case import cases_allocated_to
+from leder.casework.selectors.case import cases_allocated_to_shown
 from leder.casework.selectors.case_list import CaseListFilters, case_list
 from leder.casework.selectors.dashboard import dashboard_icbs_for, figures_by_icb
-from leder.casework.selectors.deadlines import due_status_q, escalations_for
+from leder.casework.selectors.deadlines import escalations_for
 from leder.casework.selectors.triage import triage_queue
 from leder.core.worklist import Waiting, worklist
 
@@ -59,31 +59,22 @@ def own_reviews(user, *, today: date) -> list[Waiting]:
     due soon or overdue. All on "Your reviews"."""
     if not rules.has_any_role(user, Role.REVIEWER, Role.SENIOR_REVIEWER):
         return []
-    mine = cases_allocated_to(user=user)
     href = reverse("casework:my_cases")
-    late = due_status_q(DueStatus.OVERDUE, today=today) | due_status_q(
-        DueStatus.LONG_OVERDUE, today=today
-    )
+
+    def waiting(show: str, label: str, *, late: bool = False) -> Waiting:
+        # The count and the list it opens are the same query (`cases_allocated_to_shown`).
+        return Waiting(
+            key="accept" if show == "offered" else f"own_{show}",
+            label=label,
+            count=cases_allocated_to_shown(user=user, show=show, today=today).count(),
+            href=f"{href}?{urlencode({'show': show})}",
+            late=late,
+        )
+
     return [
-        Waiting(
-            key="accept",
-            label="Cases offered to you to accept or decline",
-            count=mine.filter(state=CaseState.ALLOCATED).count(),
-            href=href,
-        ),
-        Waiting(
-            key="own_due_soon",
-            label="Your reviews due soon",
-            count=mine.filter(due_status_q(DueStatus.DUE_SOON, today=today)).count(),
-            href=href,
-        ),
-        Waiting(
-            key="own_overdue",
-            label="Your reviews overdue",
-            count=mine.filter(late).count(),
-            href=href,
-            late=True,
-        ),
+        waiting("offered", "Cases offered to you to accept or decline"),
+        waiting("due_soon", "Your reviews due soon"),
+        waiting("overdue", "Your reviews overdue", late=True),
     ]
 
 

@@ -1,8 +1,11 @@
 """Charts of published figures: altair bar charts rendered to SVG on the server (vl-convert).
 
-Every chart is drawn from a `PublishedResult` (disclosure-controlled: suppressed cells are
-null and are simply not drawn) and always sits beside the table of the same numbers, which is
-the accessible and exact form; the chart is a picture of it. The SVG is embedded inline, so it
+Every chart is drawn from a `PublishedResult` and its table (`presenters.figure_table`), and
+always sits beside that table, which is the accessible and exact form; the chart is a picture
+of it and agrees with it (ADR 0166): each bar's value is the table's rounded number, each label
+the table's own text, and a suppressed cell keeps its place labelled "[c]" with no bar (never a
+zero). Ticks are about five, whole numbers for counts; names wrap onto short lines so the chart
+stays readable at 320 px. The SVG is embedded inline, so it
 works without JavaScript, in the HTML report and in the PDF (WeasyPrint draws inline SVG).
 
 What vl-convert returns is sanitised before it reaches a page: only drawing elements and
@@ -18,7 +21,6 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 import altair as alt
-import polars as pl
 from django.core.cache import cache
 
 from leder.analytics.populations import SHORT_NAMES
@@ -29,11 +31,13 @@ NHS_BLUE = "#005eb8"
 NHS_COLOURS = ("#005eb8", "#41b6e6", "#330072", "#007f3b", "#ed8b00", "#7c2855")
 TEXT_COLOUR = "#212b32"
 SECONDARY_TEXT = "#4c6272"
-WIDTH = 480
+# The bars' width; with the names beside them (at most 170 px) the chart is about 420 px wide,
+# so on a 320 px screen it shrinks by a quarter at most and its text stays readable.
+WIDTH = 220
 CACHE_SECONDS = 60 * 60
 # Bump when the look of the charts (`_vega_lite`, `sanitise_svg`, the colours) changes: the
 # cached SVGs are keyed by what is drawn, not by how.
-CHART_VERSION = "2"
+CHART_VERSION = "3"
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -109,15 +113,38 @@ class Chart:
     description: str
 
 
+# Category names wrap onto lines of at most this many characters, so that the chart keeps its
+# width (and its text its size) on a 320 px screen.
+LABEL_CHARACTERS = 20
+LINE_BREAK = "|"  # in the drawn name; the axis splits it into lines
+
+
+def _wrapped(name: str) -> str:
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_CHARACTERS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return LINE_BREAK.join(lines)
+
+
 def chart_points(published: PublishedResult, spec: ChartSpec) -> list[dict]:
-    """The bars to draw: (category, series, value) with totals and suppressed or empty values
-    left out. Public so that tests can check a suppressed value is never drawn."""
+    """What the chart shows: one point per (category, series), with totals left out. Each point
+    carries the table's own cell (`presenters.figure_table`): `value` is the number rounded as
+    the table rounds it, `label` the text the table shows ("44.9", "1,234", "[c]"), `row` and
+    `column` where that cell is. A suppressed cell is a point with `suppressed` set and no
+    value: it keeps its place on the chart, labelled "[c]", and is never drawn as a bar (and
+    so never as zero). A cell with no figure ("–") is labelled the same way. Public so that
+    tests can check every point against its table."""
+    from leder.reports.presenters import figure_table
+
+    shown = figure_table(published)
     table = published.table
-    if spec.only is not None:
-        column, value = spec.only
-        table = table.filter(pl.col(column) == value)
     points = []
-    for row in table.iter_rows(named=True):
+    for index, row in enumerate(table.iter_rows(named=True)):
+        if spec.only is not None and row.get(spec.only[0]) != spec.only[1]:
+            continue
         if spec.category is not None:
             name = row.get(spec.category)
             if name is None or str(name) in TOTAL_LABELS or row.get("state") == "total":
@@ -128,58 +155,100 @@ def chart_points(published: PublishedResult, spec: ChartSpec) -> list[dict]:
         # A table split by population (ADR 0146): each bar says whose it is.
         population = SHORT_NAMES.get(row.get("population"), row.get("population"))
         for column, series in spec.values:
-            value = row.get(column)
-            if value is None:
+            cell = shown.cell(index, column)
+            if cell is None:
                 continue
             category = name if spec.category is not None else series
             if population:
                 category = f"{population}: {category}"
+            drawn = not cell.suppressed and cell.value is not None
             points.append(
                 {
                     "category": category,
+                    "name": _wrapped(category),
                     "series": series,
-                    "value": round(float(value) * 100, 1) if spec.percent else float(value),
+                    "value": float(cell.value) if drawn else None,
+                    "label": cell.text,
+                    "suppressed": cell.suppressed,
+                    "row": index,
+                    "column": column,
                 }
             )
     return points
 
 
+def count_ticks(top: float) -> list[int]:
+    """Whole-number ticks from 0 to at least `top`, at most six of them, a step of 1, 2 or 5
+    times a power of ten: 0–4 → 0,1,2,3,4; 44 → 0,10,20,30,40,50."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor * 5 >= top:
+                size = step * factor
+                last = max(size, -(-int(top) // size) * size if top else size)
+                return list(range(0, last + 1, size))
+        step *= 10
+
+
+def _is_count(spec: ChartSpec) -> bool:
+    from leder.reports.presenters import COLUMNS, COUNT
+
+    return all(COLUMNS.get(column, (column, ""))[1] == COUNT for column, _ in spec.values)
+
+
 def _vega_lite(points: list[dict], spec: ChartSpec, *, title: str, subtitle: str) -> dict:
-    data = alt.Data(values=points)
-    order = list(dict.fromkeys(p["category"] for p in points))
+    bars_data = alt.Data(values=[p for p in points if p["value"] is not None])
+    labels_data = alt.Data(values=[p | {"at": p["value"] or 0} for p in points])
+    order = list(dict.fromkeys(p["name"] for p in points))
     series = [name for _, name in spec.values]
     grouped = spec.category is not None and len(spec.values) > 1
-    encoding = {
-        "y": alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-        "x": alt.X("value:Q", title=spec.axis),
-        "tooltip": alt.value(None),
-    }
+    # Sensible ticks: about five, whole numbers for counts, 0 to 100 for percentages.
+    top = max((p["value"] or 0 for p in points), default=0)
+    if spec.percent:
+        scale = alt.Scale(domain=[0, 100])
+        x_axis = alt.Axis(values=[0, 25, 50, 75, 100], format="d")
+    elif _is_count(spec):
+        ticks = count_ticks(top)
+        scale = alt.Scale(domain=[0, ticks[-1]])
+        x_axis = alt.Axis(values=ticks, format=",d")
+    else:
+        scale = alt.Scale(zero=True, nice=True)
+        x_axis = alt.Axis(tickCount=5, format=",~f")
+    y = alt.Y(
+        "name:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelExpr=f"split(datum.value, '{LINE_BREAK}')", labelLimit=170),
+    )
+    encoding = {"y": y, "x": alt.X("value:Q", title=spec.axis, scale=scale, axis=x_axis)}
     if grouped:
         encoding["color"] = alt.Color(
             "series:N",
             sort=series,
             scale=alt.Scale(domain=series, range=list(NHS_COLOURS[: len(series)])),
-            legend=alt.Legend(title=None, orient="bottom"),
+            legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
         )
         encoding["yOffset"] = alt.YOffset("series:N", sort=series)
-    bars = alt.Chart(data).mark_bar(color=NHS_BLUE).encode(**encoding)
+    bars = alt.Chart(bars_data).mark_bar(color=NHS_BLUE).encode(**encoding)
+    # Each value is labelled with the table's own text: "[c]" where the table has it.
     labels = (
-        alt.Chart(data)
-        .mark_text(align="left", dx=3, color=TEXT_COLOUR, fontSize=11)
+        alt.Chart(labels_data)
+        .mark_text(align="left", dx=3, color=TEXT_COLOUR, fontSize=12)
         .encode(
-            y=encoding["y"],
-            x="value:Q",
-            text=alt.Text("value:Q", format=",.1f" if spec.percent else ",.4~f"),
+            y=y,
+            x=alt.X("at:Q", scale=scale),
+            text="label:N",
             **({"yOffset": encoding["yOffset"]} if grouped else {}),
         )
     )
-    bar_step = 18 if grouped else 24
-    rows = len(order) * (len(series) if grouped else 1)
+    bar_step = 20 if grouped else 28
+    lines = max((p["name"].count(LINE_BREAK) + 1 for p in points), default=1)
+    per_category = max(bar_step * (len(series) if grouped else 1), 16 * lines + 8)
     chart = (
         alt.layer(bars, labels)
         .properties(
             width=WIDTH,
-            height=max(bar_step * rows, 30),
+            height=max(per_category * len(order), 30),
             title=alt.TitleParams(
                 text=title, subtitle=subtitle, anchor="start", subtitleColor=SECONDARY_TEXT
             ),
@@ -197,9 +266,10 @@ def _describe(published: PublishedResult, spec: ChartSpec, points: list[dict]) -
     kind = "Grouped bar chart" if spec.category and len(spec.values) > 1 else "Bar chart"
     words = [f"{kind} of {metric.title.lower()}: {metric.cohort}, {metric.scope}."]
     if points:
-        words.append(f"{len(points)} bars of {spec.axis.lower()}.")
-    if published.suppressed:
-        words.append("Suppressed figures ([c]) are not drawn.")
+        drawn = sum(p["value"] is not None for p in points)
+        words.append(f"{drawn} bar{'' if drawn == 1 else 's'} of {spec.axis.lower()}.")
+    if any(p["suppressed"] for p in points):
+        words.append("Suppressed figures are labelled [c] and have no bar.")
     words.append("The table beside it gives the same figures.")
     return " ".join(words)
 
@@ -287,7 +357,7 @@ def render_chart(published: PublishedResult, *, prefix: str | None = None) -> Ch
     if spec is None:
         return None
     points = chart_points(published, spec)
-    if not points:
+    if not any(p["value"] is not None for p in points):
         return None
     metric = published.metric
     subtitle = f"{metric.cohort}, {metric.scope}. Definition version {metric.version}"

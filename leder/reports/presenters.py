@@ -132,6 +132,14 @@ class FigureTable:
     headings: list[str]
     rows: list[list[Cell]]
     numeric: list[bool] = field(default_factory=list)
+    # The result's column behind each heading (a chart finds its cells by them).
+    columns: list[str] = field(default_factory=list)
+
+    def cell(self, row: int, column: str) -> Cell | None:
+        """The cell of `column` in row `row` as shown, or None if the column is not shown."""
+        if column not in self.columns:
+            return None
+        return self.rows[row][self.columns.index(column)]
 
     def text_rows(self) -> list[list[str]]:
         return [[cell.text for cell in row] for row in self.rows]
@@ -201,6 +209,7 @@ def figure_table(published: PublishedResult) -> FigureTable:
         headings=[_heading(key, c) for c in columns],
         rows=rows,
         numeric=[kinds[c] != TEXT for c in columns],
+        columns=columns,
     )
 
 

@@ -26,6 +26,7 @@ from leder.accounts.rules import (
     regions_where,
 )
 from leder.analytics.cohorts import Scope, ScopeKind
+from leder.core.time import today
 from leder.organisations.models import Organisation
 
 ICB_FIGURE_ROLES = (
@@ -131,6 +132,50 @@ def scopes_for(user) -> list[ScopeAccess]:
     found += [ScopeAccess(Scope.of(r), r) for r in regions_with_figures(user).order_by("name")]
     found += [ScopeAccess(Scope.of(i), i) for i in icbs_with_figures(user).order_by("name")]
     return found
+
+
+@dataclass(frozen=True)
+class ScopeGroup:
+    """Dashboards under one heading on the reports index: England, a region (its own dashboard
+    if the user may open it, then its ICBs), or the former ICBs."""
+
+    heading: str
+    region: ScopeAccess | None
+    icbs: list[ScopeAccess]
+
+
+def scope_groups(user, *, on=None) -> list[ScopeGroup]:
+    """`scopes_for(user)` as the reports index shows them (issue 16 item 10): England first,
+    then each region by name with its open ICBs, then the former (closed) ICBs apart, by name.
+    An ICB with no region goes under "Other ICBs"."""
+    on = on or today()
+    scopes = scopes_for(user)
+    groups: list[ScopeGroup] = []
+    england = [a for a in scopes if a.organisation is None]
+    if england:
+        groups.append(ScopeGroup("England", england[0], []))
+    regions = {a.organisation.pk: a for a in scopes if a.organisation and a.kind == "region"}
+    icbs = [a for a in scopes if a.organisation and a.kind == "icb"]
+    closed = {
+        a.organisation.pk
+        for a in icbs
+        if a.organisation.closed_on and a.organisation.closed_on <= on
+    }
+    open_icbs = [a for a in icbs if a.organisation.pk not in closed]
+    former = [a for a in icbs if a.organisation.pk in closed]
+    region_ids = {a.organisation.region_id for a in open_icbs} | set(regions)
+    names = dict(
+        Organisation.objects.filter(pk__in=[i for i in region_ids if i]).values_list("pk", "name")
+    )
+    for region_id in sorted(names, key=lambda pk: names[pk]):
+        members = [a for a in open_icbs if a.organisation.region_id == region_id]
+        groups.append(ScopeGroup(names[region_id], regions.get(region_id), members))
+    orphans = [a for a in open_icbs if a.organisation.region_id not in names]
+    if orphans:
+        groups.append(ScopeGroup("Other ICBs", None, orphans))
+    if former:
+        groups.append(ScopeGroup("Former ICBs", None, former))
+    return groups
 
 
 def may_name_records(user, access: ScopeAccess) -> bool:

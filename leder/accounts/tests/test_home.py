@@ -137,3 +137,38 @@ def test_home_counts_what_waits_and_links_to_the_list(client):
     assert cards["allocate"][0] == 2 and cards["triage"][0] == 1
     listed = client.get(cards["allocate"][1]).content.decode()
     assert listed.count("/staff/cases/LDR-") == 2
+
+
+def test_a_reviewers_due_counts_open_the_list_of_exactly_those_cases(client):
+    """Issue 16 item 10: "Your reviews due soon" and "overdue" opened the whole list; each now
+    opens "Your reviews" narrowed by the same query that counted them."""
+    from datetime import timedelta
+
+    from leder.casework.models import Case, CaseState
+    from leder.casework.tests.factories import CaseMaker, make_reviewer
+    from leder.core.time import today
+
+    board = icb(name="Test ICB Due")
+    cases = CaseMaker(icb=board, lac=user_with_role(Role.LAC, board))
+    reviewer = make_reviewer(board)
+    made = [cases.make(CaseState.INITIAL_REVIEW, reviewer=reviewer) for _ in range(4)]
+    made.append(cases.make(CaseState.ALLOCATED, reviewer=reviewer))
+    due = [today() - timedelta(days=3), today() + timedelta(days=5), today() + timedelta(days=90)]
+    for case, on in zip(made, [due[0], due[0], due[1], due[2]], strict=False):
+        Case.objects.filter(pk=case.pk).update(due_on=on)
+    sign_in_verified(client, reviewer.user)
+    page = client.get(HOME).content.decode()
+    cards = {
+        key: (int(number), html.unescape(href))
+        for key, href, number in re.findall(
+            r'data-waiting="(\w+)".*?href="([^"]+)".*?leder-waiting__count">([\d,]+)<', page, re.S
+        )
+    }
+    for key in ("own_overdue", "own_due_soon", "accept"):
+        count, href = cards[key]
+        listed = client.get(href).content.decode()
+        rows = set(re.findall(r"/staff/cases/(LDR-[\d-]+)", listed))
+        assert len(rows) == count, (key, href, rows)
+    assert cards["own_overdue"][0] == 2 and cards["accept"][0] == 1
+    everything = client.get(reverse("casework:my_cases")).content.decode()
+    assert len(set(re.findall(r"/staff/cases/(LDR-[\d-]+)", everything))) == 5

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from leder.accounts.models import Role
 from leder.accounts.rules import CASE_CONTENT_ROLES, has_any_role, organisations_where
-from leder.casework.models import Allocation, Case, CaseEvent, CaseHold
+from leder.casework.models import Allocation, Case, CaseEvent, CaseHold, CaseState
 from leder.casework.selectors import cases_visible_to
 from leder.casework.selectors.register import OPEN_REVIEW_STATES
 from leder.core.time import today
@@ -83,6 +83,34 @@ def cases_allocated_to(*, user) -> QuerySet[Case]:
         .select_related("notification")
         .order_by("due_on", "notification__reference")
     )
+
+
+# "Your reviews" narrowed to what a count on the home page counted (`worklist.own_reviews`
+# counts through `cases_allocated_to_shown`, and links here with the same `show`).
+MY_CASES_SHOWN = {
+    "offered": "offered to you to accept or decline",
+    "due_soon": "due soon",
+    "overdue": "overdue",
+}
+
+
+def cases_allocated_to_shown(*, user, show: str, today) -> QuerySet[Case]:
+    """`cases_allocated_to(user)` narrowed to `show` (a key of MY_CASES_SHOWN; anything else
+    is every case): the one query behind a home-page count and the list it links to."""
+    from leder.casework.deadlines import DueStatus
+    from leder.casework.selectors.deadlines import due_status_q
+
+    cases = cases_allocated_to(user=user)
+    if show == "offered":
+        return cases.filter(state=CaseState.ALLOCATED)
+    if show == "due_soon":
+        return cases.filter(due_status_q(DueStatus.DUE_SOON, today=today))
+    if show == "overdue":
+        return cases.filter(
+            due_status_q(DueStatus.OVERDUE, today=today)
+            | due_status_q(DueStatus.LONG_OVERDUE, today=today)
+        )
+    return cases
 
 
 PROVIDER_RESULTS_LIMIT = 25

@@ -209,12 +209,16 @@ def organisation_add(request: HttpRequest, reference: str) -> HttpResponse:
 def my_cases(request: HttpRequest) -> HttpResponse:
     if not selectors.can_review(request.user):
         raise PermissionDenied("This page is for reviewers.")
-    cases = selectors.cases_allocated_to(user=request.user)
+    show = request.GET.get("show", "")
+    if show not in selectors.MY_CASES_SHOWN:
+        show = ""
+    cases = selectors.cases_allocated_to_shown(user=request.user, show=show, today=today())
     rows = [MyCaseRow(case, today=today()) for case in cases]
     audit.record_list_view(
         actor=request.user,
         listing="casework.MyCases",
-        summary=f"Viewed my cases ({len(rows)} shown)",
+        summary=f"Viewed my cases ({len(rows)} shown"
+        + (f", {selectors.MY_CASES_SHOWN[show]})" if show else ")"),
         references=[case.reference for case in cases],
         request=request,
     )
@@ -224,5 +228,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         {
             "offered": [r for r in rows if r.is_offered],
             "in_review": [r for r in rows if not r.is_offered],
+            "shown": selectors.MY_CASES_SHOWN.get(show, ""),
+            "count": len(rows),
         },
     )

@@ -153,9 +153,47 @@ def test_suppressed_cells_are_shown_as_suppressed_and_not_drawn(client, area, ca
 
     published = published_figures(Cohort.deaths_in(2026), Scope.of(area["icb"]))
     result = published.results["counts_by_state"]
-    drawn = {p["category"] for p in chart_points(result, SPECS["counts_by_state"])}
-    assert "Awaiting allocation" not in drawn and "Initial review" not in drawn
-    assert "Completed" in drawn  # a zero is shown
+    points = {p["category"]: p for p in chart_points(result, SPECS["counts_by_state"])}
+    # A suppressed category keeps its place, labelled [c], with no bar: never a zero.
+    for name in ("Awaiting allocation", "Initial review"):
+        assert points[name]["label"] == "[c]" and points[name]["value"] is None
+    assert points["Completed"]["value"] == 0  # a real zero is a zero
+
+
+def test_every_chart_shows_the_values_its_table_shows(area, cases):
+    """Each chart's points are its table's cells, rounded and written as the table writes them,
+    suppressed cells included; and the drawn SVG carries each of those labels."""
+    from leder.reports.charts import render_chart
+
+    published = published_figures(Cohort.deaths_in(2026), Scope.of(area["icb"]))
+    charted = suppressed = 0
+    for key, result in published.results.items():
+        spec = SPECS.get(key)
+        if spec is None:
+            continue
+        table = figure_table(result)
+        points = chart_points(result, spec)
+        for point in points:
+            cell = table.cell(point["row"], point["column"])
+            assert point["label"] == cell.text, (key, point)
+            assert point["suppressed"] == cell.suppressed, (key, point)
+            if point["value"] is not None:
+                assert point["value"] == cell.value, (key, point)
+            suppressed += point["suppressed"]
+        chart = render_chart(result)
+        if chart is None:
+            assert all(p["value"] is None for p in points), key
+            continue
+        charted += 1
+        labels = re.findall(r"<text[^>]*>([^<]*)</text>", chart.svg)
+        for point in points:
+            assert point["label"] in labels, (key, point["label"])
+        # No unrounded number is printed: every number in a label is one the table shows.
+        shown = {cell.text for row in table.rows for cell in row}
+        for text in labels:
+            if re.fullmatch(r"-?[\d,]+\.\d{2,}", text):
+                assert text in shown, (key, text)
+    assert charted >= 5 and suppressed >= 1
 
 
 def test_figures_filter_by_year_and_cohort(client, area, cases):
@@ -346,3 +384,24 @@ def test_a_chart_seen_before_is_not_drawn_again(area, cases, monkeypatch):
     monkeypatch.undo()
     other = charts.render_chart(result, prefix="report-chart-place_of_death")
     assert 'id="report-chart-place_of_death-title"' in other.svg
+
+
+def test_the_index_groups_dashboards_by_region_with_former_icbs_apart(client, area):
+    """Issue 16 item 10: 57 ICBs, closed and current mixed, not by region."""
+    from datetime import date
+
+    from leder.accounts.tests.factories import icb as make_icb
+
+    make_icb(region=area["region"], name="NHS Test Closed ICB", closed_on=date(2022, 6, 30))
+    analyst = user_with_role(Role.NATIONAL_ANALYST)
+    sign_in_verified(client, analyst)
+    page = client.get(reverse("reports:index")).content.decode()
+    headings = re.findall(r'<h3 class="nhsuk-heading-s">([^<]+)</h3>', page)
+    assert headings[0] == "England"
+    assert headings.index("Test North Region") < headings.index("Test South Region")
+    assert headings[-1] == "Former ICBs"
+    north = page.split(">Test North Region</h3>")[1].split("</ul>")[0]
+    assert "NHS Test Alpha ICB" in north and "NHS Test Beta ICB" in north
+    assert "Closed ICB" not in north and "Gamma" not in north
+    former = page.split(">Former ICBs</h3>")[1].split("</ul>")[0]
+    assert "NHS Test Closed ICB</a> (closed 30 June 2022)" in former

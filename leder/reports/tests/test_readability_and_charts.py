@@ -116,8 +116,9 @@ def test_charts_are_sanitised_accessible_svg():
     assert '<title id="t1-title">Place of death: Deaths in 2024, NHS Test ICB</title>' in svg
     assert "Liberation Sans" in svg
     assert "#005eb8" in svg
-    assert "Somewhere else" not in svg  # 3 is suppressed: its bar is not drawn
-    assert "Suppressed figures ([c]) are not drawn." in chart.description
+    # 3 is suppressed: it keeps its place, labelled [c], and has no bar.
+    assert "Somewhere else" in svg and ">[c]<" in svg
+    assert "Suppressed figures are labelled [c] and have no bar." in chart.description
     assert "style=" not in svg and "<script" not in svg
 
 
@@ -185,3 +186,36 @@ def test_the_generated_easy_read_passes_sentence_by_sentence(settings, tmp_path)
 def test_the_text_of_stored_easy_read_html_is_its_headings_and_lines():
     html = "<h1>Deaths in 2024</h1><p>x</p><ul><li>Most died in <b>hospital</b>.</li></ul>"
     assert readability.text_of_html(html) == "Deaths in 2024\nMost died in  hospital ."
+
+
+@pytest.mark.parametrize(
+    "top, ticks",
+    [(0, [0, 1]), (3, [0, 1, 2, 3]), (9, [0, 2, 4, 6, 8, 10]), (44, [0, 10, 20, 30, 40, 50]),
+     (1234, [0, 500, 1000, 1500])],
+)  # fmt: skip
+def test_count_axes_have_a_few_whole_number_ticks(top, ticks):
+    from leder.reports.charts import count_ticks
+
+    assert count_ticks(top) == ticks
+
+
+def test_a_chart_labels_each_bar_as_its_table_writes_it():
+    """Unrounded labels ("44.919") disagreed with the table ("44.9"): each label is the cell's
+    own text now, and a suppressed category keeps its place as [c]."""
+    from leder.reports.charts import SPECS, chart_points
+    from leder.reports.presenters import figure_table
+
+    table = pl.DataFrame(
+        [("All", "All", 44.919, 40.0, 50.0), ("Sex", "Female", 2.0615, 1.0, 3.0)],
+        schema=["dimension", "group", "median", "q1", "q3"],
+        orient="row",
+    )
+    layout = Layout(labels=("dimension", "group"), counts=())
+    published = protect(_result("median_age", table, layout, title="Median age"))
+    points = chart_points(published, SPECS["median_age"])
+    assert [p["label"] for p in points] == ["44.9", "2.1"]
+    assert [p["value"] for p in points] == [44.9, 2.1]
+    shown = figure_table(published)
+    assert [shown.cell(p["row"], "median").text for p in points] == ["44.9", "2.1"]
+    svg = render_chart(published, prefix="m").svg
+    assert ">44.9<" in svg and "44.919" not in svg and "2.0615" not in svg

@@ -50,12 +50,19 @@ def index(request: HttpRequest) -> HttpResponse:
     selectors.require_figures(request.user)
     from leder.reports.views.performance import performance_tables
 
-    scopes = [(access, dashboard_url(access)) for access in selectors.scopes_for(request.user)]
+    groups = [
+        (
+            group,
+            (group.region, dashboard_url(group.region)) if group.region else None,
+            [(access, dashboard_url(access)) for access in group.icbs],
+        )
+        for group in selectors.scope_groups(request.user)
+    ]
     return render(
         request,
         "reports/index.jinja",
         {
-            "scopes": scopes,
+            "groups": groups,
             "performance": performance_tables(request.user),
             "may_prepare": bool(selectors.areas_to_prepare(request.user)),
         },
