@@ -3,26 +3,19 @@
 from django import forms
 
 from leder.imports.reading import MAX_BYTES
-
-
-class _ICBField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.display_name
+from leder.organisations.forms import icb_choice_field
 
 
 class UploadForm(forms.Form):
-    icb = _ICBField(
-        queryset=None,
-        label="Which ICB are these deaths for?",
-        empty_label="Select an ICB",
-        error_messages={
-            "required": "Select the ICB the deaths are for",
-            "invalid_choice": "Select the ICB the deaths are for",
-        },
+    icb = icb_choice_field(
+        label="Which ICB are these deaths for?", required="Select the ICB the deaths are for"
     )
     file = forms.FileField(
         label="Upload a file",
-        help_text="A CSV (.csv) or Excel (.xlsx) file made from the import template, up to 10 MB",
+        help_text=(
+            "A CSV (.csv) or Excel (.xlsx) file made from the import template, up to 100 MB "
+            "and 50,000 rows"
+        ),
         error_messages={
             "required": "Select a CSV or Excel file to upload",
             "empty": "The file is empty. Fill in the import template and upload it again.",
@@ -45,6 +38,6 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                "The file must be smaller than 10 MB. Split it into smaller files."
+                "The file must be smaller than 100 MB. Split it into smaller files."
             )
         return upload
