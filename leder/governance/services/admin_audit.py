@@ -12,22 +12,12 @@ def record_saved(
     """`before` is None for a new `obj`; `added` and `changed` are the two summaries; `details`
     come first in the row's details (which survey a question belongs to)."""
     if before is None:
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=obj,
-            summary=added,
-            details={**details, "values": after},
-        )
-        return
-    differences = {
-        name: [before[name], after[name]] for name in after if before[name] != after[name]
-    }
-    if differences:
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=obj,
-            summary=changed,
-            details={**details, "changed": differences},
-        )
+        action, summary, what = AuditAction.CREATE, added, {"values": after}
+    else:
+        differences = {
+            name: [before[name], after[name]] for name in after if before[name] != after[name]
+        }
+        if not differences:
+            return
+        action, summary, what = AuditAction.UPDATE, changed, {"changed": differences}
+    audit.record(actor=actor, action=action, obj=obj, summary=summary, details={**details, **what})
