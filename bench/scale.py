@@ -13,6 +13,11 @@ machine load; the first request of each page (cold cache) is reported apart, the
 within 1.5× of the small scale; the England reports dashboard also under 1 s warm), and the
 machine's load average.
 
+Then the national dataset export of the deaths in `YEAR` (`--export-rounds` rounds, interleaved):
+built, checked for k-anonymity and written as CSV, against a bare SQL extract of the same deaths'
+source values to CSV (one query, no redaction or derivation): the export within 5× of it, all
+three formats under 30 s at the large scale, and the same number of queries at both scales.
+
 Run: `make bench` or `.venv/bin/python bench/scale.py [--rounds R] [--small S] [--large L]`.
 """
 
@@ -33,7 +38,13 @@ SMALL_SCALE = 0.02  # about 570 history deaths plus the demo's 66 notifications
 LARGE_SCALE = 0.25  # about 7,100 history deaths: loads in 2–3 minutes on 2 cores
 RATIO_TARGET = 1.5
 ENGLAND_WARM_TARGET = 1.0  # seconds
+EXPORT_SECONDS_TARGET = 30.0  # a year of England, every format
+EXPORT_BARE_TARGET = 5.0  # the export against a bare SQL extract of the same deaths
 YEAR = "2024"
+EXPORT_COHORTS = {
+    "year": f"deaths in {YEAR}",
+    "history": "every death 2018–2025 (as many as a year of England at scale 1.8)",
+}
 FIGURES = {"year": YEAR, "period": "calendar", "cohort": "deaths"}
 
 
@@ -197,6 +208,9 @@ def worker() -> None:
         clients[user.pk] = Client()
         sign_in_verified(clients[user.pk], user)
     for line in sys.stdin:
+        if line.startswith("export"):
+            print(json.dumps(export_timings(line.split()[1])), flush=True)
+            continue
         if line.strip() != "round":
             break
         timings = {}
@@ -207,6 +221,112 @@ def worker() -> None:
             if response.status_code != 200:
                 raise SystemExit(f"{name}: {path} answered {response.status_code}")
         print(json.dumps(timings), flush=True)
+
+
+# --- the national dataset export against a bare SQL extract ------------------------------------
+
+
+def _bare_extract(cohort, path: Path) -> int:
+    """The same deaths' source values in one SQL query, written to CSV with no redaction,
+    pseudonymisation, derivation or k-anonymity: what the export could not be faster than. The
+    ORM writes the SQL (notifications joined to their case, ICB, region, ethnic category and
+    live sign-offs' snapshots, with the first allocation); it runs on a raw cursor and the rows
+    go straight into a frame."""
+    import polars as pl
+    from django.db import connection
+    from django.db.models import FilteredRelation, Min, OuterRef, Q, Subquery
+
+    from leder.analytics.cohorts import Scope
+    from leder.analytics.extract import cohort_notifications
+    from leder.casework.models import Allocation
+
+    first = (
+        Allocation.objects.filter(case=OuterRef("case"))
+        .values("case")
+        .annotate(first=Min("allocated_at"))
+        .values("first")
+    )
+    columns = (
+        "reference", "nhs_number", "date_of_birth", "date_of_death", "sex", "ethnic_category_id",
+        "ethnic_category__group", "has_learning_disability", "is_autistic", "icb__ods_code",
+        "icb__name", "icb__region__ods_code", "icb__region__name", "place_of_death", "covid",
+        "received_at", "eligibility_outcome", "case__state", "case__notified_on", "case__due_on",
+        "first_allocated", "live__review__kind", "live__signed_off_at", "live__snapshot",
+    )  # fmt: skip
+    query = (
+        cohort_notifications(cohort, Scope.england())
+        .annotate(
+            first_allocated=Subquery(first),
+            live=FilteredRelation(
+                "case__reviews__signoffs",
+                condition=Q(case__reviews__signoffs__reopened_at__isnull=True),
+            ),
+        )
+        .order_by("reference")
+        .values_list(*columns)
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    names = [c.replace("__", "_") for c in columns]
+    frame = pl.DataFrame(
+        [tuple(str(v) if isinstance(v, dict | list) else v for v in row) for row in rows],
+        schema=names,
+        orient="row",
+        infer_schema_length=None,
+    )
+    frame.write_csv(path)
+    return frame.height
+
+
+def _export_cohort(which: str):
+    """The deaths in `YEAR`, or ("history") every death of the history, 2018–2025: about as
+    many as a year of England at the issue's large scale (1.8), which the bench cannot build in
+    its time."""
+    from datetime import date
+
+    from leder.analytics.cohorts import Cohort, CohortKind
+
+    if which == "year":
+        return Cohort.deaths_in(int(YEAR))
+    return Cohort(CohortKind.DEATHS, date(2018, 1, 1), date(2026, 1, 1))
+
+
+def export_timings(which: str) -> dict:
+    """One round of the export bench in this worker's database: the dataset of the cohort
+    `which` built (`build_dataset`), checked (`anonymise`, with production's k) and written as
+    CSV, then also as XLSX and Parquet, against the bare SQL extract to CSV."""
+    import tempfile
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from leder.exports import formats
+    from leder.exports.anonymity import DEFAULT_K, anonymise
+    from leder.exports.dataset import build_dataset
+
+    cohort = _export_cohort(which)
+    key = hashlib.sha256(b"bench").digest()
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        started = time.perf_counter()
+        rows = _bare_extract(cohort, folder / "bare.csv")
+        out["bare SQL extract, CSV"] = time.perf_counter() - started
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            dataset = build_dataset(cohort=cohort, pseudonym_key=key)
+            checked = anonymise(dataset.frame, k=DEFAULT_K)
+            formats.write_csv(checked.frame, folder / "dataset.csv")
+            out["dataset export, CSV"] = time.perf_counter() - started
+            formats.write_xlsx(checked.frame, folder / "dataset.xlsx")
+            formats.write_parquet(checked.frame, folder / "dataset.parquet")
+            out["dataset export, all formats"] = time.perf_counter() - started
+        out["_queries"] = len(captured)
+        out["_rows"] = checked.frame.height
+        out["_bare_rows"] = rows
+    return out
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -234,11 +354,52 @@ def _counts(label: str) -> dict:
     return {"notifications": int(out[-2]), "cases": int(out[-1])}
 
 
+def _print_exports(title: str, exports: dict[str, list[dict]]) -> int:
+    """The export's table: small and large, the large export against the bare SQL extract of
+    the same deaths, and the queries (which must not grow with the cohort)."""
+    failed = 0
+    small, large = exports["small"], exports["large"]
+
+    def median(runs, name):
+        return statistics.median(r[name] for r in runs)
+
+    print(
+        f"\nNational dataset export, {title} ({small[0]['_rows']:,} rows small, "
+        f"{large[0]['_rows']:,} large; median of {len(large)} rounds)"
+    )
+    print(f"{'work':<34} {'small':>8} {'large':>8}  target")
+    bare = median(large, "bare SQL extract, CSV")
+    for name in ("bare SQL extract, CSV", "dataset export, CSV", "dataset export, all formats"):
+        seconds = median(large, name)
+        target = ""
+        if name == "dataset export, CSV":
+            ok = seconds <= EXPORT_BARE_TARGET * bare
+            failed += not ok
+            target = (
+                f"{seconds / bare:.1f}× the bare extract, ≤{EXPORT_BARE_TARGET:.0f}× "
+                f"{'pass' if ok else 'FAIL'}"
+            )
+        elif name == "dataset export, all formats":
+            ok = seconds < EXPORT_SECONDS_TARGET
+            failed += not ok
+            target = f"<{EXPORT_SECONDS_TARGET:.0f} s {'pass' if ok else 'FAIL'}"
+        print(f"{name:<34} {median(small, name):>7.3f}s {seconds:>7.3f}s  {target}")
+    queries = (small[0]["_queries"], large[0]["_queries"])
+    ok = queries[0] == queries[1]
+    failed += not ok
+    print(
+        f"{'queries (build, check, write)':<34} {queries[0]:>8} {queries[1]:>8}  "
+        f"the same at both scales {'pass' if ok else 'FAIL'}"
+    )
+    return failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--small", type=float, default=SMALL_SCALE)
     parser.add_argument("--large", type=float, default=LARGE_SCALE)
+    parser.add_argument("--export-rounds", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -269,9 +430,9 @@ def main() -> int:
             text=True,
         )
 
-    def one_round(label: str) -> dict:
+    def one_round(label: str, command: str = "round") -> dict:
         process = workers[label]
-        process.stdin.write("round\n")
+        process.stdin.write(f"{command}\n")
         process.stdin.flush()
         line = process.stdout.readline()
         if not line:
@@ -284,6 +445,11 @@ def main() -> int:
     for _ in range(args.rounds):
         for label in ("small", "large"):
             warm[label].append(one_round(label))
+    exports = {which: {"small": [], "large": []} for which in EXPORT_COHORTS}
+    for _ in range(args.export_rounds):
+        for which in EXPORT_COHORTS:
+            for label in ("small", "large"):
+                exports[which][label].append(one_round(label, f"export {which}"))
     load_after = _load()
     for process in workers.values():
         process.stdin.close()
@@ -306,6 +472,9 @@ def main() -> int:
             f"{name:<34} {cold['small'][name]:>9.3f}s {cold['large'][name]:>9.3f}s "
             f"{small:>7.3f}s {large:>7.3f}s {ratio:>5.2f}×  {target} {'pass' if ok else 'FAIL'}"
         )
+    if args.export_rounds:
+        for which, title in EXPORT_COHORTS.items():
+            failed += _print_exports(title, exports[which])
     print(
         f"\nWarm: median of {args.rounds} rounds, interleaved small/large; cold: each page's "
         f"first request in a fresh process. Load average {load_before} before, {load_after} after."

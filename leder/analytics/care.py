@@ -11,7 +11,7 @@ section is marked complete.
 import polars as pl
 
 from leder.analytics.extract import CARE_QUESTIONS, Extract
-from leder.analytics.metrics import in_scope, metric
+from leder.analytics.metrics import EACH_POPULATION, in_scope, metric, share_of
 from leder.analytics.national import NATIONAL
 from leder.analytics.populations import SEPARATE
 from leder.analytics.results import Layout
@@ -48,7 +48,13 @@ RATES: tuple[tuple[str, str], ...] = (
 assert all(key in CARE_QUESTIONS for key, _ in RATES)
 
 
-@metric("care_question_rates", "Care questions as rates", "1", registry=NATIONAL)
+@metric(
+    "care_question_rates",
+    "Care questions as rates",
+    "1",
+    registry=NATIONAL,
+    population=EACH_POPULATION,
+)
 def care_question_rates(extract: Extract):
     """For each population separately (people with a learning disability; autistic adults
     without one), each structured care question as a rate: `yes` / `answered`, where
@@ -77,12 +83,7 @@ def care_question_rates(extract: Extract):
             "not_known",
         ],
         orient="row",
-    ).with_columns(
-        pl.when(pl.col("answered") > 0)
-        .then(pl.col("yes") / pl.col("answered"))
-        .otherwise(None)
-        .alias("rate")
-    )
+    ).with_columns(share_of("yes", "answered", "rate"))
     layout = Layout(
         labels=("breakdown", "population", "question", "label"),
         counts=("answered", "yes", "no", "not_known"),

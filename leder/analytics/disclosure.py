@@ -133,11 +133,13 @@ def suppress(
 # --- tables laid out by a metric ----------------------------------------------------------------
 
 
-def _blocks(table: pl.DataFrame, block: str | None) -> list[list[int]]:
+def _blocks(table: pl.DataFrame, block: str | tuple[str, ...] | None) -> list[list[int]]:
     if block is None or table.is_empty():
         return [list(range(table.height))]
+    columns = (block,) if isinstance(block, str) else block
+    values = zip(*(table.get_column(c).to_list() for c in columns), strict=True)
     order: dict[object, list[int]] = {}
-    for index, value in enumerate(table.get_column(block).to_list()):
+    for index, value in enumerate(values):
         order.setdefault(value, []).append(index)
     return list(order.values())
 

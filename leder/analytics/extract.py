@@ -21,7 +21,7 @@ metric library never needs a database.
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -529,6 +529,31 @@ def scope_ld_population(scope: Scope) -> int | None:
     if not values or any(v is None for v in values):
         return None
     return sum(values)
+
+
+def case_events_frame(cohort: Cohort, scope: Scope, *, until: date) -> pl.DataFrame:
+    """Every state transition up to the end of `until` (Europe/London) of the cases of the
+    cohort's notifications in `scope`, in the order they happened: reference, `to_state`, the
+    day it happened and its `sequence` (`performance.EVENT_SCHEMA`). One query, values only."""
+    from leder.analytics.performance import EVENT_SCHEMA
+    from leder.casework.models import CaseEvent
+
+    rows = (
+        CaseEvent.objects.filter(
+            case__notification__in=cohort_notifications(cohort, scope).values("pk"),
+            occurred_at__lt=_start(until + timedelta(days=1)),
+        )
+        .order_by("occurred_at", "pk")
+        .values_list("case__notification__reference", "to_state", "occurred_at")
+    )
+    return pl.DataFrame(
+        [
+            (reference, state, _local_date(moment), sequence)
+            for sequence, (reference, state, moment) in enumerate(rows.iterator(chunk_size=5000))
+        ],
+        schema=EVENT_SCHEMA,
+        orient="row",
+    )
 
 
 def build_extract(cohort: Cohort, scope: Scope, *, as_of: date | None = None) -> Extract:

@@ -63,12 +63,17 @@ def extract_hash(extract: Extract) -> str:
 
 
 def definition_versions(keys: list[str] | None = None) -> dict:
-    all_versions = metrics.definition_versions()
+    from leder.analytics import national  # the national report's metrics (ADR 0146)
+
+    all_versions = {
+        **metrics.definition_versions(),
+        **{key: m.version for key, m in national.NATIONAL.items()},
+    }
     rates = population.ld_rates()
     general = population.general_population()
     return {
         "extract": EXTRACT_VERSION,
-        "metrics": {k: all_versions[k] for k in (keys or all_versions)},
+        "metrics": {k: all_versions[k] for k in (keys or metrics.definition_versions())},
         "avoidable_mortality_list": avoidable.VERSION,
         "ld_population_by_ethnicity": rates[0].version if rates else None,
         "general_population": general[0].version if general else None,

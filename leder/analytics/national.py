@@ -19,6 +19,7 @@ import polars as pl
 from leder.analytics.extract import Extract
 from leder.analytics.metrics import (
     ALL,
+    EACH_POPULATION,
     ETHNIC_GROUPS,
     SEVERITIES,
     SEXES,
@@ -27,6 +28,7 @@ from leder.analytics.metrics import (
     avoidable_weights,
     in_scope,
     metric,
+    share_of,
 )
 from leder.analytics.populations import COMBINED, SEPARATE, Population
 from leder.analytics.results import Layout
@@ -121,6 +123,7 @@ def _avoidable_counts(frame: pl.DataFrame) -> tuple:
     "Avoidable deaths by region, ethnic group, severity, sex and age band",
     f"1+{avoidable.VERSION}",
     registry=NATIONAL,
+    population=EACH_POPULATION,
 )
 def avoidable_by_group(extract: Extract):
     """Avoidable deaths under the ONS definition (as `avoidable_deaths`: the underlying cause
@@ -172,12 +175,7 @@ def avoidable_by_group(extract: Extract):
             "treatable": pl.Float64,
         },
         orient="row",
-    ).with_columns(
-        pl.when(pl.col("deaths") > 0)
-        .then(pl.col("avoidable") / pl.col("deaths"))
-        .otherwise(None)
-        .alias("share_avoidable")
-    )
+    ).with_columns(share_of("avoidable", "deaths"))
     layout = Layout(
         labels=("breakdown", "population", "group"),
         counts=tuple(columns),
@@ -225,6 +223,7 @@ _PROFILE_NOTE = (
     "Deaths by long-term condition",
     f"1+{conditions.VERSION}",
     registry=NATIONAL,
+    population=EACH_POPULATION,
 )
 def deaths_by_condition(extract: Extract):
     """For each population separately, of the deaths whose review recorded the person's
@@ -254,12 +253,7 @@ def deaths_by_condition(extract: Extract):
         rows,
         schema=["breakdown", "population", "group", "profiled", "with_condition"],
         orient="row",
-    ).with_columns(
-        pl.when(pl.col("profiled") > 0)
-        .then(pl.col("with_condition") / pl.col("profiled"))
-        .otherwise(None)
-        .alias("share")
-    )
+    ).with_columns(share_of("with_condition", "profiled", "share"))
     layout = Layout(
         labels=("breakdown", "population", "group"),
         counts=("profiled", "with_condition"),
@@ -267,6 +261,21 @@ def deaths_by_condition(extract: Extract):
         derived=(("share", ("with_condition", "profiled")),),
     )
     return table, layout, [_PROFILE_NOTE, f"Conditions list {conditions.VERSION}"]
+
+
+def _by_population_table(rows, values: dict, *derived):
+    """A profile table of (breakdown, population, group, deaths, *values) rows, each
+    population's block ending with its total row, and its layout."""
+    schema = {"breakdown": pl.String, "population": pl.String, "group": pl.String}
+    table = pl.DataFrame(rows, schema={**schema, "deaths": pl.Int64, **values}, orient="row")
+    layout = Layout(
+        labels=("breakdown", "population", "group"),
+        counts=("deaths",),
+        row_total=True,
+        block="breakdown",
+        derived=tuple(derived),
+    )
+    return table, layout, [_PROFILE_NOTE]
 
 
 LIVED_IN = (
@@ -282,7 +291,13 @@ LIVED_IN = (
 )
 
 
-@metric("deaths_by_residence", "Deaths by where the person lived", "1", registry=NATIONAL)
+@metric(
+    "deaths_by_residence",
+    "Deaths by where the person lived",
+    "1",
+    registry=NATIONAL,
+    population=EACH_POPULATION,
+)
 def deaths_by_residence(extract: Extract):
     """For each population separately, the deaths whose review recorded the person's profile,
     by where the person lived before their last illness, with each place's share; the places
@@ -296,25 +311,7 @@ def deaths_by_residence(extract: Extract):
         for (_, label), n in zip(LIVED_IN, values, strict=True):
             rows.append((population.name, population.name, label, n, n / total if total else None))
         rows.append((population.name, population.name, TOTAL, total, 1.0 if total else None))
-    table = pl.DataFrame(
-        rows,
-        schema={
-            "breakdown": pl.String,
-            "population": pl.String,
-            "group": pl.String,
-            "deaths": pl.Int64,
-            "share": pl.Float64,
-        },
-        orient="row",
-    )
-    layout = Layout(
-        labels=("breakdown", "population", "group"),
-        counts=("deaths",),
-        row_total=True,
-        block="breakdown",
-        derived=(("share", ("deaths", "total:deaths")),),
-    )
-    return table, layout, [_PROFILE_NOTE]
+    return _by_population_table(rows, {"share": pl.Float64}, ("share", ("deaths", "total:deaths")))
 
 
 DOWNS = (("yes", "Down's syndrome"), ("no", "No Down's syndrome"), ("not_known", NOT_KNOWN_LABEL))
@@ -325,6 +322,7 @@ DOWNS = (("yes", "Down's syndrome"), ("no", "No Down's syndrome"), ("not_known",
     "Median age at death by Down's syndrome",
     "1",
     registry=NATIONAL,
+    population=EACH_POPULATION,
 )
 def median_age_by_downs(extract: Extract):
     """For each population separately, median age at death in whole years with the
@@ -347,27 +345,8 @@ def median_age_by_downs(extract: Extract):
                 None,
             )
         )
-    table = pl.DataFrame(
-        rows,
-        schema={
-            "breakdown": pl.String,
-            "population": pl.String,
-            "group": pl.String,
-            "deaths": pl.Int64,
-            "median": pl.Float64,
-            "q1": pl.Float64,
-            "q3": pl.Float64,
-        },
-        orient="row",
-    )
-    layout = Layout(
-        labels=("breakdown", "population", "group"),
-        counts=("deaths",),
-        row_total=True,
-        block="breakdown",
-        derived=(("median", ("deaths",)), ("q1", ("deaths",)), ("q3", ("deaths",))),
-    )
-    return table, layout, [_PROFILE_NOTE]
+    quartiles = {"median": pl.Float64, "q1": pl.Float64, "q3": pl.Float64}
+    return _by_population_table(rows, quartiles, *((c, ("deaths",)) for c in quartiles))
 
 
 # Care questions as rates: the questions are in `care.py`.

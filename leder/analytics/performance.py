@@ -13,7 +13,10 @@ For the period [`starts_on`, `ends_before`) and the day it is measured on (`as_o
   `within-6-months v2`, ADR 0140: notification + 6 months + days on hold);
 - `median_days`: median days from notification to completion, of those completed;
 - `backlog_*`: reviews still to do on `as_of` (awaiting allocation, allocated, in review, QA,
-  panel or on hold, whenever notified) by time since notification, and their total;
+  panel or on hold, whenever notified) by time since notification, and their total. With the
+  cases' `events` (state transitions with the day each happened), every state — for the
+  backlog and for `triaged` — is the one the case was in at the end of `as_of`, not today's,
+  and `allocated` counts only allocations made by then (ADR 0146);
 - `expected`: deaths expected in the period among the area's population with a learning
   disability (population × `LEDER_LD_ANNUAL_MORTALITY_RATE` × days in the period ÷ 365.25;
   empty when the population is not configured), and `ratio` = `notified` / `expected`.
@@ -29,7 +32,7 @@ from datetime import date
 import polars as pl
 from django.conf import settings
 
-from leder.analytics.metrics import ACTIVE, BACKLOG_BANDS, due_on_expr
+from leder.analytics.metrics import ACTIVE, BACKLOG_BANDS, due_on_expr, share_of
 from leder.analytics.results import Layout, MetricResult
 from leder.casework.deadlines import WITHIN_6_MONTHS
 
@@ -86,6 +89,33 @@ def _backlog_band(as_of: date) -> pl.Expr:
     return expr.alias("band")
 
 
+#: The case events frame (`extract.case_events_frame`): one row per state transition.
+EVENT_SCHEMA: dict[str, pl.DataType] = {
+    "reference": pl.String,  # the notification's reference
+    "to_state": pl.String,
+    "occurred_on": pl.Date,  # Europe/London day of the transition
+    "sequence": pl.Int64,  # order of the transitions (by time, then as written)
+}
+
+
+def states_on(deaths: pl.DataFrame, events: pl.DataFrame, day: date) -> pl.DataFrame:
+    """`deaths` with `state` replaced by the state each death's case was in at the end of
+    `day`: the `to_state` of its last event on or before `day` (last by `sequence`), or
+    "notified" when it had none by then (no case yet, or a case not yet triaged). A death
+    notified after `day` keeps "notified" too; the callers leave those out."""
+    last = (
+        events.filter(pl.col("occurred_on") <= pl.lit(day))
+        .sort("sequence")
+        .group_by("reference")
+        .agg(pl.col("to_state").last().alias("_state_on"))
+    )
+    return (
+        deaths.join(last, on="reference", how="left", maintain_order="left")
+        .with_columns(pl.col("_state_on").fill_null("notified").alias("state"))
+        .drop("_state_on")
+    )
+
+
 def _counts(notified: pl.DataFrame, completed: pl.DataFrame, waiting: pl.DataFrame) -> dict:
     """Every count column, and the completion days (for the median), of one area."""
     triaged = notified.filter(pl.col("state") != "notified").height
@@ -126,10 +156,22 @@ def performance(
     period_name: str,
     scope_name: str = "England",
     with_england: bool = True,
+    events: pl.DataFrame | None = None,
 ) -> MetricResult:
     """The table from three deaths frames (`extract.DEATH_SCHEMA` columns): the notifications
     received in the period, the reviews completed in it, and every notification up to `as_of`
-    (for the backlog). Rows: each region's ICBs then the region, and England last."""
+    (for the backlog). Rows: each region's ICBs then the region, and England last.
+
+    With `events` (`EVENT_SCHEMA`: every transition of those cases), the notified and waiting
+    frames' states are those at the end of `as_of` (`states_on`), so a past quarter's backlog
+    is what was open on its last day; without, the frames' states (today's) are used."""
+    if events is not None:
+        notified = states_on(notified, events, as_of).with_columns(
+            pl.when(pl.col("allocated_on") <= pl.lit(as_of))
+            .then(pl.col("allocated_on"))
+            .alias("allocated_on")
+        )
+        waiting = states_on(waiting, events, as_of)
     completed = completed.filter(
         (pl.col("state") == "completed") & pl.col("completed_on").is_not_null()
     )
@@ -181,18 +223,9 @@ def performance(
     }
     table = pl.DataFrame(rows, schema=schema)
     table = table.with_columns(
-        pl.when(pl.col("completed") > 0)
-        .then(pl.col("within_6_months") / pl.col("completed"))
-        .otherwise(None)
-        .alias("share_within"),
-        pl.when(pl.col("allocated") > 0)
-        .then(pl.col("allocated_within") / pl.col("allocated"))
-        .otherwise(None)
-        .alias("share_allocated_within"),
-        pl.when(pl.col("expected") > 0)
-        .then(pl.col("notified") / pl.col("expected"))
-        .otherwise(None)
-        .alias("ratio"),
+        share_of("within_6_months", "completed", "share_within"),
+        share_of("allocated_within", "allocated", "share_allocated_within"),
+        share_of("notified", "expected", "ratio"),
     )
     layout = Layout(
         labels=("level", "code", "name", "region"),
@@ -215,7 +248,12 @@ def performance(
     notes = (
         f"Within 6 months: definition {WITHIN_6_MONTHS.label}. {WITHIN_6_MONTHS.text}",
         f"Allocation standard: within {standard_days()} days of notification.",
-        f"Backlog measured on {as_of:%-d %B %Y}.",
+        f"Backlog measured on {as_of:%-d %B %Y}"
+        + (
+            ", from each case's state on that day (its recorded transitions)."
+            if events is not None
+            else ", from each case's state today."
+        ),
     )
     definition = (__doc__ or "").split("\n\n", 1)[1].strip()
     return MetricResult(

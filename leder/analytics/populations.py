@@ -25,12 +25,14 @@ class Population:
     key: str
     name: str
     condition: pl.Expr
+    short: str = ""  # for a chart's bar labels
 
 
 LD = Population(
     "learning_disability",
     "People with a learning disability",
     (pl.col("learning_disability") == "yes") & (pl.col("age_at_death") >= 4),
+    "Learning disability",
 )
 AUTISTIC = Population(
     "autistic_no_ld",
@@ -38,10 +40,14 @@ AUTISTIC = Population(
     (pl.col("learning_disability") == "no")
     & (pl.col("autistic") == "yes")
     & (pl.col("age_at_death") >= 18),
+    "Autistic, no learning disability",
 )
 COMBINED = Population(
     "combined",
     "Both populations combined",
     LD.condition | AUTISTIC.condition,
+    "Both populations",
 )
 SEPARATE = (LD, AUTISTIC)
+#: Population name → its short form.
+SHORT_NAMES = {p.name: p.short for p in (LD, AUTISTIC, COMBINED)}

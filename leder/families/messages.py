@@ -41,15 +41,34 @@ def _factor_hint(invitation) -> str:
     )
 
 
-def build_invitation(message) -> Content | None:
+def _invitation(message):
+    """The invitation `message` is about, or None if it is gone."""
     from leder.families.models import FamilyInvitation
-    from leder.families.services import invitation_token_issue
 
-    invitation = (
+    return (
         FamilyInvitation.objects.select_related("case__notification__icb", "contact")
         .filter(pk=message.subject_id)
         .first()
     )
+
+
+def _news(*, case, contact, what: str) -> Content:
+    """A note that there is something new for the family to read (`what`), with the team."""
+    return Content(
+        personalisation={
+            "reference": case.reference,
+            "recipient_name": contact.name if contact else "",
+            "what": what,
+            **_team(case),
+        },
+        address_lines=_address(contact),
+    )
+
+
+def build_invitation(message) -> Content | None:
+    from leder.families.services import invitation_token_issue
+
+    invitation = _invitation(message)
     if invitation is None:
         return None
     token = invitation_token_issue(invitation)
@@ -100,35 +119,17 @@ def build_update(message) -> Content | None:
     )
     if draft is None:
         return None
-    return Content(
-        personalisation={
-            "reference": draft.case.reference,
-            "recipient_name": message.contact.name if message.contact else "",
-            "what": f"the {draft.get_kind_display().lower()}",
-            **_team(draft.case),
-        },
-        address_lines=_address(message.contact),
+    return _news(
+        case=draft.case, contact=message.contact, what=f"the {draft.get_kind_display().lower()}"
     )
 
 
 def build_copy_ready(message) -> Content | None:
-    from leder.families.models import FamilyInvitation
-
-    invitation = (
-        FamilyInvitation.objects.select_related("case__notification__icb", "contact")
-        .filter(pk=message.subject_id)
-        .first()
-    )
+    invitation = _invitation(message)
     if invitation is None:
         return None
-    return Content(
-        personalisation={
-            "reference": invitation.case.reference,
-            "recipient_name": invitation.contact.name,
-            "what": "the family copy of the review",
-            **_team(invitation.case),
-        },
-        address_lines=_address(invitation.contact),
+    return _news(
+        case=invitation.case, contact=invitation.contact, what="the family copy of the review"
     )
 
 

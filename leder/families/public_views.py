@@ -159,6 +159,14 @@ def home(request: HttpRequest, token: str) -> HttpResponse:
     case = invitation.case
     drafts = selectors.latest_drafts(case)
     mine = list(selectors.contributions_of(invitation))
+    # The page names the person who died: a view of them, recorded like any other.
+    audit.record(
+        actor=services.family_actor(invitation),
+        action=AuditAction.VIEW,
+        obj=case,
+        summary=f"A family member opened their page for {case.reference}",
+        ip_address=_ip(request),
+    )
     return render(
         request,
         "families/home.jinja",

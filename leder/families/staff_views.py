@@ -197,19 +197,11 @@ def letter_download(request: HttpRequest, reference: str, pk: int) -> HttpRespon
     message = get_object_or_404(Message, pk=pk, case=access.case, channel=Channel.LETTER)
     if not message.letter_file:
         raise Http404()
-    path = letters_root().parent / message.letter_file
-    if not path.is_file():
-        raise Http404()
-    audit.record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
+    return _download(
+        request,
+        letters_root().parent / message.letter_file,
         obj=message,
         summary=f"Downloaded a letter to print for {access.case.reference}",
-        ip_address=audit.client_ip(request),
-    )
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
         filename=f"letter-{access.case.reference}-{message.pk}.pdf",
     )
 
@@ -232,22 +224,28 @@ def file_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse
     found = get_object_or_404(FamilyFile, pk=pk, contribution__invitation__case=access.case)
     from leder.reviews.services.uploads import private_root
 
-    path = private_root() / found.stored_name
+    return _download(
+        request,
+        private_root() / found.stored_name,
+        obj=found,
+        summary=f"Downloaded a file a family member added to {access.case.reference}",
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+
+
+def _download(request, path, *, obj, summary: str, **attachment) -> FileResponse:
+    """A stored file as an attachment (404 if it is no longer stored), audited as an export."""
     if not path.is_file():
         raise Http404()
     audit.record(
         actor=request.user,
         action=AuditAction.EXPORT,
-        obj=found,
-        summary=f"Downloaded a file a family member added to {access.case.reference}",
+        obj=obj,
+        summary=summary,
         ip_address=audit.client_ip(request),
     )
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=found.original_name,
-        content_type=found.content_type,
-    )
+    return FileResponse(path.open("rb"), as_attachment=True, **attachment)
 
 
 def _copy_case(request: HttpRequest, reference: str):

@@ -22,7 +22,10 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label="Upload a file",
-        help_text="A CSV (.csv) or Excel (.xlsx) file made from the import template, up to 10 MB",
+        help_text=(
+            "A CSV (.csv) or Excel (.xlsx) file made from the import template, up to 100 MB "
+            "and 50,000 rows"
+        ),
         error_messages={
             "required": "Select a CSV or Excel file to upload",
             "empty": "The file is empty. Fill in the import template and upload it again.",
@@ -45,6 +48,6 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                "The file must be smaller than 10 MB. Split it into smaller files."
+                "The file must be smaller than 100 MB. Split it into smaller files."
             )
         return upload

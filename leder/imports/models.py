@@ -16,7 +16,11 @@ from django.db import models
 
 
 class BatchStatus(models.TextChoices):
+    # The background worker checks and imports a file in parts (ADR 0155); the batch's page
+    # shows how far it has got.
+    CHECKING = "checking", "Being checked"
     CHECKED = "checked", "Checked, waiting for you to import it"
+    COMMITTING = "committing", "Being imported"
     COMMITTED = "committed", "Imported"
     DISCARDED = "discarded", "Discarded"
 

@@ -7,6 +7,8 @@ from leder.imports.columns import LABELS
 from leder.imports.models import BatchStatus, ImportBatch, ImportRow, RowOutcome
 
 STATUS_TAG = {
+    BatchStatus.CHECKING: {"text": "Being checked", "classes": "nhsuk-tag--white"},
+    BatchStatus.COMMITTING: {"text": "Being imported", "classes": "nhsuk-tag--white"},
     BatchStatus.CHECKED: {"text": "Checked", "classes": "nhsuk-tag--blue"},
     BatchStatus.COMMITTED: {"text": "Imported", "classes": "nhsuk-tag--green"},
     BatchStatus.DISCARDED: {"text": "Discarded", "classes": "nhsuk-tag--grey"},
@@ -20,6 +22,10 @@ OUTCOME_TAG = {
 CASE_OUTCOMES = {
     "notified": "Notified, awaiting triage",
     "eligible": "Eligible, awaiting allocation",
+    "awaiting_allocation": "Eligible, awaiting allocation",
+    "allocated": "Allocated to a reviewer",
+    "in_review": "In review",
+    "on_hold": "On hold",
     "child_death_review": "Child death review",
     "not_eligible": "Not eligible",
     "completed": "Completed review",
@@ -53,6 +59,40 @@ class BatchPresenter:
     @property
     def uploaded_short(self) -> str:
         return presenters.date_short(self.batch.uploaded_at)
+
+    @property
+    def imported_text(self) -> str:
+        if self.batch.status != BatchStatus.COMMITTED:
+            return ""
+        imported = presenters.count(self.batch.rows_imported, "row")
+        return f"{imported} imported from {self.batch.file_name}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.batch.status in (BatchStatus.CHECKING, BatchStatus.COMMITTING)
+
+    @property
+    def progress(self) -> dict:
+        """What the worker is doing and how far it has got: {"stage", "percent", "text"}."""
+        from leder.imports.services import progress_of
+
+        found = progress_of(self.batch.pk) or {}
+        committing = self.batch.status == BatchStatus.COMMITTING
+        stage = found.get("stage") or ("waiting to import" if committing else "waiting to check")
+        done, total = found.get("done", 0), found.get("total", 0)
+        if stage == "importing":
+            # Checked again (the first half), then written a table at a time (the second).
+            percent = 50 + int(50 * done / max(total, 1))
+            text = "Importing the rows"
+        elif total:
+            percent = int(100 * done / total)
+            if committing:
+                percent //= 2
+            text = f"{stage.capitalize()}: {done:,} of {total:,} rows"
+        else:
+            percent = 0
+            text = f"{stage.capitalize()}: {self.batch.rows_total:,} rows"
+        return {"stage": stage, "percent": percent, "text": text}
 
     @property
     def is_checked(self) -> bool:

@@ -95,9 +95,11 @@ def _read_kept(batch: ImportBatch) -> bytes:
 
 
 def import_batch_upload(*, actor, icb, file_name: str, content: bytes) -> ImportBatch:
-    """Check an uploaded file and keep it, with the outcome of every row, for the contact to
-    confirm. A file that cannot be imported at all (not CSV or XLSX, empty, missing columns)
-    raises ValidationError on "file" and writes nothing. Audited."""
+    """Keep an uploaded file and have the background worker check it, in parts, with the outcome
+    of every row, for the contact to confirm (`import_batch_check_run`). A file that cannot be
+    imported at all (not CSV or XLSX, empty, missing columns, too many rows) raises
+    ValidationError on "file" and writes nothing. Returns the batch as it stands once the check
+    is queued (with the immediate task backend of the tests, already checked). Audited."""
     _check_can_import(actor, icb)
     if not icbs_open().filter(pk=icb.pk).exists():
         raise ValidationError({"icb": "This ICB has closed: import for the ICB that replaced it"})
@@ -107,7 +109,6 @@ def import_batch_upload(*, actor, icb, file_name: str, content: bytes) -> Import
     except FileProblem as problem:
         raise ValidationError({"file": str(problem)}) from None
     digest = hashlib.sha256(content).hexdigest()
-    results = validation.check_rows(rows, icb=icb, sha256=digest)
     stored = _store(content, file_name)
     try:
         with transaction.atomic():
@@ -120,19 +121,185 @@ def import_batch_upload(*, actor, icb, file_name: str, content: bytes) -> Import
                 file_name=file_name,
                 sha256=digest,
                 stored_name=stored,
+                status=BatchStatus.CHECKING,
+                rows_total=len(rows),
             )
-            _save_check(batch, results)
             audit.record(
                 actor=actor,
                 action=AuditAction.CREATE,
                 obj=batch,
-                summary=f"Import {batch.pk} uploaded and checked: {file_name}",
-                details={"sha256": digest, "counts": batch.report["counts"]},
+                summary=f"Import {batch.pk} uploaded: {file_name}, {len(rows):,} rows to check",
+                details={"sha256": digest, "rows": len(rows)},
             )
     except Exception:
         _delete_file(stored)
         raise
+    # Enqueued once the batch is written: the database task backend stores the task in the
+    # caller's transaction, so a worker never sees it before the batch (and the tests' immediate
+    # backend checks the file here and now).
+    _enqueue_check(batch.pk)
+    batch.refresh_from_db()
     return batch
+
+
+def _enqueue_check(batch_id: int) -> None:
+    from leder.imports.tasks import check_import_batch
+
+    check_import_batch.enqueue(batch_id=batch_id)
+
+
+# --- progress, kept beside the file ----------------------------------------------------------
+#
+# The commit runs in one transaction, whose writes nobody else sees until it ends: its progress
+# is kept in a small file beside the uploaded one (where the worker reads the upload from), so
+# the batch's page can show it while the transaction runs.
+
+
+def _progress_path(batch_id: int) -> Path:
+    return imports_folder() / f"{batch_id}.progress.json"
+
+
+def progress_set(batch_id: int, *, stage: str, done: int, total: int) -> None:
+    import json
+
+    folder = imports_folder()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = _progress_path(batch_id)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"stage": stage, "done": done, "total": total}))
+    temporary.replace(path)
+
+
+def progress_of(batch_id: int) -> dict | None:
+    """{"stage", "done", "total"} of the check or import under way, or None."""
+    import json
+
+    try:
+        return json.loads(_progress_path(batch_id).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _progress_clear(batch_id: int) -> None:
+    _progress_path(batch_id).unlink(missing_ok=True)
+
+
+def import_batch_check_run(*, batch_id: int) -> ImportBatch:
+    """Check every row of an uploaded file, a part at a time, and keep the report (the
+    worker's half of `import_batch_upload`). A second run of a batch already checked does
+    nothing. A file that cannot be checked ends the batch as discarded, saying why."""
+    batch = ImportBatch.objects.select_related("icb", "uploaded_by").get(pk=batch_id)
+    if batch.status != BatchStatus.CHECKING:
+        return batch
+    try:
+        rows = read_rows(batch.file_name, _read_kept(batch))
+        total = len(rows)
+
+        def progress(done, _):
+            progress_set(batch.pk, stage="checking", done=done, total=total)
+
+        progress(0, total)
+        results = validation.check_rows(rows, icb=batch.icb, sha256=batch.sha256, progress=progress)
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status != BatchStatus.CHECKING:
+                return locked
+            locked.status = BatchStatus.CHECKED
+            _save_check(locked, results)
+            audit.record(
+                actor=locked.uploaded_by,
+                action=AuditAction.UPDATE,
+                obj=locked,
+                summary=f"Import {locked.pk} uploaded and checked: {locked.file_name}",
+                details={"sha256": locked.sha256, "counts": locked.report["counts"]},
+            )
+    except Exception as error:
+        logger.exception("Import %s could not be checked", batch_id)
+        message = (
+            " ".join(error.messages)
+            if isinstance(error, ValidationError)
+            else "The file could not be checked because of an unexpected error."
+        )
+        import_batch_check_lost(batch_id=batch_id, reason=message)
+    finally:
+        _progress_clear(batch_id)
+    batch.refresh_from_db()
+    return batch
+
+
+def import_batch_check_lost(*, batch_id: int, reason: str) -> None:
+    """End a batch whose check failed or whose worker died: discarded, with why, and its file
+    deleted; the contact uploads it again."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != BatchStatus.CHECKING:
+            return
+        stored = batch.stored_name
+        batch.status = BatchStatus.DISCARDED
+        batch.failure = f"{reason} Nothing was imported: upload the file again."
+        batch.finished_at, batch.stored_name = now(), ""
+        batch.save()
+        audit.record(
+            actor="system:imports",
+            action=AuditAction.UPDATE,
+            obj=batch,
+            summary=f"Import {batch.pk} could not be checked",
+            details={"reason": reason},
+        )
+        transaction.on_commit(lambda: _delete_file(stored))
+
+
+def import_batch_commit_request(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Ask the background worker to import a checked batch (`import_batch_commit`). Raises as
+    the commit would for a batch that is not checked, or an actor who may not import."""
+    _check_can_import(actor, batch.icb)
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.CHECKED).update(
+            status=BatchStatus.COMMITTING, failure=""
+        )
+        if not claimed:
+            batch.refresh_from_db()
+            raise ValidationError(f"This import is {batch.get_status_display().lower()} already.")
+    _enqueue_commit(batch.pk, actor.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def _enqueue_commit(batch_id: int, actor_id: int) -> None:
+    from leder.imports.tasks import commit_import_batch
+
+    commit_import_batch.enqueue(batch_id=batch_id, actor_id=actor_id)
+
+
+def import_batch_commit_run(*, batch_id: int, actor_id: int) -> ImportBatch:
+    """The worker's half of `import_batch_commit_request`: the commit, with its failure (if
+    any) kept on the batch for its page, and the batch back to checked to try again."""
+    from leder.accounts.models import User
+
+    batch = ImportBatch.objects.select_related("icb").get(pk=batch_id)
+    if batch.status != BatchStatus.COMMITTING:
+        return batch
+    actor = User.objects.get(pk=actor_id)
+    try:
+        return import_batch_commit(actor=actor, batch=batch)
+    except (ImportFailed, ValidationError, PermissionDenied) as error:
+        message = (
+            str(error)
+            if isinstance(error, ImportFailed)
+            else " ".join(getattr(error, "messages", [str(error)]))
+        )
+        import_batch_commit_lost(batch_id=batch_id, reason=message)
+    batch.refresh_from_db()
+    return batch
+
+
+def import_batch_commit_lost(*, batch_id: int, reason: str) -> None:
+    """A commit that failed, or whose worker died: nothing was imported (its transaction never
+    committed); the batch is checked again, waiting, with why."""
+    _progress_clear(batch_id)
+    ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.COMMITTING).update(
+        status=BatchStatus.CHECKED, failure=reason[:2000]
+    )
 
 
 def _save_check(batch: ImportBatch, results: list[validation.RowResult]) -> None:
@@ -182,7 +349,7 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
     ImportFailed (a row failed part-way: everything was rolled back, and the batch records why).
     """
     _check_can_import(actor, batch.icb)
-    if batch.status != BatchStatus.CHECKED:
+    if batch.status not in (BatchStatus.CHECKED, BatchStatus.COMMITTING):
         raise ValidationError(f"This import is {batch.get_status_display().lower()} already.")
     content = _read_kept(batch)
     try:
@@ -193,15 +360,27 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
     try:
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-            if locked.status != BatchStatus.CHECKED:
+            if locked.status not in (BatchStatus.CHECKED, BatchStatus.COMMITTING):
                 raise ValidationError(
                     f"This import is {locked.get_status_display().lower()} already."
                 )
-            results = validation.check_rows(rows, icb=locked.icb, sha256=locked.sha256)
+            total = len(rows)
+
+            def checking(done, _):
+                progress_set(locked.pk, stage="checking again", done=done, total=total)
+
+            def writing_(step, steps):
+                progress_set(locked.pk, stage="importing", done=step, total=steps)
+
+            results = validation.check_rows(
+                rows, icb=locked.icb, sha256=locked.sha256, progress=checking
+            )
             if _outcomes([r.as_report() for r in results]) != _outcomes(locked.report["rows"]):
                 raise _Changed(results)
             current["row"] = "bulk"
-            notifications = writing.write_rows(actor=actor, batch=locked, results=results)
+            notifications = writing.write_rows(
+                actor=actor, batch=locked, results=results, progress=writing_
+            )
             by_number = {
                 r.number: n
                 for r, n in zip(
@@ -210,11 +389,29 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
                     strict=True,
                 )
             }
-            kept = list(ImportRow.objects.filter(batch=locked, row_number__in=list(by_number)))
-            for import_row in kept:
-                import_row.outcome = RowOutcome.IMPORTED
-                import_row.notification = by_number[import_row.row_number]
-            ImportRow.objects.bulk_update(kept, ["outcome", "notification"], batch_size=1000)
+            # The ready rows' outcomes become "imported", with their notification: replaced in
+            # two statements rather than updated one by one.
+            ready = list(
+                ImportRow.objects.filter(batch=locked, outcome=RowOutcome.READY).order_by(
+                    "row_number"
+                )
+            )
+            ImportRow.objects.filter(batch=locked, outcome=RowOutcome.READY).delete()
+            ImportRow.objects.bulk_create(
+                [
+                    ImportRow(
+                        batch=locked,
+                        row_number=r.row_number,
+                        outcome=RowOutcome.IMPORTED,
+                        reason=r.reason,
+                        errors=r.errors,
+                        case_outcome=r.case_outcome,
+                        notification=by_number[r.row_number],
+                    )
+                    for r in ready
+                ],
+                batch_size=1000,
+            )
             imported = [n.reference for n in notifications]
             current["row"] = None
             stored = locked.stored_name
@@ -234,9 +431,12 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
                 details={"imported": imported, "counts": locked.report["counts"]},
             )
             transaction.on_commit(lambda: _delete_file(stored))
+        _progress_clear(batch.pk)
     except _Changed as changed:
+        _progress_clear(batch.pk)
         with transaction.atomic():
             fresh = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            fresh.status = BatchStatus.CHECKED
             _save_check(fresh, changed.results)
             audit.record(
                 actor=actor,
@@ -270,6 +470,7 @@ def _fail(*, actor, batch, row, error, unexpected: bool = False):
         reason = " ".join(error.messages)
     else:
         reason = str(error)
+    _progress_clear(batch.pk)
     where = (
         f"Row {row} could not be imported"
         if isinstance(row, int)
@@ -281,7 +482,7 @@ def _fail(*, actor, batch, row, error, unexpected: bool = False):
         else f"{where}: {reason} Nothing was imported."
     )
     with transaction.atomic():
-        ImportBatch.objects.filter(pk=batch.pk).update(failure=message)
+        ImportBatch.objects.filter(pk=batch.pk).update(failure=message, status=BatchStatus.CHECKED)
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,

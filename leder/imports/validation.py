@@ -291,6 +291,26 @@ class Lookups:
         }
         self.rules = list(EligibilityRules.objects.order_by("effective_from"))
         self.practices: dict[str, Organisation | None] = {}
+        self._forms: dict = {}
+
+    def bound_form(self, form_class, data: dict, kwargs: dict):
+        """`form_class(data, **kwargs)`, reusing the form made for the same arguments: a new
+        form deep-copies every field, which was most of the time a row took to check. The form
+        is bound afresh (its errors and cleaned data are rebuilt from `data`)."""
+        key = (form_class, kwargs.get("relationship"), kwargs.get("has_care_concerns"))
+        form = self._forms.get(key)
+        if form is None:
+            form = form_class(data, **kwargs)
+            if form_class is nf.EqualityForm:
+                form.fields["ethnic_category"].queryset = self.ethnic
+            self._forms[key] = form
+            return form
+        form.data = data
+        form._errors = None
+        form._bound_fields_cache = {}
+        if hasattr(form, "cleaned_data"):
+            del form.cleaned_data
+        return form
 
     def scale_on(self, day: date):
         """`GradingScale.objects.in_force_on(day)`, from the scales loaded once."""
@@ -447,9 +467,7 @@ def _check_row(row: Row, *, lookups: Lookups, sha256: str) -> RowResult:
                     )
             else:
                 data[name] = str(cell)
-        form = form_class(data, **kwargs)
-        if form_class is nf.EqualityForm:
-            form.fields["ethnic_category"].queryset = lookups.ethnic
+        form = lookups.bound_form(form_class, data, kwargs)
         valid = form.is_valid()
         for name, messages in form.errors.items():
             column = columns.get(name) or ""
@@ -906,13 +924,13 @@ def _person_key(person: PersonInput) -> duplicates.PersonKey:
 
 
 class _FileIndex:
-    """The ready rows so far, indexed by NHS number and by (date of birth, date of death), so a
-    row is compared only with the rows a typo could make the same death: the blocking keys are
-    `duplicates.date_variants`, the same the database query uses."""
+    """The ready rows so far, indexed by NHS number and by date of death, so a row is compared
+    only with the rows a typo could make the same death: the blocking keys are
+    `duplicates.date_variants` of both dates, the same the database query uses."""
 
     def __init__(self):
         self.by_number: dict[str, list] = defaultdict(list)
-        self.by_dates: dict[tuple[date, date], list] = defaultdict(list)
+        self.by_death: dict[date, list] = defaultdict(list)
         self.order = 0
 
     def add(self, number: int, key: duplicates.PersonKey) -> None:
@@ -920,16 +938,16 @@ class _FileIndex:
         entry = (self.order, number, key)
         if key.nhs_number:
             self.by_number[key.nhs_number].append(entry)
-        self.by_dates[(key.date_of_birth, key.date_of_death)].append(entry)
+        self.by_death[key.date_of_death].append(entry)
 
     def first_match(self, key: duplicates.PersonKey, dob_variants, dod_variants):
         """(row number, explanation) of the earliest ready row `compare` matches, or None."""
         found = {}
         for entry in self.by_number.get(key.nhs_number, ()) if key.nhs_number else ():
             found[entry[0]] = entry
-        for born in dob_variants:
-            for died in dod_variants:
-                for entry in self.by_dates.get((born, died), ()):
+        for died in dod_variants:
+            for entry in self.by_death.get(died, ()):
+                if entry[2].date_of_birth in dob_variants:
                     found[entry[0]] = entry
         for _, number, earlier in sorted(found.values(), key=lambda e: e[0]):
             compared = duplicates.compare(key, earlier)
@@ -1025,7 +1043,7 @@ class _Candidate:
 class _CandidateIndex:
     def __init__(self, rows):
         self.by_number: dict[str, list] = defaultdict(list)
-        self.by_dates: dict[tuple[date, date], list] = defaultdict(list)
+        self.by_death: dict[date, list] = defaultdict(list)
         for pk, reference, given, family, born, died, number, received in rows:
             entry = (
                 _Found(pk, reference, received),
@@ -1033,7 +1051,7 @@ class _CandidateIndex:
             )
             if number:
                 self.by_number[number].append(entry)
-            self.by_dates[(born, died)].append(entry)
+            self.by_death[died].append(entry)
 
 
 def _best_candidate(key, key_variants, index: _CandidateIndex) -> _Candidate | None:
@@ -1042,9 +1060,9 @@ def _best_candidate(key, key_variants, index: _CandidateIndex) -> _Candidate | N
     for entry in index.by_number.get(key.nhs_number, ()) if key.nhs_number else ():
         seen[entry[0].pk] = entry
     births, deaths = key_variants
-    for born in births:
-        for died in deaths:
-            for entry in index.by_dates.get((born, died), ()):
+    for died in deaths:
+        for entry in index.by_death.get(died, ()):
+            if entry[1].date_of_birth in births:
                 seen[entry[0].pk] = entry
     ranked = []
     for found, existing in seen.values():

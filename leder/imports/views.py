@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from leder.accounts.decorators import verified_staff_required
 from leder.core.form_page import form_page, posted
+from leder.core.jobs import worker_status
 from leder.core.presenters import count
 from leder.imports import selectors, services
 from leder.imports.columns import COLUMNS
@@ -118,6 +119,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rejected": [r for r in rows if r.row.errors],
             "others": [r for r in rows if not r.row.errors],
             "can_act": services.can_import(request.user, batch.icb),
+            "worker": worker_status() if BatchPresenter(batch).is_running else None,
         },
     )
 
@@ -149,16 +151,12 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            batch = services.import_batch_commit(actor=request.user, batch=batch)
-        except services.ImportFailed as failed:
-            error = str(failed)
+            services.import_batch_commit_request(actor=request.user, batch=batch)
         except ValidationError as refused:
             error = " ".join(refused.messages)
         else:
-            messages.success(
-                request,
-                f"{count(batch.rows_imported, 'row')} imported from {batch.file_name}",
-            )
+            # The worker imports it; the batch's page shows how far it has got, then what came
+            # of it.
             return redirect("imports:batch", pk=batch.pk)
         batch.refresh_from_db()
     return render(

@@ -8,6 +8,7 @@ Matches are flags for a local area contact to confirm or dismiss, never automati
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from rapidfuzz import fuzz
@@ -47,18 +48,34 @@ def _replaced(value: date, **parts) -> date | None:
         return None
 
 
+@lru_cache(maxsize=64)
+def _days_a_keystroke_from(day: int) -> tuple[int, ...]:
+    return tuple(
+        d for d in range(1, 32) if DamerauLevenshtein.distance(f"{day:02d}", f"{d:02d}") <= 1
+    )
+
+
+@lru_cache(maxsize=1024)
+def _years_a_keystroke_from(year: int) -> tuple[int, ...]:
+    return tuple(
+        y
+        for y in range(year - 100, year + 101)
+        if DamerauLevenshtein.distance(str(year), str(y)) <= 1
+    )
+
+
 def date_variants(value: date) -> set[date]:
     """Every date that `dates_match` would accept as `value` mistyped: used to find candidates in
-    the database with an indexed IN query, so the query and the comparison cannot disagree."""
+    the database with an indexed IN query, so the query and the comparison cannot disagree.
+    (The keystroke neighbours of a day and of a year are remembered: the bulk import asks for
+    the variants of tens of thousands of dates.)"""
     variants = {value}
     if value.day <= 12:
         variants.add(_replaced(value, month=value.day, day=value.month))
-    for day in range(1, 32):
-        if DamerauLevenshtein.distance(f"{value.day:02d}", f"{day:02d}") <= 1:
-            variants.add(_replaced(value, day=day))
-    for year in range(value.year - 100, value.year + 101):
-        if DamerauLevenshtein.distance(str(value.year), str(year)) <= 1:
-            variants.add(_replaced(value, year=year))
+    for day in _days_a_keystroke_from(value.day):
+        variants.add(_replaced(value, day=day))
+    for year in _years_a_keystroke_from(value.year):
+        variants.add(_replaced(value, year=year))
     variants.discard(None)
     return variants
 

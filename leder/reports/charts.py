@@ -21,6 +21,7 @@ import altair as alt
 import polars as pl
 from django.core.cache import cache
 
+from leder.analytics.populations import SHORT_NAMES
 from leder.analytics.results import PublishedResult
 
 FONT = "Liberation Sans"  # metric-compatible with Arial; installed for WeasyPrint too
@@ -32,7 +33,7 @@ WIDTH = 480
 CACHE_SECONDS = 60 * 60
 # Bump when the look of the charts (`_vega_lite`, `sanitise_svg`, the colours) changes: the
 # cached SVGs are keyed by what is drawn, not by how.
-CHART_VERSION = "1"
+CHART_VERSION = "2"
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -90,7 +91,7 @@ SPECS: dict[str, ChartSpec] = {
         (("expected", "Expected"), ("notified", "Notified")), "Deaths", "ethnic_group"
     ),
     "general_population": ChartSpec(
-        (("leder", "People with a learning disability"), ("general_population", "Everyone")),
+        (("leder", "LeDeR deaths"), ("general_population", "Everyone")),
         "Median age at death (years)",
         "label",
         only=("measure", "median_age_at_death"),
@@ -124,11 +125,15 @@ def chart_points(published: PublishedResult, spec: ChartSpec) -> list[dict]:
             name = str(name)
             if spec.block and row.get(spec.block) not in (None, "All"):
                 name = f"{row[spec.block]}: {name}"
+        # A table split by population (ADR 0146): each bar says whose it is.
+        population = SHORT_NAMES.get(row.get("population"), row.get("population"))
         for column, series in spec.values:
             value = row.get(column)
             if value is None:
                 continue
             category = name if spec.category is not None else series
+            if population:
+                category = f"{population}: {category}"
             points.append(
                 {
                     "category": category,

@@ -29,6 +29,13 @@ SECTIONS = (
     ("place_cause", "Place and cause of death",
      ("place_of_death", "leading_causes", "covid_deaths"), None),
     ("avoidable", "Avoidable deaths", ("avoidable_deaths",), None),
+    # The national report's figures (analytics.national): England and regional reports only.
+    ("avoidable_groups", "Avoidable deaths by region, ethnic group, severity, sex and age",
+     ("avoidable_by_group",), None),
+    ("profile", "Long-term conditions, where people lived and Down's syndrome",
+     ("deaths_by_condition", "deaths_by_residence", "median_age_by_downs"), None),
+    ("care_questions", "The care people received: the care questions as rates",
+     ("care_question_rates",), None),
     ("care", "Quality of care and learning", ("grading", "learning_themes"), "what_we_learned"),
     ("actions", "Actions taken as a result of reviews", ("actions",), "actions_taken"),
     ("timeliness", "Timeliness of reviews",
@@ -64,6 +71,8 @@ def render_report(report, figures: PublishedFigures, *, manifest: dict, actions:
             "narrative": narrative,
         }
         for key, title, keys, narrative in SECTIONS
+        # An ICB's report has no national sections; the actions section always shows.
+        if any(k in shown for k in keys) or narrative
     ]
     narrative = _narrative(report)
     html = render_to_string(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from leder.analytics.cohorts import Cohort, CohortKind
+from leder.analytics.populations import AUTISTIC, LD
 from leder.analytics.results import PublishedResult
 
 SUPPRESSED = object()  # a value hidden by disclosure control
@@ -74,6 +75,8 @@ def _value(result: PublishedResult | None, column: str, **where):
     if result is None:
         return None
     table = result.table.with_row_index("_row")
+    if "population" in table.columns:  # split by population: people with an LD unless asked
+        where.setdefault("population", LD.name)
     for name, wanted in where.items():
         table = table.filter(pl.col(name) == wanted)
     if table.is_empty():
@@ -152,7 +155,23 @@ def parts(
     if known and median < general:
         lines.append("This means people with a learning disability often die too young.")
     if lines:
+        lines.insert(0, "These numbers are about people with a learning disability.")
         out.append(Part("calendar", "How old people were", tuple(lines)))
+
+    autistic = _value(
+        results.get("median_age"), "median", dimension="All", population=AUTISTIC.name
+    )
+    if autistic is not None:
+        lines = [
+            "We also look at the deaths of autistic adults.",
+            "These adults did not have a learning disability.",
+            "We count them on their own.",
+        ]
+        if autistic is SUPPRESSED:
+            lines.append(TOO_SMALL)
+        else:
+            lines.append(f"Half of them were younger than {round(autistic)} when they died.")
+        out.append(Part("people", "Autistic adults", tuple(lines)))
 
     hospital = _value(results.get("place_of_death"), "share", place="hospital")
     if hospital not in (None, SUPPRESSED):
@@ -171,8 +190,12 @@ def parts(
 
     causes = results.get("leading_causes")
     lines = []
-    if causes is not None and causes.table.height > 1:
-        first = causes.table.row(0, named=True)
+    if causes is not None and "population" in causes.table.columns:
+        ld_causes = causes.table.filter(pl.col("population") == LD.name)
+    else:
+        ld_causes = causes.table if causes is not None else None
+    if ld_causes is not None and ld_causes.height > 1:
+        first = ld_causes.row(0, named=True)
         if first["chapter"] != "total":
             plain = PLAIN_CAUSES.get(first["chapter"], "an illness")
             lines.append(f"The most common cause of death was {plain}.")
@@ -194,6 +217,21 @@ def parts(
                     f"{_out_of_100(avoidable)} deaths could have been stopped.",
                     "Better care or help to stay well might have stopped them.",
                     "We only count people under 75 for this.",
+                ),
+            )
+        )
+
+    health_check = _value(
+        results.get("care_question_rates"), "rate", question="annual_health_check"
+    )
+    if health_check not in (None, SUPPRESSED):
+        out.append(
+            Part(
+                "calendar",
+                "Health checks",
+                (
+                    "People with a learning disability should have a health check every year.",
+                    f"{_out_of_100(health_check)} people had one in their last year.",
                 ),
             )
         )

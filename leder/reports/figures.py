@@ -18,7 +18,7 @@ from datetime import date
 
 from django.core.cache import cache
 
-from leder.analytics import data_version, disclosure, manifest, metrics, reconcile
+from leder.analytics import data_version, disclosure, manifest, metrics, national, reconcile
 from leder.analytics.cohorts import Cohort, Scope
 from leder.analytics.extract import EXTRACT_VERSION, Extract, build_extract
 from leder.analytics.reconcile import CheckResult, ReconciliationFailed
@@ -50,15 +50,24 @@ class PublishedFigures:
 
 
 def published_figures(
-    cohort: Cohort, scope: Scope, *, as_of: date | None = None, extract: Extract | None = None
+    cohort: Cohort,
+    scope: Scope,
+    *,
+    as_of: date | None = None,
+    extract: Extract | None = None,
+    national_metrics: bool = False,
 ) -> PublishedFigures:
     """Every metric of the library for `cohort` and `scope`, disclosure-controlled, after the
-    extract has passed reconciliation (else `ReconciliationFailed`, naming the records).
+    extract has passed reconciliation (else `ReconciliationFailed`, naming the records). With
+    `national_metrics`, the national report's metrics too (`analytics.national`: the England
+    and regional reports, ADR 0146), from the same reconciled extract.
 
     Reads identifiable data: the caller has checked the user may see `scope` and records it."""
     extract = extract or build_extract(cohort, scope, as_of=as_of)
     checks = reconcile.require_reconciled(extract)
     raw = metrics.compute(extract)
+    if national_metrics:
+        raw.update(national.compute(extract))
     return PublishedFigures(
         extract=extract,
         checks=checks,
@@ -70,7 +79,7 @@ def published_figures(
 # bounds how long an entry for a version nobody asks for any more stays in the cache.
 FIGURES_CACHE_SECONDS = 24 * 60 * 60
 # Bump when the presentation of a figure (tables, charts) changes without a metric's version.
-PRESENTATION_VERSION = "1"
+PRESENTATION_VERSION = "2"
 
 
 def _definitions_token() -> str:

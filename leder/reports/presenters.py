@@ -68,7 +68,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "expected": ("Expected deaths", DECIMAL),
     "notified": ("Notified deaths", COUNT),
     "ratio": ("Notified ÷ expected", RATIO),
-    "leder": ("People with a learning disability", DECIMAL),
+    "leder": ("LeDeR deaths in the population", DECIMAL),
     "general_population": ("General population", DECIMAL),
     "difference": ("Difference", DECIMAL),
     "source": ("Source", TEXT),
@@ -162,6 +162,14 @@ def _heading(key: str, column: str) -> str:
     return HEADINGS.get(key, {}).get(column) or COLUMNS.get(column, (column, TEXT))[0]
 
 
+def _without_population(breakdown: str, population: str) -> str:
+    """A national table's block name without the population its own column names."""
+    rest = breakdown.removeprefix(f"{population}: ")
+    if rest == breakdown:
+        return breakdown
+    return rest[:1].upper() + rest[1:]
+
+
 def figure_table(published: PublishedResult) -> FigureTable:
     """The table of a published metric, as shown everywhere."""
     key = published.key
@@ -183,6 +191,10 @@ def figure_table(published: PublishedResult) -> FigureTable:
                 continue
             if row_rule and column in row_rule[2] and str(row[row_rule[0]]).startswith(row_rule[1]):
                 kind = PERCENT
+            if column == "breakdown" and row.get("population"):
+                # "People with a learning disability: region" beside its population: "Region".
+                cells.append(_format(_without_population(row[column], row["population"]), kind))
+                continue
             cells.append(_format(row[column], kind))
         rows.append(cells)
     return FigureTable(
@@ -224,6 +236,11 @@ class Figure:
     @property
     def definition(self) -> str:
         return " ".join(self.published.metric.definition.split())
+
+    @property
+    def population(self) -> str:
+        """Whom the figure is about: each population separately, one, or both combined."""
+        return self.published.metric.population
 
     @property
     def notes(self) -> tuple[str, ...]:

@@ -185,7 +185,11 @@ def _report_generate_run(*, report_id: int) -> Report:
     actor = report.generated_by
     try:
         _progress(report_id, 10, "Reading the data")
-        figures = published_figures(report.cohort, report.scope)
+        figures = published_figures(
+            report.cohort,
+            report.scope,
+            national_metrics=report.scope_kind != ReportScope.ICB,
+        )
     except ReconciliationFailed as failed:
         return _fail(report, [f.as_dict() for f in failed.failures], "reconciliation")
     except Exception:

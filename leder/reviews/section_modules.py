@@ -2,6 +2,8 @@
 
 from leder.reviews.parts import (  # noqa: F401
     contacts,
+    focused,
+    grading,
     learning,
     profile,
     questions,

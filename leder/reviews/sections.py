@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from leder.reviews.models import Review, ReviewSection
+from leder.reviews.models import Review, ReviewKind, ReviewSection
 
 
 @dataclass(frozen=True)
@@ -60,12 +60,26 @@ def sections_for(kind: str) -> list[Section]:
 
 # --- helpers for simple sections -----------------------------------------------------------
 
+INITIAL = frozenset({ReviewKind.INITIAL.value})
+FOCUSED = frozenset({ReviewKind.FOCUSED.value})
+# The workspace's generic page for a simple section (it adds the section's key).
+SECTION_PAGE = "reviews:section"
+NOT_STARTED = "Not started"
+NOT_COMPLETE = "Not marked as complete"
+
 
 def stored(review: Review, key: str) -> ReviewSection | None:
     """The saved row of a simple section (uses the review's prefetched sections if present)."""
     cache = getattr(review, "_prefetched_objects_cache", {}).get("sections")
     rows = cache if cache is not None else review.sections.filter(key=key)
     return next((row for row in rows if row.key == key), None)
+
+
+def finished(row: ReviewSection, problems: list[str]) -> list[str]:
+    """`problems`, then "Not marked as complete" unless the reviewer marked the section so."""
+    if not row.is_complete:
+        problems.append(NOT_COMPLETE)
+    return problems
 
 
 def simple_snapshot(key: str) -> Callable[[Review], Any]:
@@ -76,22 +90,65 @@ def simple_snapshot(key: str) -> Callable[[Review], Any]:
     return snapshot
 
 
-def simple_missing(key: str, *, required: tuple[str, ...] = (), labels: dict | None = None):
-    """Missing unless the reviewer marked the section complete and every `required` answer is
-    given. `labels` names the answers in the message."""
-    labels = labels or {}
+def answers_missing(
+    key: str, check: Callable[[Review, ReviewSection], list[str]]
+) -> Callable[[Review], list[str]]:
+    """What is missing from a simple section: "Not started" without a saved row, else what
+    `check(review, row)` finds in its answers, then whether it is marked complete."""
 
     def missing(review: Review) -> list[str]:
         row = stored(review, key)
         if row is None:
-            return ["Not started"]
-        problems = [
-            f"{labels.get(name, name.replace('_', ' ').capitalize())} is not answered"
-            for name in required
-            if row.data.get(name) in (None, "", [])
-        ]
-        if not row.is_complete:
-            problems.append("Not marked as complete")
-        return problems
+            return [NOT_STARTED]
+        return finished(row, check(review, row))
 
     return missing
+
+
+def unanswered(row: ReviewSection, required: tuple[str, ...], labels: dict | None = None):
+    """ "… is not answered" for each `required` answer left blank (`labels` names them)."""
+    labels = labels or {}
+    return [
+        f"{labels.get(name, name.replace('_', ' ').capitalize())} is not answered"
+        for name in required
+        if row.data.get(name) in (None, "", [])
+    ]
+
+
+def simple_missing(key: str, *, required: tuple[str, ...] = (), labels: dict | None = None):
+    """Missing unless the reviewer marked the section complete and every `required` answer is
+    given. `labels` names the answers in the message."""
+    return answers_missing(key, lambda review, row: unanswered(row, required, labels))
+
+
+def register_simple(
+    key: str,
+    *,
+    title: str,
+    kinds: frozenset[str],
+    order: int,
+    form_class: type,
+    hint: str,
+    url_name: str = SECTION_PAGE,
+    missing: Callable[[Review], list[str]] | None = None,
+    required: tuple[str, ...] = (),
+    labels: dict | None = None,
+    snapshot: Callable[[Review], Any] | None = None,
+    extra: dict | None = None,
+) -> Section:
+    """Register a simple section: its answers are `form_class`'s cleaned data. Unless given,
+    what is missing is `simple_missing(key, required, labels)` and the snapshot the answers."""
+    return register(
+        Section(
+            key=key,
+            title=title,
+            kinds=kinds,
+            order=order,
+            url_name=url_name,
+            missing=missing or simple_missing(key, required=required, labels=labels),
+            snapshot=snapshot or simple_snapshot(key),
+            form_class=form_class,
+            hint=hint,
+            extra=extra or {},
+        )
+    )

@@ -60,7 +60,7 @@ DEATHS = [
     ),
     death(
         "A5", "awaiting_allocation", 40, "male", "Black", learning_disability="no",
-        covid_status="suspected", notified_on=D(2024, 5, 1),
+        autistic="yes", covid_status="suspected", notified_on=D(2024, 5, 1),
     ),
     death("A6", "notified", 30, "female", "White", notified_on=D(2024, 6, 1)),
     death("A7", "not_eligible", 90, "female", "White", notified_on=D(2024, 6, 2)),

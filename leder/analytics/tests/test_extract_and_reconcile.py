@@ -226,7 +226,7 @@ def test_manifest_is_the_same_for_the_same_data_and_changes_with_it(area):
     assert len(m1["extract_sha256"]) == 64
     assert m1["row_counts"] == {"actions": 0, "deaths": 1, "learning": 0}
     assert m1["definitions"]["avoidable_mortality_list"] == "ons-2020-oecd-nov2019"
-    assert m1["definitions"]["metrics"]["median_age"] == "1"
+    assert m1["definitions"]["metrics"]["median_age"] == "2"
     assert m1["definitions"]["disclosure_threshold"] == 5
     assert str(user.pk) in m1["generated_by"]
     assert m1["cohort"]["name"] == "Deaths in 2026"

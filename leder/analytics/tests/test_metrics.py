@@ -1,7 +1,10 @@
 """Each metric against the hand-made extract in conftest.py, with the working written out.
 
 The nine deaths (A1–A9): A7 is not eligible and A8 opted out, so the *deaths in scope* are the
-seven others: A1 50 F, A2 62 M, A3 70 M, A4 80 F, A5 40 M, A6 30 F, A9 74 M.
+seven others: A1 50 F, A2 62 M, A3 70 M, A4 80 F, A5 40 M, A6 30 F, A9 74 M. A5 is an autistic
+adult without a learning disability; the six others have a learning disability. Figures about
+the people who died are given for each population (ADR 0146): `ld(result)` is the rows of people
+with a learning disability, `autistic(result)` those of autistic adults.
 """
 
 from datetime import date
@@ -12,6 +15,25 @@ import pytest
 from leder.analytics import disclosure, metrics
 from leder.analytics.tests.conftest import DEATHS, make_extract
 
+LD_NAME = "People with a learning disability"
+AUTISTIC_NAME = "Autistic adults without a learning disability"
+
+
+class _Part:
+    """One population's rows of a result (tables split by population)."""
+
+    def __init__(self, result, name):
+        self.table = result.table.filter(pl.col("population") == name)
+        self.notes = result.notes
+
+
+def ld(result):
+    return _Part(result, LD_NAME)
+
+
+def autistic(result):
+    return _Part(result, AUTISTIC_NAME)
+
 
 def rows(result, *columns):
     return [tuple(r[c] for c in columns) for r in result.table.iter_rows(named=True)]
@@ -19,6 +41,8 @@ def rows(result, *columns):
 
 def by(result, label_column, value_column, dimension=None):
     table = result.table
+    if "population" in table.columns and not isinstance(result, _Part):
+        table = table.filter(pl.col("population") == LD_NAME)
     if dimension is not None:
         table = table.filter(pl.col("dimension") == dimension)
     return dict(zip(table[label_column].to_list(), table[value_column].to_list(), strict=True))
@@ -50,8 +74,11 @@ def test_results_name_cohort_scope_version_and_definition(extract):
     result = metrics.REGISTRY["median_age"](extract)
     assert result.cohort == "Deaths in 2024"
     assert result.scope == "England"
-    assert result.version == "1"
+    assert result.version == "2"
     assert result.definition.startswith("Median age at death")
+    assert "autistic adults (18 or over) without a learning disability" in result.definition
+    assert result.population.startswith("Each population separately")
+    assert metrics.counts_by_state(extract).population == metrics.COMBINED_REVIEWS
 
 
 def test_counts_by_state(extract):
@@ -67,58 +94,83 @@ def test_counts_by_state(extract):
 
 def test_median_age_overall_and_by_sex(extract):
     result = metrics.median_age(extract)
-    table = result.table
+    table = ld(result).table
     overall = table.row(0, named=True)
-    # ages 30 40 50 62 70 74 80: median the 4th = 62; Q1 at position (7−1)×0.25 = 1.5 →
-    # 40 + 0.5×(50−40) = 45; Q3 at position 4.5 → 70 + 0.5×(74−70) = 72.
-    assert (overall["deaths"], overall["median"], overall["q1"], overall["q3"]) == (7, 62, 45, 72)
-    # women 30 50 80 → 50; men 40 62 70 74 → (62+70)/2 = 66.
+    # people with a learning disability: ages 30 50 62 70 74 80: median (62+70)/2 = 66; Q1 at
+    # position (6−1)×0.25 = 1.25 → 50 + 0.25×(62−50) = 53; Q3 at position 3.75 → 70 +
+    # 0.75×(74−70) = 73.
+    assert (overall["deaths"], overall["median"], overall["q1"], overall["q3"]) == (6, 66, 53, 73)
+    # women 30 50 80 → 50; men 62 70 74 → 70.
     assert by(result, "group", "median", "Sex") == {
         "Female": 50,
-        "Male": 66,
+        "Male": 70,
         "Not known": None,
         "Total": None,
     }
     assert by(result, "group", "deaths", "Sex") == {
         "Female": 3,
-        "Male": 4,
+        "Male": 3,
         "Not known": 0,
-        "Total": 7,
+        "Total": 6,
     }
-    # ethnic group: White 50 62 80 30 74 → 62; Asian 70; Black 40.
+    # ethnic group: White 50 62 80 30 74 → 62; Asian 70.
     assert by(result, "group", "median", "Ethnic group")["White"] == 62
-    # severity: mild A1 (50), severe A3 (70), the other five not recorded.
+    # severity: mild A1 (50), severe A3 (70), the other four not recorded.
     severity = by(result, "group", "deaths", "Severity of learning disability")
-    assert (severity["Mild"], severity["Severe"], severity["Not recorded"]) == (1, 1, 5)
+    assert (severity["Mild"], severity["Severe"], severity["Not recorded"]) == (1, 1, 4)
+    # autistic adults without a learning disability: A5 alone, 40.
+    alone = autistic(result).table.row(0, named=True)
+    assert (alone["deaths"], alone["median"]) == (1, 40)
+    assert by(autistic(result), "group", "deaths", "Sex")["Male"] == 1
+
+
+def test_each_populations_blocks_are_protected_on_their_own(extract):
+    result = metrics.median_age(extract)
+    # Each population's "All" row equals each of its blocks' totals: the equations moved with
+    # the rows. LD rows are 0–21, the autistic adults' from 22.
+    height = ld(result).table.height
+    assert all(total < height for rows_, total in result.layout.row_sums[:3])
+    assert all(total >= height for rows_, total in result.layout.row_sums[3:])
+    assert result.layout.block == ("population", "dimension")
+    published = disclosure.protect(result)
+    # The autistic adults' one death is suppressed wherever it shows, and the LD figures of 6
+    # are shown.
+    assert published.is_suppressed(height, "deaths")
+    assert published.table.row(0, named=True)["deaths"] == 6
 
 
 def test_deaths_before_65(extract):
     result = metrics.deaths_before_65(extract)
-    overall = result.table.row(0, named=True)
-    # under 65: 30 40 50 62 → 4 of 7.
-    assert (overall["deaths"], overall["under_65"]) == (7, 4)
-    assert overall["share_under_65"] == pytest.approx(4 / 7)
-    # men 40 62 70 74 → 2 of 4.
-    assert by(result, "group", "share_under_65", "Sex")["Male"] == pytest.approx(0.5)
+    overall = ld(result).table.row(0, named=True)
+    # under 65: 30 50 62 → 3 of 6.
+    assert (overall["deaths"], overall["under_65"]) == (6, 3)
+    assert overall["share_under_65"] == pytest.approx(3 / 6)
+    # men 62 70 74 → 1 of 3.
+    assert by(result, "group", "share_under_65", "Sex")["Male"] == pytest.approx(1 / 3)
+    # A5, 40: 1 of 1.
+    assert autistic(result).table.row(0, named=True)["under_65"] == 1
 
 
 def test_place_of_death(extract):
     result = metrics.place_of_death(extract)
-    # hospital A1 A3 A5 A6 A9 = 5, home A2, care home A4; of 7.
+    # hospital A1 A3 A6 A9 = 4, home A2, care home A4; of 6.
     assert by(result, "place", "deaths") == {
-        "hospital": 5,
+        "hospital": 4,
         "home": 1,
         "care_home": 1,
         "hospice": 0,
         "other": 0,
         "not_known": 0,
-        "total": 7,
+        "total": 6,
     }
-    assert by(result, "place", "share")["hospital"] == pytest.approx(5 / 7)
+    assert by(result, "place", "share")["hospital"] == pytest.approx(4 / 6)
+    # A5 died in hospital: 1 of 1, with its own total row.
+    assert by(autistic(result), "place", "deaths")["hospital"] == 1
+    assert by(autistic(result), "place", "share")["total"] == pytest.approx(1)
 
 
 def test_leading_causes_by_icd10_chapter(extract):
-    result = metrics.leading_causes(extract)
+    result = ld(metrics.leading_causes(extract))
     # five known causes, one per chapter: C50.9 II, E11.9 IV, I21.9 IX, J69.0 X, U07.1 XXII;
     # equal counts come in chapter order.
     assert rows(result, "chapter", "deaths") == [
@@ -134,13 +186,21 @@ def test_leading_causes_by_icd10_chapter(extract):
 
 def test_covid_deaths(extract):
     result = metrics.covid_deaths(extract)
-    # underlying U07.1: A3, 1 of 5 with a known cause; confirmed A3 + suspected A5: 2 of 7.
-    assert rows(result, "measure", "deaths", "covid") == [("underlying", 5, 1), ("at_death", 7, 2)]
+    # underlying U07.1: A3, 1 of 5 with a known cause; confirmed A3: 1 of 6.
+    assert rows(ld(result), "measure", "deaths", "covid") == [
+        ("underlying", 5, 1),
+        ("at_death", 6, 1),
+    ]
+    # A5 (autistic, no known cause) had COVID-19 suspected: 0 of 0 and 1 of 1.
+    assert rows(autistic(result), "measure", "deaths", "covid") == [
+        ("underlying", 0, 0),
+        ("at_death", 1, 1),
+    ]
 
 
 def test_avoidable_deaths(extract):
     result = metrics.avoidable_deaths(extract)
-    row = result.table.row(0, named=True)
+    row = ld(result).table.row(0, named=True)
     # denominator: adults with a learning disability and a known cause: A1 A2 A3 A4 A9 (A5 has
     # no learning disability and no cause) = 5.
     # A1 J69.0 age 50: external agents, preventable 1.
@@ -152,12 +212,14 @@ def test_avoidable_deaths(extract):
     assert (row["deaths"], row["avoidable"], row["preventable"], row["treatable"]) == (5, 4, 3, 1)
     assert row["share_avoidable"] == pytest.approx(0.8)
     assert any("ons-2020" in note for note in result.notes)
+    # Autistic adults: A5 has no known cause, so none in the denominator.
+    assert autistic(result).table.row(0, named=True)["deaths"] == 0
 
 
 def test_avoidable_covid_before_2020_and_breast_cancer_in_men():
     deaths = [dict(DEATHS[2], date_of_death=date(2019, 12, 1))]  # A3's COVID death in 2019
     deaths.append(dict(DEATHS[3], age_at_death=60, sex="male", reference="A4m"))
-    row = metrics.avoidable_deaths(make_extract(deaths)).table.row(0, named=True)
+    row = ld(metrics.avoidable_deaths(make_extract(deaths))).table.row(0, named=True)
     assert (row["deaths"], row["avoidable"]) == (2, 0)
 
 
@@ -234,7 +296,10 @@ def test_expected_vs_notified(extract):
     # all groups: 10,000 × (0.84×3.45 + 0.03×1.6 + 0.07×1.9 + 0.035×1.8 + 0.01×1.8 + 0.015×3.2)
     # / 1,000 = 10 × 3.208 = 32.08.
     assert total["expected"] == pytest.approx(32.08)
-    assert total["notified"] == 7
+    # Expected deaths are of people with a learning disability, so notified are too: A5
+    # (autistic, no learning disability) is not among them: 6.
+    assert total["notified"] == 6
+    assert set(result.table["population"]) == {"People with a learning disability"}
 
 
 def test_expected_is_empty_without_a_population(extract):
@@ -245,12 +310,12 @@ def test_expected_is_empty_without_a_population(extract):
 
 def test_general_population_comparison(extract):
     result = metrics.general_population(extract)
-    median_row, hospital_row = result.table.iter_rows(named=True)
-    # median 62 (see above) against 82.5: 20.5 years younger.
-    assert (median_row["leder"], median_row["general_population"]) == (62, 82.5)
-    assert median_row["difference"] == pytest.approx(-20.5)
-    # 5 of 7 in hospital against 44%.
-    assert hospital_row["leder"] == pytest.approx(5 / 7)
+    median_row, hospital_row = ld(result).table.iter_rows(named=True)
+    # median 66 (see above) against 82.5: 16.5 years younger.
+    assert (median_row["leder"], median_row["general_population"]) == (66, 82.5)
+    assert median_row["difference"] == pytest.approx(-16.5)
+    # 4 of 6 in hospital against 44%.
+    assert hospital_row["leder"] == pytest.approx(4 / 6)
     assert hospital_row["general_population"] == pytest.approx(0.44)
 
 

@@ -7,11 +7,12 @@ days); the backlog is measured on 30 June 2024. Allocation standard: 28 days.
 
 from datetime import date
 
+import polars as pl
 import pytest
 
 from leder.analytics import disclosure
 from leder.analytics.extract import DEATH_SCHEMA, frame_from_rows
-from leder.analytics.performance import Area, performance
+from leder.analytics.performance import Area, performance, states_on
 
 D = date
 
@@ -59,18 +60,24 @@ WAITING = [
 ]
 
 
-@pytest.fixture
-def table():
+def quarter_table(notified, waiting, events=None):
+    """The table of financial 2024 Q1, measured on 30 June 2024."""
     return performance(
-        notified=frame_from_rows(NOTIFIED, DEATH_SCHEMA),
+        notified=frame_from_rows(notified, DEATH_SCHEMA),
         completed=frame_from_rows(COMPLETED, DEATH_SCHEMA),
-        waiting=frame_from_rows(WAITING, DEATH_SCHEMA),
+        waiting=frame_from_rows(waiting, DEATH_SCHEMA),
         areas=AREAS,
         starts_on=D(2024, 4, 1),
         ends_before=D(2024, 7, 1),
         as_of=D(2024, 6, 30),
         period_name="April to June 2024 (2024 to 2025 Q1)",
+        events=events,
     )
+
+
+@pytest.fixture
+def table():
+    return quarter_table(NOTIFIED, WAITING)
 
 
 def row(result, name):
@@ -128,3 +135,87 @@ def test_the_table_is_disclosure_controlled_and_names_its_definition(table):
         for column in ("notified", "triaged", "completed", "within_6_months", "backlog"):
             if 0 < values[column] < 5:
                 assert published.is_suppressed(index, column), (values["name"], column)
+
+
+# --- the backlog on the quarter's last day, from the cases' transitions (ADR 0146) -------------
+#
+# Today's states differ from those on 30 June 2024:
+# - X1 (QK1, notified 1 Feb 2024) is completed today (10 Jul), but was in quality assurance on
+#   30 June: in that day's backlog, 3 to 6 months (1 Feb + 3 months = 1 May ≤ 30 Jun < 1 Aug).
+# - X2 (QMJ, notified 1 Mar 2024) is allocated today, but was first triaged on 5 July: on 30
+#   June it awaited triage, so it is in no backlog.
+# - N5 (QMJ, notified 10 Jun) is allocated today (2 July), triaged 1 July: on 30 June it was
+#   neither triaged nor allocated, nor in the backlog.
+# - W1 (QK1, quality assurance today) was in initial review on 30 June: still in the backlog.
+# Everything else was in the state it is in today.
+EVENTS_ON = [
+    ("N1", "awaiting_allocation", D(2024, 4, 2)), ("N1", "allocated", D(2024, 4, 11)),
+    ("N1", "initial_review", D(2024, 4, 20)),
+    ("N2", "awaiting_allocation", D(2024, 4, 3)), ("N2", "allocated", D(2024, 5, 12)),
+    ("N4", "awaiting_allocation", D(2024, 5, 2)), ("N4", "allocated", D(2024, 5, 29)),
+    ("N4", "initial_review", D(2024, 6, 1)),
+    ("N5", "awaiting_allocation", D(2024, 7, 1)), ("N5", "allocated", D(2024, 7, 2)),
+    ("W1", "awaiting_allocation", D(2023, 12, 2)), ("W1", "allocated", D(2023, 12, 10)),
+    ("W1", "initial_review", D(2024, 1, 1)), ("W1", "quality_assurance", D(2024, 7, 15)),
+    ("W2", "awaiting_allocation", D(2024, 1, 2)), ("W2", "allocated", D(2024, 1, 5)),
+    ("W2", "initial_review", D(2024, 1, 6)), ("W2", "on_hold", D(2024, 3, 1)),
+    ("C1", "awaiting_allocation", D(2023, 11, 2)), ("C1", "completed", D(2024, 4, 20)),
+    ("X1", "awaiting_allocation", D(2024, 2, 2)), ("X1", "allocated", D(2024, 3, 1)),
+    ("X1", "initial_review", D(2024, 3, 2)), ("X1", "quality_assurance", D(2024, 6, 1)),
+    ("X1", "completed", D(2024, 7, 10)),
+    ("X2", "awaiting_allocation", D(2024, 7, 5)), ("X2", "allocated", D(2024, 7, 8)),
+]  # fmt: skip
+N5_TODAY = {**NOTIFIED[4], "state": "allocated", "allocated_on": D(2024, 7, 2)}
+NOTIFIED_TODAY = [*NOTIFIED[:4], N5_TODAY]
+WAITING_TODAY = [
+    *NOTIFIED_TODAY,
+    *WAITING[5:],
+    {"reference": "X1", "icb": "QK1", "state": "completed", "notified_on": D(2024, 2, 1),
+     "completed_on": D(2024, 7, 10)},
+    {"reference": "X2", "icb": "QMJ", "state": "allocated", "notified_on": D(2024, 3, 1),
+     "allocated_on": D(2024, 7, 8)},
+]  # fmt: skip
+
+
+def _events():
+    from leder.analytics.performance import EVENT_SCHEMA
+
+    rows = [(ref, state, day, i) for i, (ref, state, day) in enumerate(EVENTS_ON)]
+    return pl.DataFrame(rows, schema=EVENT_SCHEMA, orient="row")
+
+
+def _table(events):
+    return quarter_table(NOTIFIED_TODAY, WAITING_TODAY, events)
+
+
+def test_states_on_a_day_come_from_the_last_transition_by_then():
+    deaths = frame_from_rows(WAITING_TODAY, DEATH_SCHEMA)
+    on = dict(states_on(deaths, _events(), D(2024, 6, 30)).select("reference", "state").rows())
+    assert on == {
+        "N1": "initial_review", "N2": "allocated", "N3": "notified", "N4": "initial_review",
+        "N5": "notified", "W1": "initial_review", "W2": "on_hold", "X1": "quality_assurance",
+        "X2": "notified", "C1": "completed",
+    }  # fmt: skip
+    # A transition on the day itself counts (C1 completed on 20 April).
+    c1 = frame_from_rows([COMPLETED[0]], DEATH_SCHEMA)
+    assert states_on(c1, _events(), D(2024, 4, 20))["state"].to_list() == ["completed"]
+    assert states_on(c1, _events(), D(2024, 4, 19))["state"].to_list() == ["awaiting_allocation"]
+
+
+def test_a_past_quarters_backlog_is_the_one_open_on_its_last_day():
+    today_view = _table(None)
+    history = _table(_events())
+    # Today's states: QK1 N4, W1 (X1 is completed) → 2; QMJ N5, X2, W2 → 3; QHL N1, N2 → 2.
+    assert [row(today_view, n)["backlog"] for n in ("Birmingham and Solihull",
+            "Leicester, Leicestershire and Rutland", "North Central London", "England")] == [
+        2, 2, 3, 7]  # fmt: skip
+    # On 30 June: QK1 N4 (under 3), X1 (3 to 6), W1 (6 to 12) → 3; QMJ W2 only (3 to 6) → 1.
+    qk1 = row(history, "Leicester, Leicestershire and Rutland")
+    assert [qk1[c] for c in ("backlog_under_3", "backlog_3_to_6", "backlog_6_to_12")] == [1, 1, 1]
+    qmj = row(history, "North Central London")
+    assert (qmj["backlog_under_3"], qmj["backlog_3_to_6"], qmj["backlog"]) == (0, 1, 1)
+    # N5 was neither triaged nor allocated on 30 June (today it is both).
+    assert (qmj["triaged"], qmj["allocated"]) == (0, 0)
+    assert (row(today_view, "North Central London")["allocated"]) == 1
+    assert row(history, "England")["backlog"] == 2 + 3 + 1
+    assert any("state on that day" in note for note in history.notes)

@@ -139,8 +139,12 @@ def escalations_for(*, user, today: date, region_id: int | None = None) -> Escal
     icbs = icbs_in_regions_where(user)
     if region_id is not None:
         icbs = icbs.filter(region_id=region_id)
+    # The ICBs as literal ids (one small query). Given the nested subquery instead, PostgreSQL
+    # expected a single ICB and walked every notification of the region case by case: 17 ms at
+    # the bench's large scale against 1.5 ms this way (issue 17, ADR 0172).
+    icb_ids = list(icbs.values_list("pk", flat=True))
     rows = (
-        Case.objects.filter(notification__icb__in=icbs)
+        Case.objects.filter(notification__icb_id__in=icb_ids)
         .filter(due_status_q(DueStatus.LONG_OVERDUE, today=today))
         .annotate(
             reference=F("notification__reference"),

@@ -75,6 +75,18 @@ def test_history_reconciles_and_matches_the_national_picture():
     graded = people.filter(pl.col("grade").is_not_null())
     good = graded.filter(pl.col("grade") <= 2).height / graded.height
     assert 60 <= median_age <= 66
+    # Calibrated to DOMAIN.md's national figures (ADR 0146): people with a learning disability
+    # die about 19.5 years younger than the general population (82.5 in the reference table);
+    # about 40% of adults with a learning disability and a known cause died of an avoidable
+    # cause (40.2%, the corrected 2023 report); about 10% of notifications were of people from
+    # minority ethnic groups (2018).
+    ld = people.filter(pl.col("learning_disability") == "yes")
+    assert 17.5 <= 82.5 - ld.get_column("age_at_death").median() <= 21.5
+    weighted = metrics.avoidable_weights(metrics.avoidable_denominator(people))
+    avoidable = weighted.filter((pl.col("preventable") + pl.col("treatable")) > 0).height
+    assert 0.36 <= avoidable / weighted.height <= 0.44
+    minority = people.filter(pl.col("ethnic_group").is_in(["Mixed", "Asian", "Black", "Other"]))
+    assert 0.08 <= minority.height / people.height <= 0.12
     assert 0.52 <= male <= 0.62
     assert 0.52 <= hospital <= 0.68
     assert 0.50 <= good <= 0.65

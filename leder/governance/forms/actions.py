@@ -42,6 +42,56 @@ def _text(label: str, *, required: bool, message: str = "", max_length: int = 30
     )
 
 
+def _long_text(label: str, *, rows: int, **kwargs) -> forms.CharField:
+    """An optional answer of a few lines (the services say when one is needed)."""
+    return forms.CharField(
+        label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
+    )
+
+
+def _date(label: str, subject: str, **kwargs) -> NHSDateField:
+    return NHSDateField(label=label, subject=subject, allow_future=True, required=False, **kwargs)
+
+
+def _due_date(label: str, subject: str) -> NHSDateField:
+    return _date(label, subject, help_text="For example, 31 3 2027")
+
+
+def _themes(label: str) -> ThemeChoiceField:
+    return ThemeChoiceField(
+        queryset=None,
+        label=label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select themes from the list"},
+    )
+
+
+def _priority(label: str) -> PriorityChoiceField:
+    return PriorityChoiceField(
+        queryset=None,
+        label=label,
+        required=False,
+        empty_label="None",
+        error_messages={"invalid_choice": "Select a priority from the list"},
+    )
+
+
+class _OneOfTheirIcbs:
+    """The ICB is asked only of someone who holds a role in more than one; otherwise it is
+    theirs, and the field is taken away."""
+
+    def _offer_icbs(self, icbs) -> None:
+        self.fields["icb"].queryset = icbs
+        self.show_icb = len(icbs) > 1
+        self.only_icb = None if self.show_icb else icbs.first()
+        if not self.show_icb:
+            del self.fields["icb"]
+
+    def chosen_icb(self):
+        return self.cleaned_data.get("icb") if self.show_icb else self.only_icb
+
+
 def parse_references(text: str) -> list[str]:
     """Case references typed in any mix of commas, spaces and lines, upper-cased, each once."""
     found: list[str] = []
@@ -52,7 +102,7 @@ def parse_references(text: str) -> list[str]:
     return found
 
 
-class ActionForm(forms.Form):
+class ActionForm(_OneOfTheirIcbs, forms.Form):
     icb = IcbChoiceField(
         queryset=None,
         label="ICB",
@@ -65,9 +115,7 @@ class ActionForm(forms.Form):
         help_text="Specific enough that anyone can tell whether it has been done, for example "
         "‘Train ward staff at the district hospital to use hospital passports’.",
     )
-    description = forms.CharField(
-        label="More detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = _long_text("More detail (optional)", rows=3)
     owner_organisation = OrganisationChoiceField(
         queryset=None,
         label="Organisation that owns the action",
@@ -87,52 +135,23 @@ class ActionForm(forms.Form):
         help_text="Reminders go here and to the local area contacts when the action is due.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    due_on = NHSDateField(
-        label="Due date",
-        subject="due date",
-        allow_future=True,
-        required=False,
-        help_text="For example, 31 3 2027",
-    )
-    measure = forms.CharField(
-        label="How completion will be measured",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    due_on = _due_date("Due date", "due date")
+    measure = _long_text("How completion will be measured", rows=3)
     case_references = forms.CharField(
         label="Reviews the action comes from",
         required=False,
         help_text="Case references, separated by commas, for example LDR-2026-000123.",
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
     )
-    themes = ThemeChoiceField(
-        queryset=None,
-        label="Learning themes",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select themes from the list"},
-    )
-    priority = PriorityChoiceField(
-        queryset=None,
-        label="Priority of the action plan (optional)",
-        required=False,
-        empty_label="None",
-        error_messages={"invalid_choice": "Select a priority from the list"},
-    )
+    themes = _themes("Learning themes")
+    priority = _priority("Priority of the action plan (optional)")
 
     def __init__(self, *args, icbs, owners, themes, priorities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["icb"].queryset = icbs
         self.fields["owner_organisation"].queryset = owners
         self.fields["themes"].queryset = themes
         self.fields["priority"].queryset = priorities
-        self.show_icb = len(icbs) > 1
-        self.only_icb = None if self.show_icb else icbs.first()
-        if not self.show_icb:
-            del self.fields["icb"]
-
-    def chosen_icb(self):
-        return self.cleaned_data.get("icb") if self.show_icb else self.only_icb
+        self._offer_icbs(icbs)
 
     @property
     def references(self) -> list[str]:
@@ -151,33 +170,25 @@ class ActionForm(forms.Form):
 class ActionUpdateForm(forms.Form):
     """A progress note, optionally moving an open action to in progress."""
 
-    note = forms.CharField(
-        label="What has happened since the last update?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    note = _long_text(
+        "What has happened since the last update?",
+        rows=4,
         help_text="Say who told you, if you are recording it for the owner.",
     )
     started = forms.BooleanField(label="The work has started (mark it in progress)", required=False)
 
 
 class ActionCompleteForm(forms.Form):
-    evidence = forms.CharField(
-        label="Evidence that the action is complete",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    evidence = _long_text(
+        "Evidence that the action is complete",
+        rows=4,
         help_text="What shows the measure was met, and where the evidence is kept.",
     )
-    note = forms.CharField(
-        label="Anything else (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = _long_text("Anything else (optional)", rows=2)
 
 
 class ActionCancelForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is the action cancelled?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    reason = _long_text("Why is the action cancelled?", rows=4)
 
 
 class ActionReopenForm(forms.Form):
@@ -190,34 +201,16 @@ class ActionReopenForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the action is open or in progress"},
     )
-    reason = forms.CharField(
-        label="Why is it being reopened?", required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    reason = _long_text("Why is it being reopened?", rows=4)
 
 
 class DueDateForm(forms.Form):
-    due_on = NHSDateField(
-        label="New due date",
-        subject="new due date",
-        allow_future=True,
-        required=False,
-        help_text="For example, 31 3 2027",
-    )
-    reason = forms.CharField(
-        label="Why is the due date changing?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    due_on = _due_date("New due date", "new due date")
+    reason = _long_text("Why is the due date changing?", rows=3)
 
 
 class PriorityPlacementForm(forms.Form):
-    priority = PriorityChoiceField(
-        queryset=None,
-        label="Priority of the action plan",
-        required=False,
-        empty_label="None",
-        error_messages={"invalid_choice": "Select a priority from the list"},
-    )
+    priority = _priority("Priority of the action plan")
 
     def __init__(self, *args, priorities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,45 +259,26 @@ class ActionListForm(forms.Form):
         )
 
 
-class PlanForm(forms.Form):
+class PlanForm(_OneOfTheirIcbs, forms.Form):
     icb = IcbChoiceField(queryset=None, label="ICB", empty_label=None)
     title = _text("Title", required=False, max_length=200, help_text="For example, ‘2025 to 2028’")
-    starts_on = NHSDateField(
-        label="Start date", subject="start date", allow_future=True, required=False
-    )
-    ends_on = NHSDateField(label="End date", subject="end date", allow_future=True, required=False)
-    summary = forms.CharField(
-        label="Summary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    starts_on = _date("Start date", "start date")
+    ends_on = _date("End date", "end date")
+    summary = _long_text("Summary (optional)", rows=4)
 
     def __init__(self, *args, icbs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if icbs is None:
+        if icbs is None:  # an existing plan keeps its ICB
             del self.fields["icb"]
             self.show_icb = False
         else:
-            self.fields["icb"].queryset = icbs
-            self.show_icb = len(icbs) > 1
-            self.only_icb = None if self.show_icb else icbs.first()
-            if not self.show_icb:
-                del self.fields["icb"]
-
-    def chosen_icb(self):
-        return self.cleaned_data.get("icb") if self.show_icb else self.only_icb
+            self._offer_icbs(icbs)
 
 
 class PriorityForm(forms.Form):
     title = _text("Priority", required=False, max_length=200)
-    description = forms.CharField(
-        label="What it means (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    themes = ThemeChoiceField(
-        queryset=None,
-        label="Learning themes (optional)",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select themes from the list"},
-    )
+    description = _long_text("What it means (optional)", rows=3)
+    themes = _themes("Learning themes (optional)")
 
     def __init__(self, *args, themes, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from leder.core import presenters
 from leder.governance.models import QAComment, QAOutcome, QARound
+from leder.governance.presenters.signoff import Answer, humanise, value_text
 from leder.governance.services.qa import MET_CHOICES
 from leder.reviews import sections
 from leder.reviews.presenters.workspace import SECTION_PAGE, answer_rows
@@ -205,13 +206,6 @@ def qa_comment_rows_by_section(comments, reference: str) -> dict[str, list[Comme
 
 
 @dataclass
-class Answer:
-    label: str
-    text: str = ""
-    children: list["Answer"] = field(default_factory=list)
-
-
-@dataclass
 class ContentBlock:
     key: str
     title: str
@@ -234,25 +228,8 @@ class ContentBlock:
 
 
 def _words(value) -> str:
-    """A snapshot value as words: yes/no, dates in the NHS style, lists joined."""
-    if value is None or value == "" or value == []:
-        return ""
-    if isinstance(value, bool):
-        return presenters.yes_no(value)
-    if isinstance(value, list):
-        return ", ".join(filter(None, (_words(v) for v in value)))
-    text = str(value)
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        try:
-            return presenters.date_long(date.fromisoformat(text))
-        except ValueError:
-            return text
-    return {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}.get(text, text)
-
-
-def _label(name: str) -> str:
-    text = str(name).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    """A snapshot value as words, as the sign-off record says it; nothing for an empty one."""
+    return value_text(value, empty="")
 
 
 def snapshot_answers(data) -> list[Answer]:
@@ -265,11 +242,11 @@ def snapshot_answers(data) -> list[Answer]:
             if isinstance(value, dict | list) and any(isinstance(v, dict) for v in _values(value)):
                 children = snapshot_answers(value)
                 if children:
-                    out.append(Answer(_label(name), "", children))
+                    out.append(Answer(humanise(name), "", children))
                 continue
             text = _words(value)
             if text:
-                out.append(Answer(_label(name), text))
+                out.append(Answer(humanise(name), text))
         return out
     if isinstance(data, list):
         out = []

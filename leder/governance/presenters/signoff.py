@@ -53,14 +53,15 @@ def humanise(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def value_text(value) -> str:
-    """One stored value as words: yes/no, dates in the NHS style, lists joined, "Not given"."""
+def value_text(value, *, empty: str = presenters.EMPTY) -> str:
+    """One stored value as words: yes/no, dates in the NHS style, lists joined, `empty` for
+    nothing ("Not given"; the QA page leaves an empty answer out, with `empty=""`)."""
     if value is None or value == "" or value == []:
-        return presenters.EMPTY
+        return empty
     if isinstance(value, bool):
         return presenters.yes_no(value)
     if isinstance(value, list):
-        return ", ".join(value_text(v) for v in value)
+        return ", ".join(filter(None, (value_text(v, empty=empty) for v in value)))
     text = str(value)
     if text in WORDS:
         return WORDS[text]

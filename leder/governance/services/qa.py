@@ -39,6 +39,7 @@ from leder.governance.models import (
     QARound,
     SignOffRoute,
 )
+from leder.governance.services.admin_audit import record_saved
 from leder.governance.services.signoff import review_lock
 from leder.reviews import sections
 from leder.reviews.models import Review, ReviewKind
@@ -95,6 +96,19 @@ def _open_round(*, actor, review: Review, round: QARound, lock: bool = False) ->
     if current is None or current.pk != round.pk:
         raise ValidationError(NOT_AWAITING)
     return current
+
+
+def _audit_round(
+    *, actor, action, review: Review, round: QARound, summary: str, obj=None, **details
+) -> None:
+    """The audit row of a step in a QA round, naming the case and the round (then `details`)."""
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=round if obj is None else obj,
+        summary=summary,
+        details={"case": review.case.reference, "round": round.number, **details},
+    )
 
 
 # --- the checklist ----------------------------------------------------------------------------
@@ -184,17 +198,14 @@ def qa_round_open(*, review: Review, actor=None) -> QARound:
         if actor is None:
             version = locked.versions.order_by("-number").select_related("saved_by").first()
             actor = version.saved_by if version else "system:qa"
-        audit.record(
+        _audit_round(
             actor=actor,
             action=AuditAction.CREATE,
-            obj=round,
+            review=locked,
+            round=round,
             summary=f"QA round {round.number} opened for {locked.case.reference}",
-            details={
-                "case": locked.case.reference,
-                "round": round.number,
-                "version": round.submitted_version,
-                "checklist": checklist.version,
-            },
+            version=round.submitted_version,
+            checklist=checklist.version,
         )
     return round
 
@@ -212,16 +223,13 @@ def qa_checklist_save(*, actor, round: QARound, answers: dict) -> QARound:
         current.answers = cleaned
         current.assessor = actor
         current.save(update_fields=["answers", "assessor"])
-        audit.record(
+        _audit_round(
             actor=actor,
             action=AuditAction.UPDATE,
-            obj=current,
+            review=review,
+            round=current,
             summary=f"QA checklist saved for round {current.number} of {review.case.reference}",
-            details={
-                "case": review.case.reference,
-                "round": current.number,
-                "answers": {key: value["met"] for key, value in cleaned.items()},
-            },
+            answers={key: value["met"] for key, value in cleaned.items()},
         )
     round.answers, round.assessor = current.answers, current.assessor
     return current
@@ -251,16 +259,14 @@ def qa_comment_add(*, actor, round: QARound, section_key: str, text: str) -> QAC
         comment = QAComment.objects.create(
             round=current, section_key=section_key, text=text, created_at=now(), created_by=actor
         )
-        audit.record(
+        _audit_round(
             actor=actor,
             action=AuditAction.CREATE,
+            review=review,
+            round=current,
             obj=comment,
             summary=f"QA comment added to round {current.number} of {review.case.reference}",
-            details={
-                "case": review.case.reference,
-                "round": current.number,
-                "section": section_key,
-            },
+            section=section_key,
         )
     return comment
 
@@ -274,17 +280,14 @@ def qa_comment_remove(*, actor, comment: QAComment) -> None:
         deleted, _ = QAComment.objects.filter(pk=comment.pk, round=current).delete()
         if not deleted:
             raise ValidationError("That comment has already been removed.")
-        audit.record(
+        _audit_round(
             actor=actor,
             action=AuditAction.DELETE,
-            obj=current,
+            review=review,
+            round=current,
             summary=f"QA comment removed from round {current.number} of {review.case.reference}",
-            details={
-                "case": review.case.reference,
-                "round": current.number,
-                "comment": comment.pk,
-                "section": comment.section_key,
-            },
+            comment=comment.pk,
+            section=comment.section_key,
         )
 
 
@@ -330,7 +333,19 @@ def comment_field_name(section_key: str) -> str:
 # --- the decision -----------------------------------------------------------------------------
 
 
-def _decide(*, round: QARound, actor, outcome: str, summary: str) -> None:
+def _decide(
+    *,
+    actor,
+    review: Review,
+    round: QARound,
+    outcome: str,
+    summary: str,
+    transition: str,
+    reason: str,
+    service: str,
+    **details,
+) -> None:
+    """Record the round's decision, move the case on (`transition`) and audit the decision."""
     round.outcome, round.assessor, round.summary, round.decided_at = (
         outcome,
         actor,
@@ -338,6 +353,23 @@ def _decide(*, round: QARound, actor, outcome: str, summary: str) -> None:
         now(),
     )
     round.save(update_fields=["outcome", "assessor", "summary", "decided_at"])
+    case_transition(
+        actor=actor,
+        case=review.case,
+        transition=transition,
+        reason=reason,
+        details={"qa_round": round.number},
+        service=service,
+    )
+    _audit_round(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        review=review,
+        round=round,
+        summary=f"QA round {round.number} of {review.case.reference}: {outcome}",
+        outcome=outcome,
+        **details,
+    )
 
 
 def _clean_summary(summary: str) -> str:
@@ -379,28 +411,18 @@ def qa_approve(*, actor, review: Review, summary: str = "") -> QARound:
         signoff = review_lock(
             actor=actor, review=review, route=SignOffRoute.QA_APPROVAL, qa_round=round
         )
-        _decide(round=round, actor=actor, outcome=QAOutcome.APPROVED, summary=summary)
-        case_transition(
+        _decide(
             actor=actor,
-            case=review.case,
+            review=review,
+            round=round,
+            outcome=QAOutcome.APPROVED,
+            summary=summary,
             transition="qa_approve",
             reason=summary,
-            details={"qa_round": round.number},
             service=APPROVE_SERVICE,
-        )
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=round,
-            summary=f"QA round {round.number} of {review.case.reference}: approved",
-            details={
-                "case": review.case.reference,
-                "round": round.number,
-                "outcome": QAOutcome.APPROVED,
-                "version": round.submitted_version,
-                "signoff": signoff.pk,
-                "content_sha256": signoff.content_hash,
-            },
+            version=round.submitted_version,
+            signoff=signoff.pk,
+            content_sha256=signoff.content_hash,
         )
     return round
 
@@ -423,26 +445,16 @@ def qa_return(*, actor, review: Review, summary: str) -> QARound:
                     "the reviewer what to change."
                 }
             )
-        _decide(round=round, actor=actor, outcome=QAOutcome.RETURNED, summary=summary)
-        case_transition(
+        _decide(
             actor=actor,
-            case=review.case,
+            review=review,
+            round=round,
+            outcome=QAOutcome.RETURNED,
+            summary=summary,
             transition="qa_return",
             reason=summary or f"Returned with {count(comments, 'comment')}",
-            details={"qa_round": round.number},
             service=RETURN_SERVICE,
-        )
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=round,
-            summary=f"QA round {round.number} of {review.case.reference}: returned",
-            details={
-                "case": review.case.reference,
-                "round": round.number,
-                "outcome": QAOutcome.RETURNED,
-                "comments": comments,
-            },
+            comments=comments,
         )
     return round
 
@@ -497,16 +509,14 @@ def qa_comment_respond(*, actor, comment: QAComment, response: str) -> QAComment
             return locked
         locked.response, locked.responded_at = response, now()
         locked.save(update_fields=["response", "responded_at"])
-        audit.record(
+        _audit_round(
             actor=actor,
             action=AuditAction.UPDATE,
+            review=review,
+            round=locked.round,
             obj=locked,
             summary=f"Response to a QA comment on {case.reference}",
-            details={
-                "case": case.reference,
-                "round": locked.round.number,
-                "section": locked.section_key,
-            },
+            section=locked.section_key,
         )
     comment.response, comment.responded_at = locked.response, locked.responded_at
     return locked
@@ -546,20 +556,14 @@ def qa_checklist_version_save(*, actor, checklist: QAChecklist) -> QAChecklist:
                     "it is active can change. Make a new version instead."
                 )
         checklist.save()
-        changed = {
-            name: [str(before[name]), str(after[name])]
-            for name in CHECKLIST_FIELDS
-            if before is not None and before[name] != after[name]
-        }
-        if before is None or changed:
-            audit.record(
-                actor=actor,
-                action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-                obj=checklist,
-                summary=f"QA checklist version {checklist.version} "
-                + ("added" if before is None else "changed"),
-                details={"changed": changed} if before else {"values": _plain(after)},
-            )
+        record_saved(
+            actor=actor,
+            obj=checklist,
+            before=_plain(before) if before is not None else None,
+            after=_plain(after),
+            added=f"QA checklist version {checklist.version} added",
+            changed=f"QA checklist version {checklist.version} changed",
+        )
     return checklist
 
 
@@ -586,19 +590,14 @@ def qa_checklist_item_save(*, actor, item: QAChecklistItem) -> QAChecklistItem:
             else None
         )
         item.save()
-        after = {name: getattr(item, name) for name in ITEM_FIELDS}
-        changed = {
-            n: [before[n], after[n]] for n in ITEM_FIELDS if before and before[n] != after[n]
-        }
-        if before is None or changed:
-            audit.record(
-                actor=actor,
-                action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-                obj=item,
-                summary=f"QA checklist {item.checklist.version}: item {item.key} "
-                + ("added" if before is None else "changed"),
-                details={"changed": changed} if before else {"values": after},
-            )
+        record_saved(
+            actor=actor,
+            obj=item,
+            before=before,
+            after={name: getattr(item, name) for name in ITEM_FIELDS},
+            added=f"QA checklist {item.checklist.version}: item {item.key} added",
+            changed=f"QA checklist {item.checklist.version}: item {item.key} changed",
+        )
     return item
 
 

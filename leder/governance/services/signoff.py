@@ -148,8 +148,25 @@ def review_reopen(*, actor, review: Review, reason: str) -> SignOff:
 
 def signoff_verify(signoff: SignOff) -> list[str]:
     """Problems with a sign-off: its stored hash must match its snapshot, and its snapshot the
-    review version it froze. Empty when it is intact."""
+    review version it froze; and the hash must be the one the keyed audit log recorded when the
+    review was signed off (ADR 0123). Without that last check, someone who can drop the lock
+    triggers could rewrite the review, its version, the sign-off's snapshot and recompute the
+    (unkeyed) content hash, and every other check would agree. Empty when it is intact."""
+    from leder.core.models import AuditEvent
+
     problems = []
+    recorded = {
+        value
+        for value in AuditEvent.objects.filter(details__signoff=signoff.pk).values_list(
+            "details__content_sha256", flat=True
+        )
+        if value
+    }
+    if recorded and recorded != {signoff.content_hash}:
+        problems.append(
+            "The signed-off content's hash is not the one the audit log recorded at sign-off: "
+            "the review was rewritten after it was signed off."
+        )
     if content_hash(signoff.snapshot) != signoff.content_hash:
         problems.append("The signed-off content does not match its recorded hash.")
     version = signoff.review.versions.filter(number=signoff.version_number).first()

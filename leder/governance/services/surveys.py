@@ -28,6 +28,7 @@ from leder.governance.models import (
     SurveyResponse,
     SurveyStatus,
 )
+from leder.governance.services.admin_audit import record_saved
 from leder.organisations.models import Organisation, OrganisationKind
 
 TEXT_ANSWER_MAX = 2000
@@ -112,25 +113,14 @@ def survey_save(*, actor, survey: Survey) -> Survey:
             survey.created_at = survey.created_at or now()
             survey.created_by = getattr(survey, "created_by", None) or actor
         survey.save()
-        after = _values(survey, SURVEY_FIELDS)
-        if before is None:
-            audit.record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                obj=survey,
-                summary=f"Survey “{survey.title}” created",
-                details={"values": after},
-            )
-        else:
-            changed = {k: [before[k], after[k]] for k in SURVEY_FIELDS if before[k] != after[k]}
-            if changed:
-                audit.record(
-                    actor=actor,
-                    action=AuditAction.UPDATE,
-                    obj=survey,
-                    summary=f"Survey “{survey.title}” changed",
-                    details={"changed": changed},
-                )
+        record_saved(
+            actor=actor,
+            obj=survey,
+            before=before,
+            after=_values(survey, SURVEY_FIELDS),
+            added=f"Survey “{survey.title}” created",
+            changed=f"Survey “{survey.title}” changed",
+        )
     return survey
 
 
@@ -186,25 +176,15 @@ def survey_question_save(*, actor, question: SurveyQuestion) -> SurveyQuestion:
         _check_questions_can_change(question.survey)
     with transaction.atomic():
         question.save()
-        after = _values(question, QUESTION_FIELDS)
-        if before is None:
-            audit.record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                obj=question,
-                summary=f"Question added to survey “{question.survey.title}”",
-                details={"survey": question.survey_id, "values": after},
-            )
-        else:
-            changed = {k: [before[k], after[k]] for k in QUESTION_FIELDS if before[k] != after[k]}
-            if changed:
-                audit.record(
-                    actor=actor,
-                    action=AuditAction.UPDATE,
-                    obj=question,
-                    summary=f"Question of survey “{question.survey.title}” changed",
-                    details={"survey": question.survey_id, "changed": changed},
-                )
+        record_saved(
+            actor=actor,
+            obj=question,
+            before=before,
+            after=_values(question, QUESTION_FIELDS),
+            added=f"Question added to survey “{question.survey.title}”",
+            changed=f"Question of survey “{question.survey.title}” changed",
+            survey=question.survey_id,
+        )
     return question
 
 

@@ -27,6 +27,8 @@ from leder.governance.models import (
 from leder.governance.presenters.actions import ActionPresenter, due_text, progress
 from leder.governance.selectors.actions import ActionFilters, action_counts, action_list
 from leder.governance.services import actions as services
+from leder.governance.services.actions import reminders as reminder_services
+from leder.governance.services.actions import smart as smart_services
 from leder.organisations.models import Organisation, OrganisationKind
 from leder.reviews.models import LearningTheme, Review, ReviewKind
 
@@ -568,7 +570,7 @@ def test_a_new_due_date_allows_new_reminders(soon_and_late, member, monkeypatch)
     services.action_reminders_send(today=TODAY)
     mail.outbox.clear()
     # The service checks "in the future" against the real today: pin it to TODAY.
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+    monkeypatch.setattr(smart_services, "today", lambda: TODAY)
     services.action_due_date_change(
         actor=member, action=soon, due_on=TODAY + timedelta(days=12), reason="Delayed"
     )
@@ -582,7 +584,7 @@ def test_a_failed_send_is_tried_again_next_run(soon_and_late, monkeypatch):
     def broken(**kwargs):
         raise smtplib.SMTPServerDisconnected("gone")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(reminder_services, "send_mail", broken)
     run = services.action_reminders_send(today=TODAY)
     assert len(run.failed) == 2 and not ActionReminder.objects.exists()
     monkeypatch.undo()

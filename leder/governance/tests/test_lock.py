@@ -255,6 +255,8 @@ def call_arguments(function, locked: Locked) -> dict:
             if name in ROWS and out[name] is None:
                 assert locked.route == "imported", (locked.route, name)
                 pytest.skip(f"an imported review has no {name} to aim {function.__name__} at")
+        elif param.kind is inspect.Parameter.VAR_KEYWORD:
+            continue  # optional details (a contact's), none of them needed to be refused
         elif param.default is inspect.Parameter.empty:
             pytest.fail(
                 f"test_lock does not know how to call {function.__module__}.{function.__name__}:"
@@ -831,3 +833,31 @@ def test_contacts_records_and_learning_of_the_locked_review_are_there(locked):
     assert Contact.objects.filter(review=review, pk=locked.contact.pk).exists()
     assert RecordsRequest.objects.filter(review=review, pk=locked.request.pk).exists()
     assert locked.event.review_id == review.pk and locked.learning.review_id == review.pk
+
+
+def test_signoff_verify_detects_a_review_rewritten_consistently_behind_the_triggers(locked):
+    """The founding insider attack: with the triggers dropped, change the review's content and
+    rewrite the version it froze, the sign-off's snapshot and its (unkeyed) content hash to
+    agree. Every check against the database's own copies passes; the hash recorded in the keyed
+    audit log at sign-off does not (ADR 0123)."""
+    from leder.governance.services.signoff import content_hash
+    from leder.reviews.models import ReviewSection, ReviewVersion
+    from leder.reviews.services.records import review_snapshot
+
+    signoff, review = locked.signoff, locked.review
+    assert signoff_verify(signoff) == []
+    lock_triggers.remove(connection)
+    try:
+        section = ReviewSection.objects.filter(review=review).exclude(data={}).first()
+        ReviewSection.objects.filter(pk=section.pk).update(data={**section.data, "x": CHANGED})
+        rewritten = review_snapshot(review)
+        ReviewVersion.objects.filter(review=review, number=signoff.version_number).update(
+            snapshot=rewritten
+        )
+        SignOff.objects.filter(pk=signoff.pk).update(
+            snapshot=rewritten, content_hash=content_hash(rewritten)
+        )
+    finally:
+        lock_triggers.install(connection)
+    problems = signoff_verify(SignOff.objects.get(pk=signoff.pk))
+    assert problems and "the audit log recorded at sign-off" in problems[0]

@@ -110,6 +110,11 @@ def test_generation_makes_the_report_pdf_easy_read_and_manifest(ready, area, tmp
         assert f">{heading}</h2>" in html, heading
     assert "This is our third LeDeR report." in html
     assert "Annual health checks were missed too often." in html
+    # Every figure names its population (ADR 0146); an ICB's report has no national sections.
+    assert "<strong>Population:</strong> Each population separately" in html
+    assert "<strong>Population:</strong> All reviews: both populations combined" in html
+    assert "Autistic adults without a learning disability" in html
+    assert 'id="avoidable_groups"' not in html and 'id="care_questions"' not in html
     assert "[c]" in html  # 3 awaiting allocation, suppressed
     assert ready.manifest["extract_sha256"] in html
     assert ready.manifest["row_counts"]["deaths"] == 9

@@ -65,3 +65,41 @@ def test_only_the_regions_coordinators_prepare_and_read_it(area, client):
     sign_in_verified(client, coordinator)
     page = client.get(reverse("reports:report_new"))
     assert page.status_code == 200 and region.display_name in page.content.decode()
+
+
+NATIONAL_HEADINGS = (
+    "Avoidable deaths by region, ethnic group, severity, sex and age",
+    "Long-term conditions, where people lived and Down&#39;s syndrome",
+    "The care people received: the care questions as rates",
+)
+
+
+@pytest.mark.parametrize("scope", ["england", "region"])
+def test_england_and_regional_reports_have_the_national_sections(
+    scope, area, cases, tmp_path, django_capture_on_commit_callbacks
+):
+    """The national report's figures (analytics.national) are sections of the England and
+    regional reports (ADR 0146), disclosure-controlled, in the manifest, in the tagged PDF."""
+    from leder.analytics import national
+
+    if scope == "england":
+        actor, organisation = user_with_role(Role.NATIONAL_ANALYST), None
+    else:
+        actor = user_with_role(Role.REGIONAL_COORDINATOR, area["region"])
+        organisation = area["region"]
+    report = services.report_create(actor=actor, organisation=organisation, year=YEAR)
+    ready = generate(report, actor, django_capture_on_commit_callbacks)
+    assert ready.status == ReportStatus.READY, ready.failure
+    html = ready.html
+    for heading in NATIONAL_HEADINGS:
+        assert f">{heading}</h2>" in html, heading
+    for key, entry in national.NATIONAL.items():
+        assert f'id="figure-{key.replace("_", "-")}"' in html, key
+        assert ready.manifest["definitions"]["metrics"][key] == entry.version
+    # Both populations are named in the rows; the 9 deaths (all with a learning disability,
+    # none profiled or answered) give the care questions' denominators as zeros, shown.
+    assert "Autistic adults without a learning disability" in html
+    assert "Had an annual health check in the last year" in html
+    text = pdf_text(bytes(ready.pdf), tmp_path)
+    assert "Care questions as rates" in text and "Deaths by where the person lived" in text
+    assert_tagged(bytes(ready.pdf), tmp_path)

@@ -5,9 +5,29 @@ from django import forms
 
 from leder.core.fields import NHSDateField
 from leder.reviews.models import ContactKind, ContactMethod, ContactOutcome, ContactPreference
+from leder.reviews.services.contacts import DETAIL_FIELDS
 from leder.reviews.services.uploads import ACCEPTED_DESCRIPTION, max_bytes, size_label
 
 NO_ORGANISATION = ""
+
+
+def _telephone(label: str, **options) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "width": 20}),
+        **options,
+    )
+
+
+def _email(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
 
 class ContactForm(forms.Form):
@@ -40,19 +60,10 @@ class ContactForm(forms.Form):
         required=False,
         help_text="For example, sister, support worker, community learning disability nurse",
     )
-    telephone = forms.CharField(
-        label="Telephone (optional)",
-        max_length=30,
-        required=False,
-        help_text="For example, 01632 960 001 or 07700 900 982",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "width": 20}),
+    telephone = _telephone(
+        "Telephone (optional)", help_text="For example, 01632 960 001 or 07700 900 982"
     )
-    email = forms.CharField(
-        label="Email address (optional)",
-        max_length=254,
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+    email = _email("Email address (optional)")
     address = forms.CharField(
         label="Postal address (optional)",
         required=False,
@@ -87,18 +98,8 @@ class ContactForm(forms.Form):
         required=False,
         help_text="Someone they have asked to support them or speak for them",
     )
-    advocate_telephone = forms.CharField(
-        label="Advocate's telephone (optional)",
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "width": 20}),
-    )
-    advocate_email = forms.CharField(
-        label="Advocate's email address (optional)",
-        max_length=254,
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+    advocate_telephone = _telephone("Advocate's telephone (optional)")
+    advocate_email = _email("Advocate's email address (optional)")
     notes = forms.CharField(
         label="Notes (optional)",
         required=False,
@@ -106,25 +107,7 @@ class ContactForm(forms.Form):
     )
 
     # Sent to `contact_add`/`contact_update` as they are (the organisation is chosen apart).
-    SERVICE_FIELDS = (
-        "name",
-        "kind",
-        "organisation_name",
-        "role",
-        "telephone",
-        "email",
-        "address",
-        "postcode",
-        "preferred_contact",
-        "language",
-        "needs_interpreter",
-        "easy_read",
-        "large_print",
-        "advocate_name",
-        "advocate_telephone",
-        "advocate_email",
-        "notes",
-    )
+    SERVICE_FIELDS = ("name", "kind", *DETAIL_FIELDS)
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

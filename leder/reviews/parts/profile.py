@@ -3,18 +3,15 @@ review (order 35, after the pen portrait), edited on the generic section page.""
 
 from leder.reviews import profile, sections
 from leder.reviews.forms.profile import ProfileForm
-from leder.reviews.models import Review, ReviewKind
+from leder.reviews.models import Review, ReviewSection
 
 
-def profile_missing(review: Review) -> list[str]:
-    """Every field answered (by the set the profile was answered with), and marked complete."""
-    row = sections.stored(review, profile.SECTION_KEY)
-    if row is None:
-        return ["Not started"]
-    problems = profile.missing(row.data, version=profile.version_for(review, row.data))
-    if not row.is_complete:
-        problems.append("Not marked as complete")
-    return problems
+def _profile_problems(review: Review, row: ReviewSection) -> list[str]:
+    # Every field answered, by the set the profile was answered with.
+    return profile.missing(row.data, version=profile.version_for(review, row.data))
+
+
+profile_missing = sections.answers_missing(profile.SECTION_KEY, _profile_problems)
 
 
 def _page_context(review: Review) -> dict:
@@ -23,18 +20,14 @@ def _page_context(review: Review) -> dict:
     return {"profile": ProfilePresenter.for_review(review)}
 
 
-sections.register(
-    sections.Section(
-        key=profile.SECTION_KEY,
-        title="The person's profile",
-        kinds=frozenset({ReviewKind.INITIAL.value}),
-        order=35,
-        url_name="reviews:section",
-        missing=profile_missing,
-        snapshot=sections.simple_snapshot(profile.SECTION_KEY),
-        form_class=ProfileForm,
-        hint="Down's syndrome, cerebral palsy, epilepsy and long-term conditions; mobility, "
-        "communication, sight and hearing; where and how the person lived",
-        extra={"family_copy": True, "page_context": _page_context},
-    )
+sections.register_simple(
+    profile.SECTION_KEY,
+    title="The person's profile",
+    kinds=sections.INITIAL,
+    order=35,
+    missing=profile_missing,
+    form_class=ProfileForm,
+    hint="Down's syndrome, cerebral palsy, epilepsy and long-term conditions; mobility, "
+    "communication, sight and hearing; where and how the person lived",
+    extra={"family_copy": True, "page_context": _page_context},
 )

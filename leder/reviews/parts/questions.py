@@ -5,37 +5,27 @@ cause of death has its ICD-10 code search)."""
 
 from leder.reviews import sections
 from leder.reviews.forms.questions import CauseOfDeathForm, QuestionsCompleteForm
-from leder.reviews.models import ReviewKind
 from leder.reviews.services import questions as services
 
-INITIAL = frozenset({ReviewKind.INITIAL.value})
-
-sections.register(
-    sections.Section(
-        key=services.QUESTIONS_KEY,
-        title="Structured questions",
-        kinds=INITIAL,
-        order=60,
-        url_name="reviews:questions",
-        missing=services.questions_missing,
-        snapshot=sections.simple_snapshot(services.QUESTIONS_KEY),
-        form_class=QuestionsCompleteForm,
-        hint="Health checks, medication, reasonable adjustments, capacity and DNACPR, "
-        "conditions, care and safeguarding",
-    )
+sections.register_simple(
+    services.QUESTIONS_KEY,
+    title="Structured questions",
+    kinds=sections.INITIAL,
+    order=60,
+    url_name="reviews:questions",
+    missing=services.questions_missing,
+    form_class=QuestionsCompleteForm,
+    hint="Health checks, medication, reasonable adjustments, capacity and DNACPR, "
+    "conditions, care and safeguarding",
 )
-
-sections.register(
-    sections.Section(
-        key=services.CAUSE_KEY,
-        title="Cause of death",
-        kinds=INITIAL,
-        order=70,
-        url_name="reviews:cause_of_death",
-        missing=services.cause_of_death_missing,
-        snapshot=sections.simple_snapshot(services.CAUSE_KEY),
-        form_class=CauseOfDeathForm,
-        hint="As on the medical certificate, with ICD-10 codes, and the coroner, inquest and "
-        "post-mortem",
-    )
+sections.register_simple(
+    services.CAUSE_KEY,
+    title="Cause of death",
+    kinds=sections.INITIAL,
+    order=70,
+    url_name="reviews:cause_of_death",
+    missing=services.cause_of_death_missing,
+    form_class=CauseOfDeathForm,
+    hint="As on the medical certificate, with ICD-10 codes, and the coroner, inquest and "
+    "post-mortem",
 )

@@ -4,9 +4,7 @@ workspace adds the section's `key`)."""
 
 from leder.reviews import sections
 from leder.reviews.forms.workspace import FamilyInvolvementForm, PenPortraitForm
-from leder.reviews.models import Review, ReviewKind
-
-INITIAL = frozenset({ReviewKind.INITIAL.value})
+from leder.reviews.models import Review, ReviewSection
 
 FAMILY_REQUIRED = (
     "told_of_review",
@@ -23,53 +21,33 @@ FAMILY_LABELS = {
     "asked_for_focused_review": "Whether the family asked for a focused review",
 }
 
-_family_basic_missing = sections.simple_missing(
-    "family", required=FAMILY_REQUIRED, labels=FAMILY_LABELS
-)
 
-
-def family_missing(review: Review) -> list[str]:
+def _family_problems(review: Review, row: ReviewSection) -> list[str]:
     """The required answers, and the date the family was told when they were told."""
-    problems = _family_basic_missing(review)
-    row = sections.stored(review, "family")
-    if row is not None and row.data.get("told_of_review") == "yes" and not row.data.get("told_on"):
-        # Before "Not marked as complete", so the list reads answers first.
-        at = len(problems) - (not row.is_complete)
-        problems.insert(at, "The date the family was told is not answered")
+    problems = sections.unanswered(row, FAMILY_REQUIRED, FAMILY_LABELS)
+    if row.data.get("told_of_review") == "yes" and not row.data.get("told_on"):
+        problems.append("The date the family was told is not answered")
     return problems
 
 
-sections.register(
-    sections.Section(
-        key="family",
-        title="Family involvement",
-        kinds=INITIAL,
-        order=10,
-        url_name="reviews:section",
-        missing=family_missing,
-        snapshot=sections.simple_snapshot("family"),
-        form_class=FamilyInvolvementForm,
-        hint="Telling the family, inviting them to contribute, and what they asked for",
-    )
-)
+family_missing = sections.answers_missing("family", _family_problems)
 
-sections.register(
-    sections.Section(
-        key="pen_portrait",
-        title="Pen portrait",
-        kinds=INITIAL,
-        order=30,
-        url_name="reviews:section",
-        missing=sections.simple_missing(
-            "pen_portrait",
-            required=("who_they_were", "what_mattered"),
-            labels={
-                "who_they_were": "Who the person was",
-                "what_mattered": "What mattered to them",
-            },
-        ),
-        snapshot=sections.simple_snapshot("pen_portrait"),
-        form_class=PenPortraitForm,
-        hint="Who the person was and what mattered to them",
-    )
+sections.register_simple(
+    "family",
+    title="Family involvement",
+    kinds=sections.INITIAL,
+    order=10,
+    missing=family_missing,
+    form_class=FamilyInvolvementForm,
+    hint="Telling the family, inviting them to contribute, and what they asked for",
+)
+sections.register_simple(
+    "pen_portrait",
+    title="Pen portrait",
+    kinds=sections.INITIAL,
+    order=30,
+    required=("who_they_were", "what_mattered"),
+    labels={"who_they_were": "Who the person was", "what_mattered": "What mattered to them"},
+    form_class=PenPortraitForm,
+    hint="Who the person was and what mattered to them",
 )

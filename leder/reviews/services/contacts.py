@@ -39,6 +39,21 @@ def _check_can_edit(*, actor, review: Review) -> None:
         raise PermissionDenied(refusal)
 
 
+def _record(
+    *, actor, review: Review, action, obj, version: str, audited: str, details=None
+) -> None:
+    """The review's new version (`version` says what changed) and the audit row (`audited`, with
+    the case's reference appended). Call inside the change's transaction."""
+    review_version_record(actor=actor, review=review, section_key=SECTION_KEY, summary=version)
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        summary=f"{audited} the review of {review.case.reference}",
+        details=details,
+    )
+
+
 # What a contact holds besides its name and relationship, each defaulting to empty (a form
 # sends every field; a service call that leaves one out clears it).
 DETAIL_FIELDS = {
@@ -169,24 +184,11 @@ def contact_add(
     name: str,
     kind: str,
     organisation: Organisation | None = None,
-    organisation_name: str = "",
-    role: str = "",
-    telephone: str = "",
-    email: str = "",
-    address: str = "",
-    postcode: str = "",
-    preferred_contact: str = "",
-    language: str = "",
-    needs_interpreter: bool = False,
-    easy_read: bool = False,
-    large_print: bool = False,
-    advocate_name: str = "",
-    advocate_telephone: str = "",
-    advocate_email: str = "",
-    notes: str = "",
+    **details,
 ) -> Contact:
     """Add a contact to the review: who they are, how to reach them, how they would like to be
-    contacted and what they need, their advocate, notes. Each detail is checked: an email address
+    contacted and what they need, their advocate, notes (`details`: the `DETAIL_FIELDS`, each
+    empty unless given; another name is a `TypeError`). Each detail is checked: an email address
     or telephone number in the right form, a postcode with an address, the detail their
     preferred way of contact needs. Guarantees as the module says."""
     _check_can_edit(actor=actor, review=review)
@@ -194,23 +196,7 @@ def contact_add(
         name=name,
         kind=kind,
         organisation=organisation,
-        details={
-            "organisation_name": organisation_name,
-            "role": role,
-            "telephone": telephone,
-            "email": email,
-            "address": address,
-            "postcode": postcode,
-            "preferred_contact": preferred_contact,
-            "language": language,
-            "needs_interpreter": needs_interpreter,
-            "easy_read": easy_read,
-            "large_print": large_print,
-            "advocate_name": advocate_name,
-            "advocate_telephone": advocate_telephone,
-            "advocate_email": advocate_email,
-            "notes": notes,
-        },
+        details=details,
     )
     with transaction.atomic():
         contact = Contact.objects.create(
@@ -220,17 +206,13 @@ def contact_add(
             created_by=actor,
             **fields,
         )
-        review_version_record(
+        _record(
             actor=actor,
             review=review,
-            section_key=SECTION_KEY,
-            summary=f"Contact added: {contact.get_kind_display().lower()}",
-        )
-        audit.record(
-            actor=actor,
             action=AuditAction.CREATE,
             obj=contact,
-            summary=f"Contact added to the review of {review.case.reference}",
+            version=f"Contact added: {contact.get_kind_display().lower()}",
+            audited="Contact added to",
         )
     return contact
 
@@ -242,21 +224,7 @@ def contact_update(
     name: str,
     kind: str,
     organisation: Organisation | None = None,
-    organisation_name: str = "",
-    role: str = "",
-    telephone: str = "",
-    email: str = "",
-    address: str = "",
-    postcode: str = "",
-    preferred_contact: str = "",
-    language: str = "",
-    needs_interpreter: bool = False,
-    easy_read: bool = False,
-    large_print: bool = False,
-    advocate_name: str = "",
-    advocate_telephone: str = "",
-    advocate_email: str = "",
-    notes: str = "",
+    **details,
 ) -> Contact:
     """Change a contact's details (every field: one left out is cleared, as `contact_add`
     checks them). A save that changes nothing writes nothing; otherwise the guarantees the
@@ -267,23 +235,7 @@ def contact_update(
         name=name,
         kind=kind,
         organisation=organisation,
-        details={
-            "organisation_name": organisation_name,
-            "role": role,
-            "telephone": telephone,
-            "email": email,
-            "address": address,
-            "postcode": postcode,
-            "preferred_contact": preferred_contact,
-            "language": language,
-            "needs_interpreter": needs_interpreter,
-            "easy_read": easy_read,
-            "large_print": large_print,
-            "advocate_name": advocate_name,
-            "advocate_telephone": advocate_telephone,
-            "advocate_email": advocate_email,
-            "notes": notes,
-        },
+        details=details,
     )
     new["organisation_id"] = organisation.pk if organisation else None
     with transaction.atomic():
@@ -294,17 +246,13 @@ def contact_update(
         for field, value in new.items():
             setattr(locked, field, value)
         locked.save(update_fields=list(new))
-        review_version_record(
+        _record(
             actor=actor,
             review=review,
-            section_key=SECTION_KEY,
-            summary=f"Contact changed: {locked.get_kind_display().lower()}",
-        )
-        audit.record(
-            actor=actor,
             action=AuditAction.UPDATE,
             obj=locked,
-            summary=f"Contact changed in the review of {review.case.reference}",
+            version=f"Contact changed: {locked.get_kind_display().lower()}",
+            audited="Contact changed in",
             details={"changed": changed},
         )
     return locked
@@ -344,20 +292,16 @@ def contact_attempt_add(
             recorded_at=now(),
             recorded_by=actor,
         )
-        review_version_record(
+        _record(
             actor=actor,
             review=review,
-            section_key=SECTION_KEY,
-            summary=(
+            action=AuditAction.CREATE,
+            obj=attempt,
+            version=(
                 f"Contact attempt recorded ({contact.get_kind_display().lower()}): "
                 f"{attempt.get_outcome_display().lower()}"
             ),
-        )
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=attempt,
-            summary=f"Contact attempt recorded in the review of {review.case.reference}",
+            audited="Contact attempt recorded in",
         )
     return attempt
 
@@ -375,12 +319,13 @@ def _statement_save(*, actor, review: Review, summary: str, **fields) -> Contact
             setattr(statement, key, value)
         statement.updated_at, statement.updated_by = now(), actor
         statement.save()
-        review_version_record(actor=actor, review=review, section_key=SECTION_KEY, summary=summary)
-        audit.record(
+        _record(
             actor=actor,
+            review=review,
             action=AuditAction.UPDATE,
             obj=statement,
-            summary=f"{summary} in the review of {review.case.reference}",
+            version=summary,
+            audited=f"{summary} in",
             details={"changed": sorted(fields)},
         )
     return statement

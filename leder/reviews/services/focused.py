@@ -230,7 +230,7 @@ def _grade(data: dict) -> int | None:
 
 def focused_review_needed(review: Review) -> bool:
     """True if submitting this initial review must start a focused review rather than go to
-    quality assurance. Registered as `sections.focused_review_needed` by `parts.learning`."""
+    quality assurance. Registered as `sections.focused_review_needed` by `parts.focused`."""
     return focused_review_decision(review).needed
 
 

@@ -24,6 +24,7 @@ from leder.reviews.models import (
 )
 from leder.reviews.services.records import (
     edit_refusal,
+    review_change_record,
     review_section_save,
     review_version_record,
 )
@@ -93,17 +94,14 @@ def learning_item_add(
             updated_at=stamp,
         )
         item.themes.set(themes)
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=item,
-            summary=f"{item.get_kind_display()} added to {review}",
-        )
-        review_version_record(
+        review_change_record(
             actor=actor,
             review=review,
             section_key=LEARNING_KEY[review.kind],
-            summary=f"{item.get_kind_display()} added",
+            action=AuditAction.CREATE,
+            obj=item,
+            audited=f"{item.get_kind_display()} added to {review}",
+            version=f"{item.get_kind_display()} added",
         )
     return item
 
@@ -123,17 +121,14 @@ def learning_item_update(
         item.kind, item.text, item.updated_at = kind, text.strip(), now()
         item.save(update_fields=["kind", "text", "updated_at"])
         item.themes.set(themes)
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=item,
-            summary=f"{item.get_kind_display()} changed in {review}",
-        )
-        review_version_record(
+        review_change_record(
             actor=actor,
             review=review,
             section_key=LEARNING_KEY[review.kind],
-            summary=f"{item.get_kind_display()} changed",
+            action=AuditAction.UPDATE,
+            obj=item,
+            audited=f"{item.get_kind_display()} changed in {review}",
+            version=f"{item.get_kind_display()} changed",
         )
     return item
 

@@ -126,6 +126,18 @@ def review_version_record(
     return version
 
 
+def review_change_record(
+    *, actor, review: Review, section_key: str, action, obj, audited: str, version: str
+) -> ReviewVersion:
+    """A change to one of the review's own rows (a piece of learning, a timeline event): the
+    row's audit row (`audited`), then the review's new version (`version` says what changed).
+    Call inside the change's transaction."""
+    audit.record(actor=actor, action=action, obj=obj, summary=audited)
+    return review_version_record(
+        actor=actor, review=review, section_key=section_key, summary=version
+    )
+
+
 def review_section_save(
     *, actor, review: Review, key: str, data: dict, complete: bool
 ) -> ReviewSection:

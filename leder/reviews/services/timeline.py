@@ -102,6 +102,23 @@ def _record_version(*, actor, review: Review, summary: str) -> None:
     review_version_record(actor=actor, review=review, section_key=SECTION_KEY, summary=summary)
 
 
+def _record_change(
+    *, actor, review: Review, action, event: TimelineEvent, done: str, to: str
+) -> None:
+    """The event's audit row ("… added to <review>") and the review's new version ("… added")."""
+    from leder.reviews.services.records import review_change_record
+
+    review_change_record(
+        actor=actor,
+        review=review,
+        section_key=SECTION_KEY,
+        action=action,
+        obj=event,
+        audited=f"Timeline event {done} {to} {review}: {_label(event)}",
+        version=f"Timeline: {_label(event)} {done}",
+    )
+
+
 def _label(event: TimelineEvent) -> str:
     return f"{event.get_kind_display()} on {presenters.date_long(event.occurred_on)}"
 
@@ -138,13 +155,14 @@ def timeline_event_add(
             updated_by=actor,
             **fields,
         )
-        audit.record(
+        _record_change(
             actor=actor,
+            review=review,
             action=AuditAction.CREATE,
-            obj=event,
-            summary=f"Timeline event added to {review}: {_label(event)}",
+            event=event,
+            done="added",
+            to="to",
         )
-        _record_version(actor=actor, review=review, summary=f"Timeline: {_label(event)} added")
     return event
 
 
@@ -178,13 +196,14 @@ def timeline_event_update(
             setattr(locked, name, value)
         locked.updated_at, locked.updated_by = now(), actor
         locked.save()
-        audit.record(
+        _record_change(
             actor=actor,
+            review=review,
             action=AuditAction.UPDATE,
-            obj=locked,
-            summary=f"Timeline event changed in {review}: {_label(locked)}",
+            event=locked,
+            done="changed",
+            to="in",
         )
-        _record_version(actor=actor, review=review, summary=f"Timeline: {_label(locked)} changed")
     return locked
 
 

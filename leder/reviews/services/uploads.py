@@ -163,15 +163,13 @@ def records_request_create(
     organisation: Organisation,
     email: str,
     requested: str,
-    base_url: str = "",
-) -> tuple[RecordsRequest, str]:
+) -> RecordsRequest:
     """Ask `organisation` for records. Guarantees: only the reviewer who may edit the review
     (else `PermissionDenied`); a provider organisation, a valid e-mail address and a description
     of what is asked (else `ValidationError`); nothing written unless all of that holds. Writes
-    the request (holding only the token's hash) with its expiry, a version and an audit row, and
-    after commit enqueues the e-mail giving the organisation its link (`base_url` makes the link
-    absolute; `LEDER_BASE_URL` when empty). The task is given only the request's id: it makes the
-    token itself (`upload_link_issue`), so the token is never stored. Returns the request.
+    the request (holding only the token's hash) with its expiry, a version and an audit row.
+    Returns the request. The e-mail with its link is sent by `tasks.records_request_send`, which
+    calls this: the link's token is made by the task (`upload_link_issue`), so it is never stored.
     """
     _check_can_edit(actor=actor, review=review)
     errors = {}
@@ -219,12 +217,6 @@ def records_request_create(
             obj=request,
             summary=f"Records requested from {organisation.name} for {review.case.reference}",
             details={"organisation": organisation.ods_code, "expires_at": request.expires_at},
-        )
-        from leder.reviews.tasks import send_records_request
-
-        request_id = request.pk
-        transaction.on_commit(
-            lambda: send_records_request.enqueue(request_id=request_id, base_url=base_url)
         )
     return request
 

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from leder.accounts.tests.factories import current_code, sign_in_password_only
 from leder.organisations.models import Organisation, OrganisationKind
+from leder.reviews import tasks
 from leder.reviews.services import uploads as services
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_a_records_request_leaves_no_usable_token(
         ods_code="TSTS00001", name="Riverside Surgery", kind=OrganisationKind.GP_PRACTICE
     )
     with django_capture_on_commit_callbacks(execute=True):
-        request = services.records_request_create(
+        request = tasks.records_request_send(
             actor=reviewer,
             review=review,
             organisation=organisation,

@@ -27,6 +27,7 @@ from leder.casework.models import CaseState
 from leder.core.models import AuditAction, AuditEvent
 from leder.core.time import now
 from leder.organisations.models import Organisation, OrganisationKind
+from leder.reviews import tasks
 from leder.reviews.models import RecordsRequest, RecordsRequestStatus, ScanStatus, UploadedRecord
 from leder.reviews.parts.contacts import records_missing
 from leder.reviews.services import uploads as services
@@ -102,7 +103,7 @@ def test_a_request_emails_the_link_and_keeps_only_the_tokens_hash(
 ):
     started = now()
     with django_capture_on_commit_callbacks(execute=True):
-        request = services.records_request_create(
+        request = tasks.records_request_send(
             actor=reviewer,
             review=review,
             organisation=organisation(),

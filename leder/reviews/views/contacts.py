@@ -9,6 +9,7 @@ reason). Files are downloaded only by the case's reviewer and its ICB's senior r
 page showing the review is audited once; every download is audited.
 """
 
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from leder.casework.selectors.case import providers_matching
 from leder.core import audit
 from leder.core.form_page import fields, form_page, posted
 from leder.core.time import today
+from leder.reviews import tasks
 from leder.reviews.forms.contacts import (
     ContactAttemptForm,
     ContactForm,
@@ -74,6 +76,15 @@ def handles_refusal(view):
     return wrapped
 
 
+@contextmanager
+def _refusing(access: ReviewAccess):
+    """A service's refusal to edit (the review was submitted meanwhile) becomes `_Refused`."""
+    try:
+        yield
+    except PermissionDenied:
+        raise _Refused(access) from None
+
+
 def _audit(request: HttpRequest, access: ReviewAccess, page: str) -> None:
     audit.record_view(
         actor=request.user,
@@ -94,10 +105,8 @@ def _section_form_page(request, access, *, form, template, save, message, page, 
     service's refusal to edit (the review was submitted meanwhile) is `_refuse`d."""
 
     def saving(data):
-        try:
+        with _refusing(access):
             return save(data)
-        except PermissionDenied:
-            raise _Refused(access) from None
 
     def shown() -> dict:
         _audit(request, access, page)
@@ -199,22 +208,31 @@ def contact_attempt_add(
     )
 
 
+def _statement_page(request, access, *, remove, removed: str, **page) -> HttpResponse:
+    """A statement of the contacts section: saved by its form, or taken back by the "remove"
+    button (`remove()`, then `removed` said)."""
+    back = review_url("reviews:contacts", access)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        with _refusing(access):
+            remove()
+        messages.success(request, removed)
+        return redirect(back)
+    return _section_form_page(request, access, back=back, **page)
+
+
 @verified_staff_required
 @handles_refusal
 def family_not_possible(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     access = _access(request, reference, kind, edit=True)
     statement = selectors.statement_of(access.review)
     current = statement.family_not_possible_reason if statement else ""
-    if request.method == "POST" and request.POST.get("action") == "remove":
-        try:
-            services.family_contact_not_possible_withdraw(actor=request.user, review=access.review)
-        except PermissionDenied:
-            raise _Refused(access) from None
-        messages.success(request, "Reason removed")
-        return redirect(review_url("reviews:contacts", access))
-    return _section_form_page(
+    return _statement_page(
         request,
         access,
+        remove=lambda: services.family_contact_not_possible_withdraw(
+            actor=request.user, review=access.review
+        ),
+        removed="Reason removed",
         form=FamilyNotPossibleForm(posted(request), initial={"reason": current}),
         template="family_not_possible",
         save=lambda data: services.family_contact_not_possible_record(
@@ -222,7 +240,6 @@ def family_not_possible(request: HttpRequest, reference: str, kind: str) -> Http
         ),
         message="Reason saved",
         page="no conversation with family",
-        back=review_url("reviews:contacts", access),
         current=current,
     )
 
@@ -233,18 +250,13 @@ def gp_record_reviewed(request: HttpRequest, reference: str, kind: str) -> HttpR
     access = _access(request, reference, kind, edit=True)
     statement = selectors.statement_of(access.review)
     current = statement.gp_record_reviewed_on if statement else None
-    if request.method == "POST" and request.POST.get("action") == "remove":
-        try:
-            services.gp_record_reviewed_record(
-                actor=request.user, review=access.review, reviewed_on=None
-            )
-        except PermissionDenied:
-            raise _Refused(access) from None
-        messages.success(request, "GP record review removed")
-        return redirect(review_url("reviews:contacts", access))
-    return _section_form_page(
+    return _statement_page(
         request,
         access,
+        remove=lambda: services.gp_record_reviewed_record(
+            actor=request.user, review=access.review, reviewed_on=None
+        ),
+        removed="GP record review removed",
         form=GpRecordReviewedForm(posted(request), initial={"reviewed_on": current or today()}),
         template="gp_record",
         save=lambda data: services.gp_record_reviewed_record(
@@ -252,7 +264,6 @@ def gp_record_reviewed(request: HttpRequest, reference: str, kind: str) -> HttpR
         ),
         message="GP record review saved",
         page="GP record reviewed",
-        back=review_url("reviews:contacts", access),
         current=current,
     )
 
@@ -290,7 +301,7 @@ def records_request(request: HttpRequest, reference: str, kind: str) -> HttpResp
         access,
         form=form,
         template="records_request",
-        save=lambda data: upload_services.records_request_create(
+        save=lambda data: tasks.records_request_send(
             actor=request.user,
             review=access.review,
             organisation=form.chosen_organisation,
@@ -317,9 +328,8 @@ def _request_action(request, reference, kind, request_id, *, action: str):
             "withdraw": upload_services.records_request_withdraw,
         }[action]
         try:
-            service(actor=request.user, request=records_request_row)
-        except PermissionDenied:
-            raise _Refused(access) from None
+            with _refusing(access):
+                service(actor=request.user, request=records_request_row)
         except ValidationError as error:
             messages.info(request, error.messages[0])
         else:

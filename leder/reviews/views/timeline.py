@@ -92,8 +92,9 @@ def timeline_complete(request: HttpRequest, reference: str, kind: str) -> HttpRe
 
 def _event_form_page(request, access, *, form, save, message, event=None) -> HttpResponse:
     def shown() -> dict:
-        if event is not None and request.method == "GET":
-            _viewed(request, access, "a timeline event")
+        # Called only when the page is shown (with the form, or its errors): it shows the
+        # person, so the view is recorded, whether an event is added or changed.
+        _viewed(request, access, "a timeline event" if event is not None else "the timeline")
         return {"t": TimelinePresenter(access.review, can_edit=access.can_edit), "event": event}
 
     return form_page(

@@ -1,62 +1,31 @@
-"""SMART actions and the ICB's three-year action plan: every write, with its rules and audit.
-
-Who may do what (decided here, asked through `leder.accounts.rules`):
-
-- **agree** an action (create it, move its due date): the ICB's panel members and chair, and its
-  local area contacts (who record what a panel agreed when nobody else does);
-- **record progress** on it (a dated note, in progress, completed with evidence, cancelled with
-  a reason): those, and the ICB's executive lead. The owner named on an action often has no
-  account, so staff record updates on their behalf and each update says who recorded it;
-- **reopen** a completed or cancelled action: the ICB's panel chair only, with a reason.
-  Completed and cancelled are otherwise final: a finished action that could quietly become open
-  again would make the completion figures mean nothing, and a reopening is a decision the panel
-  answers for;
-- **keep the plan** (create and edit the three-year plan and its priorities): the ICB's
-  executive lead (who owns the plan), its panel chair and its local area contacts.
-
-A role that can never do a thing gets `PermissionDenied`; a rule broken gets a
-`ValidationError` whose messages are keyed by the argument they are about, in plain words, so
-a form can show each beside its field. Every write is one `transaction.atomic()` with its audit
-row; every change of an action also appends an `ActionUpdate`, never edited.
-
-References are `ACT-YYYY-NNNN`, numbered across England per year (the reference is unique in
-the database, and one sequence means a reference never needs the ICB to be unambiguous).
-"""
+"""SMART actions: who may agree, update and reopen them, what makes one SMART, and every
+change of one, with its audit row and its entry in the action's trail (see the package's
+docstring for the rules)."""
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from leder.accounts import rules
 from leder.accounts.models import Role
-from leder.accounts.selectors import users_holding
 from leder.core import audit
 from leder.core.models import AuditAction
 from leder.core.time import now, today
-from leder.core.time import today as today_in_london
 from leder.governance.models import (
     OPEN_ACTION_STATUSES,
     Action,
-    ActionPlan,
     ActionPlanPriority,
-    ActionReminder,
-    ActionReminderKind,
     ActionStatus,
     ActionUpdate,
     AgendaItem,
 )
-from leder.governance.presenters.actions import DUE_SOON_DAYS, action_reminder_email
 from leder.governance.services.panels import meeting_not_yet_refusal
-from leder.organisations.models import Organisation, OrganisationKind
+from leder.organisations.models import Organisation
 from leder.reviews.models import LearningTheme, Review
 
 AGREERS = (Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.LAC)
@@ -68,7 +37,6 @@ PLAN_KEEPERS = (Role.ICB_LEAD, Role.PANEL_CHAIR, Role.LAC)
 TITLE_MIN_WORDS = 4
 TITLE_MIN_CHARACTERS = 20
 MEASURE_MIN_CHARACTERS = 10
-PLAN_MAX_YEARS = 3
 REFERENCE_ATTEMPTS = 5
 
 # The moves an update may make. Completed and cancelled are final, except the chair's reopen.
@@ -98,7 +66,7 @@ def can_keep_plans(user, *, icb: Organisation) -> bool:
     return rules.has_any_role(user, *PLAN_KEEPERS, organisation=icb)
 
 
-def _refuse(problems: dict[str, str]) -> None:
+def refuse(problems: dict[str, str]) -> None:
     if problems:
         raise ValidationError({name: [message] for name, message in problems.items()})
 
@@ -210,7 +178,7 @@ def action_create(
             "Only the ICB’s panel members, panel chair or local area contacts can agree actions."
         )
     reviews, themes = list(reviews), list(themes)
-    _refuse(
+    refuse(
         smart_problems(
             icb=icb,
             title=title,
@@ -352,7 +320,7 @@ def action_update(
             problems["reason"] = "Enter why the action is being reopened"
         if target == current and not note and "note" not in problems:
             problems["note"] = "Enter what has happened since the last update"
-        _refuse(problems)
+        refuse(problems)
 
         at = now()
         day = today()
@@ -444,7 +412,7 @@ def action_due_date_change(*, actor, action: Action, due_on: date | None, reason
             problems["due_on"] = "The new due date is the same as the current one"
         if not reason:
             problems["reason"] = "Enter why the due date is changing"
-        _refuse(problems)
+        refuse(problems)
         previous = locked.due_on
         locked.due_on = due_on
         locked.save(update_fields=["due_on"])
@@ -471,185 +439,6 @@ def action_due_date_change(*, actor, action: Action, due_on: date | None, reason
 
 
 # The three-year action plan ---------------------------------------------------------------------
-
-
-def _years_later(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def plan_problems(
-    *,
-    icb: Organisation,
-    title: str,
-    starts_on: date | None,
-    ends_on: date | None,
-    plan: ActionPlan | None = None,
-) -> dict[str, str]:
-    problems: dict[str, str] = {}
-    if not (title or "").strip():
-        problems["title"] = "Enter a title for the plan"
-    if starts_on is None:
-        problems["starts_on"] = "Enter the date the plan starts"
-    if ends_on is None:
-        problems["ends_on"] = "Enter the date the plan ends"
-    if starts_on and ends_on:
-        if ends_on <= starts_on:
-            problems["ends_on"] = "The end date must be after the start date"
-        elif ends_on >= _years_later(starts_on, PLAN_MAX_YEARS):
-            problems["ends_on"] = (
-                f"A plan covers at most {PLAN_MAX_YEARS} years: the end date must be before "
-                f"{_years_later(starts_on, PLAN_MAX_YEARS):%-d %B %Y}"
-            )
-        else:
-            overlapping = ActionPlan.objects.filter(
-                icb=icb, starts_on__lte=ends_on, ends_on__gte=starts_on
-            ).exclude(pk=plan.pk if plan else None)
-            other = overlapping.first()
-            if other is not None:
-                problems["starts_on"] = (
-                    f"The ICB’s plan ‘{other.title}’ already covers some of these dates"
-                )
-    return problems
-
-
-def _check_plan_keeper(actor, icb: Organisation) -> None:
-    if not can_keep_plans(actor, icb=icb):
-        raise PermissionDenied(
-            "Only the ICB’s executive lead, panel chair or local area contacts can change its "
-            "action plan."
-        )
-
-
-def action_plan_create(
-    *,
-    actor,
-    icb: Organisation,
-    title: str,
-    starts_on: date | None,
-    ends_on: date | None,
-    summary: str = "",
-) -> ActionPlan:
-    """Start a three-year action plan for `icb` (at most three years, not overlapping another
-    of its plans). By the ICB's executive lead, panel chair or a local area contact. Audited."""
-    _check_plan_keeper(actor, icb)
-    if icb.kind != OrganisationKind.ICB:
-        raise ValidationError({"icb": ["Select an ICB"]})
-    _refuse(plan_problems(icb=icb, title=title, starts_on=starts_on, ends_on=ends_on))
-    with transaction.atomic():
-        plan = ActionPlan.objects.create(
-            icb=icb,
-            title=title.strip(),
-            starts_on=starts_on,
-            ends_on=ends_on,
-            summary=(summary or "").strip(),
-            created_at=now(),
-            created_by=actor,
-        )
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=plan,
-            summary=f"Action plan ‘{plan.title}’ started for {icb.display_name}",
-            details={"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
-        )
-    return plan
-
-
-def action_plan_update(
-    *,
-    actor,
-    plan: ActionPlan,
-    title: str,
-    starts_on: date | None,
-    ends_on: date | None,
-    summary: str = "",
-) -> list[str]:
-    """Change the plan's title, dates or summary, under the same rules as creating it. Returns
-    the names of the fields that changed (an audit row only when something did)."""
-    _check_plan_keeper(actor, plan.icb)
-    _refuse(
-        plan_problems(icb=plan.icb, title=title, starts_on=starts_on, ends_on=ends_on, plan=plan)
-    )
-    new = {
-        "title": title.strip(),
-        "starts_on": starts_on,
-        "ends_on": ends_on,
-        "summary": (summary or "").strip(),
-    }
-    with transaction.atomic():
-        locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-        changed = {
-            name: (getattr(locked, name), value)
-            for name, value in new.items()
-            if getattr(locked, name) != value
-        }
-        if changed:
-            for name, (_, value) in changed.items():
-                setattr(locked, name, value)
-            locked.save(update_fields=sorted(changed))
-            audit.record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                obj=locked,
-                summary=f"Action plan ‘{locked.title}’ changed",
-                details={name: [str(a), str(b)] for name, (a, b) in changed.items()},
-            )
-    plan.refresh_from_db()
-    return sorted(changed)
-
-
-def action_plan_priority_save(
-    *,
-    actor,
-    plan: ActionPlan,
-    title: str,
-    description: str = "",
-    themes: Iterable[LearningTheme] = (),
-    priority: ActionPlanPriority | None = None,
-) -> ActionPlanPriority:
-    """Add a priority to `plan` (numbered after the last) or, given `priority`, change it.
-    Same keepers as the plan. Audited."""
-    _check_plan_keeper(actor, plan.icb)
-    if priority is not None and priority.plan_id != plan.pk:
-        raise ValidationError({"priority": ["That priority belongs to another plan"]})
-    themes = list(themes)
-    problems: dict[str, str] = {}
-    if not (title or "").strip():
-        problems["title"] = "Enter the priority"
-    if any(not theme.active for theme in themes):
-        problems["themes"] = "Select learning themes from the current list"
-    _refuse(problems)
-    with transaction.atomic():
-        if priority is None:
-            last = plan.priorities.order_by("-order").values_list("order", flat=True).first()
-            priority = ActionPlanPriority.objects.create(
-                plan=plan,
-                order=(last or 0) + 1,
-                title=title.strip(),
-                description=(description or "").strip(),
-            )
-            verb, action = "added to", AuditAction.CREATE
-        else:
-            priority.title = title.strip()
-            priority.description = (description or "").strip()
-            priority.save(update_fields=["title", "description"])
-            verb, action = "changed in", AuditAction.UPDATE
-        priority.themes.set(themes)
-        audit.record(
-            actor=actor,
-            action=action,
-            obj=priority,
-            summary=f"Priority {priority.order} {verb} action plan ‘{plan.title}’",
-            details={
-                "title": priority.title,
-                "description": priority.description,
-                "themes": sorted(t.name for t in themes),
-            },
-        )
-    return priority
 
 
 def action_priority_change(*, actor, action: Action, priority: ActionPlanPriority | None) -> Action:
@@ -685,132 +474,3 @@ def action_priority_change(*, actor, action: Action, priority: ActionPlanPriorit
         )
     action.refresh_from_db()
     return action
-
-
-# Reminders ---------------------------------------------------------------------------------------
-
-# The actor named in audit rows written by the reminder job.
-REMINDER_ACTOR = "system:action-reminders"
-
-
-@dataclass
-class ActionReminderRun:
-    """What one run of `action_reminders_send` did."""
-
-    today: date
-    sent: list[tuple[str, str]] = field(default_factory=list)  # (reference, kind)
-    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (reference, kind, error)
-    already_sent: int = 0
-    unreachable: list[str] = field(default_factory=list)
-
-    def summary(self) -> dict:
-        return {
-            "today": self.today.isoformat(),
-            "sent": len(self.sent),
-            "failed": len(self.failed),
-            "already_sent": self.already_sent,
-            "unreachable": len(self.unreachable),
-        }
-
-
-def reminder_kind(*, action: Action, day: date) -> str | None:
-    """The reminder `action` is due on `day`: overdue once its due date has passed, due soon
-    within `DUE_SOON_DAYS` days of it, none when it is finished or further off."""
-    if action.status not in OPEN_ACTION_STATUSES:
-        return None
-    if action.due_on < day:
-        return ActionReminderKind.OVERDUE
-    if (action.due_on - day).days <= DUE_SOON_DAYS:
-        return ActionReminderKind.DUE_SOON
-    return None
-
-
-def _recipients(action: Action, lacs: dict[int, list[str]]) -> list[str]:
-    """The owner's e-mail (when given) and the ICB's local area contacts, each once."""
-    if action.icb_id not in lacs:
-        lacs[action.icb_id] = [
-            u.email for u in users_holding(role=Role.LAC, organisation=action.icb) if u.email
-        ]
-    chosen: list[str] = []
-    for email in [action.owner_email, *lacs[action.icb_id]]:
-        email = (email or "").strip().lower()
-        if email and email not in chosen:
-            chosen.append(email)
-    return chosen
-
-
-def _claim(*, action: Action, kind: str, recipients: list[str]) -> ActionReminder | None:
-    """Claim the reminder for this run: the row is committed before anything is sent, and the
-    unique constraint lets only one run (of any number at once) have it."""
-    try:
-        with transaction.atomic(durable=True):
-            return ActionReminder.objects.create(
-                action=action, kind=kind, due_on=action.due_on, sent_at=now(), recipients=recipients
-            )
-    except IntegrityError:
-        return None
-
-
-def action_reminders_send(*, today: date | None = None) -> ActionReminderRun:
-    """E-mail the owner and the ICB's local area contacts about each open or in-progress action
-    due within 14 days, and again once it is overdue: once per action, kind and due date
-    (`ActionReminder`), so the job is safe to run daily, twice, or in two places at once. A new
-    due date allows new reminders.
-
-    Each reminder is claimed (a committed row) before its e-mail goes. If sending raises, the
-    claim is deleted so that the next run tries again; a run that dies between claiming and
-    sending leaves the claim, and that reminder is not sent (at most once, as for the case
-    deadline reminders). Must not run inside a transaction. One audit row per run that sent or
-    failed anything."""
-    day = today or today_in_london()
-    run = ActionReminderRun(today=day)
-    lacs: dict[int, list[str]] = {}
-    due = (
-        Action.objects.filter(
-            status__in=OPEN_ACTION_STATUSES, due_on__lte=day + timedelta(days=DUE_SOON_DAYS)
-        )
-        .select_related("icb", "owner_organisation")
-        .order_by("due_on", "reference")
-    )
-    for action in due:
-        kind = reminder_kind(action=action, day=day)
-        if kind is None:
-            continue
-        if ActionReminder.objects.filter(action=action, kind=kind, due_on=action.due_on).exists():
-            run.already_sent += 1
-            continue
-        recipients = _recipients(action, lacs)
-        if not recipients:
-            run.unreachable.append(action.reference)
-            continue
-        claim = _claim(action=action, kind=kind, recipients=recipients)
-        if claim is None:
-            run.already_sent += 1
-            continue
-        email = action_reminder_email(action=action, kind=kind, today=day)
-        try:
-            send_mail(
-                subject=email.subject,
-                message=render_to_string("governance/actions/reminder_email.txt", email.context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-            )
-        except Exception as error:  # one failed send is recorded and retried; the run goes on
-            ActionReminder.objects.filter(pk=claim.pk).delete()
-            run.failed.append((action.reference, kind, f"{type(error).__name__}: {error}"))
-            continue
-        run.sent.append((action.reference, kind))
-    if run.sent or run.failed:
-        audit.record(
-            actor=REMINDER_ACTOR,
-            action=AuditAction.CREATE,
-            summary=(
-                f"Action reminders for {day.isoformat()}: {len(run.sent)} sent, "
-                f"{len(run.failed)} failed"
-            ),
-            details={
-                **run.summary(),
-                "references": [f"{ref} ({kind})" for ref, kind in run.sent],
-            },
-        )
-    return run
