@@ -36,9 +36,9 @@ CHANGELOG_2027_1: tuple[str, ...] = (
     "Added profile_version and the person's profile: downs_syndrome, cerebral_palsy, epilepsy, "
     "long_term_conditions (QOF registers, |-separated), mobility, communication, sensory, "
     "lived_in, support, out_of_area_placement, mental_health_act_detained.",
-    "lived_in, out_of_area_placement, mental_health_act_detained and long_term_conditions are "
-    "quasi-identifiers of the re-identification check: emptied in records whose answer fewer "
-    "than k records share (ADR 0043).",
+    "out_of_area_placement and mental_health_act_detained are quasi-identifiers of the "
+    "re-identification check (lived_in and long_term_conditions when configured): emptied in "
+    "records whose answer fewer than k records share (ADR 0043).",
     "Added coroner_referral, inquest, post_mortem, medical_examiner_scrutiny and "
     "covid_vaccination_doses from the cause of death section.",
     "Added days_to_triage, days_to_review_start, days_to_quality_assurance, "
@@ -79,7 +79,8 @@ def _question_fields() -> list[Field]:
 
 
 #: Profile answers few people share and others may know: quasi-identifiers of the
-#: re-identification check (`leder.exports.anonymity`, ADR 0043).
+#: re-identification check (`leder.exports.anonymity`, ADR 0043); the first two by default, the
+#: others when configured (LEDER_K_ANONYMITY_QUASI_IDENTIFIERS).
 PROFILE_QUASI_IDENTIFIERS = frozenset(
     {"lived_in", "out_of_area_placement", "mental_health_act_detained", "long_term_conditions"}
 )
@@ -102,8 +103,10 @@ def _profile_fields() -> list[Field]:
                 else ""
             )
             checked = (
-                " A quasi-identifier of the re-identification check: emptied in records whose "
-                "answer too few others share (see generalised)."
+                " A quasi-identifier of the re-identification check (by default for "
+                "out_of_area_placement and mental_health_act_detained; when configured for the "
+                "others): emptied in records whose answer too few others share (see "
+                "generalised)."
                 if entry.key in PROFILE_QUASI_IDENTIFIERS
                 else ""
             )
