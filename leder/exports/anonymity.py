@@ -59,11 +59,12 @@ DEFAULT_QUASI_IDENTIFIERS = (
     "sex",
     "ethnic_group",
     "cause",
-    # The person's profile (specification 2027.1; skipped for 2026.1, which has no such column).
-    "lived_in",
+    # The person's profile (specification 2027.1; skipped for 2026.1, which has no such column):
+    # the two answers that are rare and known to others. Where the person lived and the set of
+    # long-term conditions can be added; by default they are not, because on the demo cohort
+    # they cost most records their ICB and age (ADR 0043).
     "out_of_area_placement",
     "mental_health_act_detained",
-    "long_term_conditions",
 )
 NOT_WHITE = "Other than White"
 

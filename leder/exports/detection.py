@@ -136,6 +136,14 @@ NOT_NAMES = _words(
     Paramedic Paramedics Observations Cause Death Birth Date Discharge Summary Admission Referral
     Yes Unknown Known Not Applicable Please Thanks Thank Dear Regards Kind Hello Hi Dear Today
     Yesterday Tomorrow Morning Afternoon Evening Elvis Makaton Bollywood Emmerdale Coronation
+    Foundation Trust Trusts Clinical Commissioning Group Integrated Board Primary Network
+    Acute Intensive Assessment Treatment Commission Quality Adults Adult Children Multi
+    Disciplinary Multi-Disciplinary Scale Coma Frailty Score Therapy Therapies Therapist
+    Occupational Speech Language Palsy Cerebral Scoliosis Resus Outpatients Inpatients Liaison
+    Dietetics Physiotherapy Orthopaedics Neurology Cardiology Respiratory Oncology Palliative
+    Hospice Continuing Healthcare Partnership Partnerships System Systems Authority Local
+    National Institute Excellence Medicines Regulatory Agency Coroner Coroners Inquest Examiner
+    Specialist Commissioner Commissioners Provider Providers Directorate Division Department
     Street Road Lane Avenue Close Drive Way Gate Grove Terrace Rise Place Square Mews Gardens
     North South East West Upper Lower Great Little Old New Royal County City General District
     Community Primary Special Academy School College University Day Resource Hub Club Church
@@ -214,7 +222,9 @@ ABBREVIATIONS = _words(
     SALT SAR SEN SHO SLT SOS SR STOMP TB TDS TIA UK UTI UE VTE WHO XR OK TV DVD CD PC PA UN
     US USA EU NICE ONS ADHD ASAP AM PM IT HR AND OR NOT THE OF TO IN ON AT BY FOR AS IS IT
     PAS RIO EMIS EPR ESR SCR NRLS STEIS LFPSE PSII SJR RCA SI URN CHI LAS CAG DPA GDPR FOI
-    MR MRS MX DR SR REV NINO
+    MR MRS MX DR SR REV NINO WCC WBC RBC PLT INR TFT ALP ALT AST GGT EGFR ABG VBG BNP PSA
+    MSU CSU HBA TSH LDL HDL AAA AED AEDS SUDEP SSRI NSAID PPI OGD PEJ NGT RIG VP CPAP BIPAP
+    NIV HFNO ICS LABA SABA ARB ACE DVLA DWP PIP ESA UC EHC SEND IDDSI ADL ADLS
     """
 )
 
@@ -313,7 +323,8 @@ _CLINICAL_ENDING_RE = re.compile(
     r"(?i:.*(?:amol|idone|azepam|azolam|olam|etam|amide|pine|zole|azine|cillin|mycin|oxacin"
     r"|statin|pril|sartan|olol|dipine|tidine|prazole|oxetine|aline|afil|umab|imab|parin|xaban"
     r"|itis|osis|aemia|emia|ectomy|ostomy|otomy|plasty|scopy|graphy|gram|ology|phagia|uria"
-    r"|algia|pathy|plegia|trophy|oma|oxine|amine|triptyline|olone|asone|codone|orphine)s?)"
+    r"|algia|pathy|plegia|trophy|oma|oxine|amine|triptyline|olone|asone|codone|orphine|cycline"
+    r"|clav|igine|oate|icillin|ics|iatry|aedic|aedics|ectomies|ology|ologies)s?)"
 )
 _DOSE_AFTER_RE = re.compile(r"[ ]*(?:\d|\((?:\d|[A-Z]\d))")
 
@@ -566,7 +577,7 @@ _SHOP_POSSESSIVE_RE = re.compile(
 )
 
 
-def _word_spans(text: str) -> list[Found]:
+def _word_spans(text: str, *, unknown_from: int = 2) -> list[Found]:
     """Capitalised words that are a surname of the list or no English word ("Tendai",
     "Okafor"), unless a dose follows (a drug: "Buccolam 10 mg")."""
     found = []
@@ -576,7 +587,9 @@ def _word_spans(text: str) -> list[Found]:
         if _DOSE_AFTER_RE.match(text, match.end()):
             continue
         opening = _SENTENCE_START_RE.search(text, max(0, match.start() - 4), match.start())
-        if word.title() in names or _unknown_word(word, sentence_start=bool(opening)):
+        if word.title() in names or (
+            len(word) >= unknown_from and _unknown_word(word, sentence_start=bool(opening))
+        ):
             shop = _SHOP_POSSESSIVE_RE.match(text, match.end())
             found.append(Found(match.start(), shop.end() if shop else match.end(), "name"))
     return found
@@ -595,16 +608,40 @@ def _cased_name_spans(text: str) -> list[Found]:
         found.append(Found(*match.span("name"), "name"))
     title_cased = _title_cased_capitals(text)
     if title_cased is not None:
-        found += _capitalised_name_spans(title_cased)
+        # Short capitals that are no listed name are as likely an acronym ("IDDSI", "WCC") as a
+        # name: only words of six letters or more count as names for being no English word.
+        found += _capitalised_name_spans(title_cased, unknown_from=6)
     return found
+
+
+def _reads_as_a_name(words: list[str]) -> bool:
+    """Capitalised words in a row name someone or something when one of them is a listed name
+    or no English word ("Chidi Okoro"), or they run from a first name to a surname ("Dean
+    Holt"); not when all are English words of a term written with capitals ("Coma Scale",
+    "Occupational Therapy", "Quality Commission")."""
+    if any(
+        w in first_names() or w.title() in surnames() or _unknown_word(w, sentence_start=False)
+        for w in words
+    ):
+        return True
+    return words[0] in _census_first_names() and words[-1].title() in all_surnames()
+
+
+@functools.cache
+def _census_first_names() -> frozenset[str]:
+    return frozenset(
+        n
+        for file_name in ("dist.male.first", "dist.female.first")
+        for n in _census_names(file_name)
+    )
 
 
 def _name_spans(text: str) -> list[Found]:
     return [*_capitalised_name_spans(text), *_cased_name_spans(text)]
 
 
-def _capitalised_name_spans(text: str) -> list[Found]:
-    found: list[Found] = _word_spans(text)
+def _capitalised_name_spans(text: str, *, unknown_from: int = 2) -> list[Found]:
+    found: list[Found] = _word_spans(text, unknown_from=unknown_from)
     for regex in (_TITLE_RE, _RELATION_BEFORE_RE, _ROLE_BEFORE_RE, _AFTER_RE):
         for match in regex.finditer(text):
             trimmed = _trim_name(text, *match.span("name"))
@@ -628,12 +665,17 @@ def _capitalised_name_spans(text: str) -> list[Found]:
             found.append(Found(match.start(), match.end(), "name"))
     for match in _PROPER_RE.finditer(text):
         trimmed = _trim_name(text, match.start(), match.end())
-        if trimmed and " " in text[trimmed[0] : trimmed[1]]:
+        if (
+            trimmed
+            and " " in text[trimmed[0] : trimmed[1]]
+            and _reads_as_a_name(text[trimmed[0] : trimmed[1]].split())
+            and not _DOSE_AFTER_RE.match(text, trimmed[1])
+        ):
             found.append(Found(*trimmed, "name"))
     names = first_names()
     for match in _CAPITALISED_RE.finditer(text):
         first = match.group().split()[0]
-        if first in names:
+        if first in names and not _DOSE_AFTER_RE.match(text, match.start() + len(first)):
             end = (
                 match.end()
                 if not _generic(match.group().split()[-1])
@@ -730,7 +772,11 @@ def _place_spans(text: str) -> list[Found]:
         trimmed = _trim_name(text, *match.span("name"))
         if trimmed:
             found.append(Found(_with_the(text, trimmed[0]), trimmed[1], "place"))
-    found += [Found(m.start(), m.end(), "place") for m in _WARD_RE.finditer(text)]
+    found += [
+        Found(m.start(), m.end(), "place")
+        for m in _WARD_RE.finditer(text)
+        if re.search(r"\d", m.group()) or not _generic(m.group())
+    ]
     for match in _STREET_ALONE_RE.finditer(text):
         trimmed = _trim_place(text, match.start(), match.end())
         if trimmed:

@@ -151,13 +151,16 @@ FIELDS_2026_1: tuple[Field, ...] = (
     Field(
         "generalised",
         "string",
-        "names separated by |: age, death_month, icb, sex, ethnic_group, cause; empty when "
-        "nothing was",
+        "names separated by |: age, death_month, icb, sex, ethnic_group, cause (and in 2027.1 "
+        "lived_in, out_of_area_placement, mental_health_act_detained, long_term_conditions); "
+        "empty when nothing was",
         "The quasi-identifiers generalised in this record by the re-identification check.",
-        "See k_anonymity in the manifest and the specification's rule: a record whose "
-        "combination of quasi-identifiers is shared by fewer than k records is generalised "
-        "step by step (age to a band, month to a quarter, ICB to region, cause to its ICD-10 "
-        "block or chapter, ethnic category to group) until no combination is rarer than k.",
+        "See k_anonymity in the manifest and the specification's rule: a value of the "
+        "quasi-identifiers shared by fewer than k records is generalised, in its own records "
+        "and the fewest others, one step at a time and the step that loses least first (age "
+        "to a band, month to a quarter, ICB to region, cause to its ICD-10 block or chapter, "
+        "ethnic category to group, a profile answer withheld), until no combination is rarer "
+        "than k.",
         multi_valued=True,
     ),
     Field("sex", "string", "female, male, not_known", "Sex.", "As notified."),

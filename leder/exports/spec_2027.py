@@ -36,6 +36,9 @@ CHANGELOG_2027_1: tuple[str, ...] = (
     "Added profile_version and the person's profile: downs_syndrome, cerebral_palsy, epilepsy, "
     "long_term_conditions (QOF registers, |-separated), mobility, communication, sensory, "
     "lived_in, support, out_of_area_placement, mental_health_act_detained.",
+    "out_of_area_placement and mental_health_act_detained are quasi-identifiers of the "
+    "re-identification check (lived_in and long_term_conditions when configured): emptied in "
+    "records whose answer fewer than k records share (ADR 0043).",
     "Added coroner_referral, inquest, post_mortem, medical_examiner_scrutiny and "
     "covid_vaccination_doses from the cause of death section.",
     "Added days_to_triage, days_to_review_start, days_to_quality_assurance, "
@@ -75,6 +78,14 @@ def _question_fields() -> list[Field]:
     return list(seen.values())
 
 
+#: Profile answers few people share and others may know: quasi-identifiers of the
+#: re-identification check (`leder.exports.anonymity`, ADR 0043); the first two by default, the
+#: others when configured (LEDER_K_ANONYMITY_QUASI_IDENTIFIERS).
+PROFILE_QUASI_IDENTIFIERS = frozenset(
+    {"lived_in", "out_of_area_placement", "mental_health_act_detained", "long_term_conditions"}
+)
+
+
 def _profile_fields() -> list[Field]:
     fields: dict[str, Field] = {}
     for version, profile_set in sorted(profile.PROFILE_SETS.items()):
@@ -91,13 +102,21 @@ def _profile_fields() -> list[Field]:
                 if entry.key == "long_term_conditions"
                 else ""
             )
+            checked = (
+                " A quasi-identifier of the re-identification check (by default for "
+                "out_of_area_placement and mental_health_act_detained; when configured for the "
+                "others): emptied in records whose answer too few others share (see "
+                "generalised)."
+                if entry.key in PROFILE_QUASI_IDENTIFIERS
+                else ""
+            )
             fields[entry.key] = Field(
                 entry.key,
                 "string",
                 f"{allowed}; empty when the profile was not recorded",
                 entry.label,
                 "The person's profile in the signed-off initial review (reviews submitted "
-                f"before the profile existed have none).{conditions_note} " + REVIEW_ONLY,
+                f"before the profile existed have none).{conditions_note}{checked} " + REVIEW_ONLY,
                 multi_valued=many,
                 always_present=False,
                 source=f"profile set {version}, field {entry.key}",

@@ -279,8 +279,8 @@ LEDER_K_ANONYMITY_K = env_int("LEDER_K_ANONYMITY_K", 5)
 LEDER_K_ANONYMITY_QUASI_IDENTIFIERS = tuple(
     env_list(
         "LEDER_K_ANONYMITY_QUASI_IDENTIFIERS",
-        "age,death_month,icb,sex,ethnic_group,cause,lived_in,out_of_area_placement,"
-        "mental_health_act_detained,long_term_conditions",
+        "age,death_month,icb,sex,ethnic_group,cause,out_of_area_placement,"
+        "mental_health_act_detained",
     )
 )
 # Refuse uploads when no virus scanner (ClamAV) is installed, rather than keep them unscanned.

@@ -90,6 +90,14 @@ def test_identifiers_the_record_does_not_hold_are_removed(text, expected):
         "Benefits were managed by the appointee. Levetiracetam 750 mg BD.",
         "Buccolam 10 mg was not carried. Risperidone was reviewed under STOMP.",
         "Dysphagia was noted by SALT; the CT showed no bleed and BP was 90/60.",
+        # Terms written with capitals, and NHS organisation types (ADR 0043).
+        "The Foundation Trust reviewed the case with the Integrated Care Board.",
+        "Glasgow Coma Scale 13/15; Rockwood Clinical Frailty Scale 6.",
+        "Physiotherapy and Speech and Language Therapy followed; the Care Quality Commission.",
+        "He had Cerebral Palsy and Scoliosis. Co-amoxiclav IV, then oral Doxycycline.",
+        "Transferred to the Intensive Care Unit. Bloods: CRP 210, WCC 18; IDDSI level 2.",
+        "Buccal Midazolam 10 mg. Constipation: Senna 15 mg nocte. Valproate was increased.",
+        "Seen by Orthopaedics in Resus; the Multi-Disciplinary Team met.",
     ],
 )
 def test_clean_clinical_text_survives(text):
