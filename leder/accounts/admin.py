@@ -172,30 +172,23 @@ def _save_memberships(request, formset, user: User) -> None:
 def _grant_or_propose(request, *, user: User, data: dict) -> Membership | None:
     """Grant the role, or, for a role that opens case content, only propose it: a second person
     approves it from their home page (ADR 0120). None when proposed."""
-    role = data["role"]
-    if role in rules.CASE_CONTENT_ROLES:
-        grant = services.role_grant_propose(
-            actor=request.user,
-            user=user,
-            role=role,
-            organisation=data["organisation"],
-            starts_on=data.get("starts_on"),
-            request=request,
-        )
+    role = {
+        "actor": request.user,
+        "user": user,
+        "role": data["role"],
+        "organisation": data["organisation"],
+        "starts_on": data.get("starts_on"),
+        "request": request,
+    }
+    if data["role"] in rules.CASE_CONTENT_ROLES:
+        grant = services.role_grant_propose(**role)
         messages.warning(
             request,
             f"{grant} is proposed, not granted: it opens case content, so a second person "
             "(the ICB's executive lead) must approve it.",
         )
         return None
-    return services.membership_grant(
-        actor=request.user,
-        user=user,
-        role=role,
-        organisation=data["organisation"],
-        starts_on=data.get("starts_on"),
-        request=request,
-    )
+    return services.membership_grant(**role)
 
 
 class MembershipInline(AdministratorsOnly, admin.TabularInline):

@@ -6,6 +6,7 @@ import re
 from django import forms
 
 from leder.accounts.services import normalise_recovery_code
+from leder.core.fields import radios, text_box
 
 SIGN_IN_FAILED = "Enter a correct e-mail address and password"
 
@@ -106,15 +107,9 @@ class PasswordChangeForm(forms.Form):
 
 
 class RoleGrantDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Do you approve this role?",
-        choices=[("approve", "Yes, approve it"), ("refuse", "No, refuse it")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you approve this role"},
+    decision = radios(
+        "Do you approve this role?",
+        [("approve", "Yes, approve it"), ("refuse", "No, refuse it")],
+        required="Select whether you approve this role",
     )
-    reason = forms.CharField(
-        label="Reason (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
+    reason = text_box("Reason (optional)", rows=3)

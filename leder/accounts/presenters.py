@@ -39,6 +39,22 @@ class StaffLink:
     description: str = ""
 
 
+# Who reads the actions agreed from reviews.
+_ACTION_READERS = frozenset(
+    {
+        Role.LAC,
+        Role.SENIOR_REVIEWER,
+        Role.PANEL_MEMBER,
+        Role.PANEL_CHAIR,
+        Role.ICB_LEAD,
+        Role.REGIONAL_COORDINATOR,
+    }
+)
+# Who reads the figures and charts: those who read the actions, and the national analysts.
+_FIGURE_READERS = _ACTION_READERS | {Role.NATIONAL_ANALYST}
+# Who works in the governance panel.
+_PANEL_ROLES = frozenset({Role.LAC, Role.PANEL_MEMBER, Role.PANEL_CHAIR})
+
 # What each role is offered on the staff home page. Pages that other apps have not added yet are
 # skipped (their URL names do not resolve), so this table can name them before they exist.
 STAFF_LINKS: tuple[StaffLink, ...] = (
@@ -127,22 +143,13 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
     StaffLink(
         "Governance panel",
         "governance:panels",
-        frozenset({Role.LAC, Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
+        _PANEL_ROLES,
         "Meetings, focused reviews to sign off and actions to agree",
     ),
     StaffLink(
         "Actions",
         "governance:action_list",
-        frozenset(
-            {
-                Role.LAC,
-                Role.SENIOR_REVIEWER,
-                Role.PANEL_MEMBER,
-                Role.PANEL_CHAIR,
-                Role.ICB_LEAD,
-                Role.REGIONAL_COORDINATOR,
-            }
-        ),
+        _ACTION_READERS,
         "Every action agreed from reviews, its owner, due date and progress",
     ),
     StaffLink(
@@ -191,17 +198,7 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
     StaffLink(
         "Figures and charts",
         "reports:index",
-        frozenset(
-            {
-                Role.LAC,
-                Role.SENIOR_REVIEWER,
-                Role.PANEL_MEMBER,
-                Role.PANEL_CHAIR,
-                Role.ICB_LEAD,
-                Role.REGIONAL_COORDINATOR,
-                Role.NATIONAL_ANALYST,
-            }
-        ),
+        _FIGURE_READERS,
         "Disclosure-controlled figures with charts and tables to download",
     ),
     StaffLink(
@@ -313,17 +310,6 @@ class NavigationLink:
     sections: tuple[str, ...]
 
 
-_ACTION_READERS = frozenset(
-    {
-        Role.LAC,
-        Role.SENIOR_REVIEWER,
-        Role.PANEL_MEMBER,
-        Role.PANEL_CHAIR,
-        Role.ICB_LEAD,
-        Role.REGIONAL_COORDINATOR,
-    }
-)
-
 # The header navigation: the few places each role goes every day, in the order of the work.
 # Everything else a role can do is listed on the home page.
 NAVIGATION: tuple[NavigationLink, ...] = (
@@ -350,7 +336,7 @@ NAVIGATION: tuple[NavigationLink, ...] = (
     NavigationLink(
         "Panels",
         "governance:panels",
-        frozenset({Role.LAC, Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
+        _PANEL_ROLES,
         ("/staff/governance/panels",),
     ),
     NavigationLink(
@@ -380,17 +366,7 @@ NAVIGATION: tuple[NavigationLink, ...] = (
     NavigationLink(
         "Reports",
         "reports:index",
-        frozenset(
-            {
-                Role.LAC,
-                Role.SENIOR_REVIEWER,
-                Role.PANEL_MEMBER,
-                Role.PANEL_CHAIR,
-                Role.ICB_LEAD,
-                Role.REGIONAL_COORDINATOR,
-                Role.NATIONAL_ANALYST,
-            }
-        ),
+        _FIGURE_READERS,
         ("/staff/reports",),
     ),
 )

@@ -27,6 +27,7 @@ from leder.accounts import rules, selectors
 from leder.accounts.models import Membership, Role, RoleGrant, RoleGrantStatus, User
 from leder.accounts.sealing import recovery_code_digest
 from leder.core import audit
+from leder.core.changes import changed_fields, save_changed
 from leder.core.models import AuditAction, AuditEvent
 from leder.core.presenters import date_long
 from leder.core.time import now, today
@@ -146,17 +147,11 @@ def user_update(*, actor, user: User, request=None, **changes) -> list[str]:
         if not changes["full_name"]:
             raise ValidationError({"full_name": "Enter the person's full name"})
 
-    changed = {
-        name: [getattr(user, name), value]
-        for name, value in changes.items()
-        if getattr(user, name) != value
-    }
+    changed = changed_fields(user, changes)
     if not changed:
         return []
     with transaction.atomic():
-        for name, (_old, new) in changed.items():
-            setattr(user, name, new)
-        user.save(update_fields=list(changed))
+        save_changed(user, changed)
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -168,6 +163,14 @@ def user_update(*, actor, user: User, request=None, **changes) -> list[str]:
     return list(changed)
 
 
+def _check_password_rules(password: str, user: User, *, field: str) -> None:
+    """The password validators' refusal, as an error on the form's `field`."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({field: list(error.messages)}) from None
+
+
 def user_set_password(*, actor, user: User, password: str, request=None) -> None:
     """Set a new password (an administrator setting a first or replacement password).
 
@@ -175,10 +178,7 @@ def user_set_password(*, actor, user: User, password: str, request=None) -> None
     sessions stop working (Django ties sessions to the password hash); one UPDATE audit row that
     says the password changed and never what it is."""
     _require_user_manager(actor)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": list(error.messages)}) from None
+    _check_password_rules(password, user, field="password")
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -204,10 +204,7 @@ def user_change_own_password(*, request, current_password: str, new_password: st
         raise PermissionDenied("Sign in with your security code first.")
     if not user.check_password(current_password):
         raise ValidationError({"current_password": "Your current password is not right"})
-    try:
-        validate_password(new_password, user)
-    except ValidationError as error:
-        raise ValidationError({"new_password": list(error.messages)}) from None
+    _check_password_rules(new_password, user, field="new_password")
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
@@ -617,6 +614,27 @@ def _code_check(*, request, device, token: str, refused: str, accepted) -> CodeC
     return CodeCheck(accepted=False, locked_until=locked_until)
 
 
+def _app_code_check(request, token: str, *, enrolling: bool, accepted) -> CodeCheck:
+    """Check a code from the user's authenticator app, locked for the check: the app being set up
+    (`enrolling`) or the confirmed one. Refused (PermissionDenied) when there is no such app;
+    `accepted(device)` runs when the code is right."""
+    with transaction.atomic():
+        device = _device_to_check(TOTPDevice, user=request.user, confirmed=not enrolling)
+        if device is None:
+            raise PermissionDenied(
+                "There is no authenticator app being set up."
+                if enrolling
+                else "This account has no authenticator app."
+            )
+        return _code_check(
+            request=request,
+            device=device,
+            token=token,
+            refused="enrolment code wrong" if enrolling else "security code wrong",
+            accepted=lambda: accepted(device),
+        )
+
+
 def _two_factor_record(request, *, summary: str, details: dict) -> None:
     audit.record(
         actor=request.user,
@@ -635,28 +653,17 @@ def totp_device_confirm(*, request, token: str) -> CodeCheck:
     Guarantees: a wrong code counts towards django-otp's throttle (each further failure doubles
     the wait) and is audited; success writes one TWO_FACTOR audit row ("enrolled") and returns
     the recovery codes, which are never shown again."""
-    user = request.user
 
-    def enrolled() -> CodeCheck:
+    def enrolled(device) -> CodeCheck:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        codes = _recovery_codes_replace(user=user)
+        codes = _recovery_codes_replace(user=request.user)
         _two_factor_record(
             request, summary="Set up an authenticator app", details={"event": "enrolled"}
         )
         return CodeCheck(accepted=True, recovery_codes=codes)
 
-    with transaction.atomic():
-        device = _device_to_check(TOTPDevice, user=user, confirmed=False)
-        if device is None:
-            raise PermissionDenied("There is no authenticator app being set up.")
-        return _code_check(
-            request=request,
-            device=device,
-            token=token,
-            refused="enrolment code wrong",
-            accepted=enrolled,
-        )
+    return _app_code_check(request, token, enrolling=True, accepted=enrolled)
 
 
 def two_factor_verify(*, request, token: str) -> CodeCheck:
@@ -668,7 +675,7 @@ def two_factor_verify(*, request, token: str) -> CodeCheck:
     throttled by django-otp (1, 2, 4, 8 … seconds) and audited; success writes one TWO_FACTOR
     audit row."""
 
-    def verified() -> CodeCheck:
+    def verified(device) -> CodeCheck:
         _two_factor_record(
             request,
             summary="Verified with an authenticator app",
@@ -676,17 +683,7 @@ def two_factor_verify(*, request, token: str) -> CodeCheck:
         )
         return CodeCheck(accepted=True)
 
-    with transaction.atomic():
-        device = _device_to_check(TOTPDevice, user=request.user, confirmed=True)
-        if device is None:
-            raise PermissionDenied("This account has no authenticator app.")
-        return _code_check(
-            request=request,
-            device=device,
-            token=token,
-            refused="security code wrong",
-            accepted=verified,
-        )
+    return _app_code_check(request, token, enrolling=False, accepted=verified)
 
 
 def recovery_code_use(*, request, code: str) -> CodeCheck:

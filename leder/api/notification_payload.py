@@ -21,6 +21,7 @@ from leder.api.schemas import NotificationIn
 from leder.core.time import today
 from leder.notifications import forms
 from leder.notifications.services import NotifierInput, PersonInput
+from leder.notifications.wizard import QUESTION_FORMS
 from leder.organisations.errors import AmbiguousSuccessionError
 from leder.organisations.models import Organisation, OrganisationKind
 from leder.organisations.selectors import icbs_open, organisation_current
@@ -157,22 +158,7 @@ def submission_inputs(
     return forms.submission_inputs(answers)
 
 
-_FORMS = (
-    forms.RelationshipForm,
-    forms.NotifierDetailsForm,
-    forms.PersonNameForm,
-    forms.DatesForm,
-    forms.NHSNumberForm,
-    forms.AddressForm,
-    forms.GPForm,
-    forms.AreaForm,
-    forms.DiagnosisForm,
-    forms.EqualityForm,
-    forms.DeathForm,
-    forms.CovidForm,
-    forms.ConcernsForm,
-    forms.ConcernsDetailForm,
-)
+_FORMS = QUESTION_FORMS
 
 
 def _form_kwargs(form_class, data: dict, relationship: str) -> dict:

@@ -1,12 +1,10 @@
 """Background work for casework, run by the task worker (`manage.py db_worker`)."""
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
-from django.template.loader import render_to_string
 
 from leder.casework.services.reminders import deadline_reminders_send
 from leder.core import presenters
+from leder.core.email import send_text_email
 from leder.core.jobs import when_lost
 
 
@@ -35,13 +33,12 @@ def send_allocation_offer(*, allocation_id: int) -> None:
         "reference": case.reference,
         "icb": case.notification.icb.display_name,
         "due": presenters.date_long(case.due_on),
-        "service_name": settings.LEDER_SERVICE_NAME,
     }
-    send_mail(
+    send_text_email(
         subject=f"A review has been offered to you: {case.reference}",
-        message=render_to_string("casework/allocation/offer_email.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[allocation.reviewer.user.email],
+        template="casework/allocation/offer_email.txt",
+        context=context,
+        to=[allocation.reviewer.user.email],
     )
 
 
@@ -73,13 +70,12 @@ def send_transfer_notice(*, transfer_id: int, what: str) -> int:
         "from_icb": transfer.from_icb.display_name,
         "to_icb": transfer.to_icb.display_name,
         "reason": transfer.decision_reason if what == "returned" else transfer.reason,
-        "service_name": settings.LEDER_SERVICE_NAME,
     }
-    send_mail(
+    send_text_email(
         subject=f"Transfer {what}: {reference}",
-        message=render_to_string("casework/email/transfer.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
+        template="casework/email/transfer.txt",
+        context=context,
+        to=recipients,
     )
     return len(recipients)
 

@@ -78,6 +78,18 @@ def _check_form(request, limit: int) -> None:
             _check_text(value, field=key, limit=limit, where="An answer")
 
 
+def _unreadable(error: SuspiciousOperation) -> Refused:
+    """The refusal of a body Django would not read: too large (413), or too many fields or
+    files, or a malformed multipart body (400)."""
+    if isinstance(error, RequestDataTooBig):
+        return Refused(
+            413,
+            "too_large",
+            f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes.",
+        )
+    return Refused(400, "bad_request", "The request could not be read.")
+
+
 def check_multipart(request, view) -> None:
     if request.method != "POST" or getattr(view, "leder_reads_its_own_body", False):
         return
@@ -85,15 +97,8 @@ def check_multipart(request, view) -> None:
         return
     try:
         _check_form(request, settings.LEDER_MAX_FIELD_CHARS)
-    except RequestDataTooBig:
-        raise Refused(
-            413,
-            "too_large",
-            f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes.",
-        ) from None
-    except SuspiciousOperation:
-        # Too many fields or files, a malformed multipart body.
-        raise Refused(400, "bad_request", "The request could not be read.") from None
+    except SuspiciousOperation as error:  # RequestDataTooBig is one
+        raise _unreadable(error) from None
 
 
 def check_request(request) -> None:
@@ -122,15 +127,8 @@ def check_request(request) -> None:
             except ValueError:
                 return  # not JSON: the API says so in its own words
             _walk_json(data, path="", limit=field_limit)
-    except RequestDataTooBig:
-        raise Refused(
-            413,
-            "too_large",
-            f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes.",
-        ) from None
-    except SuspiciousOperation:
-        # Too many fields or files, a malformed multipart body.
-        raise Refused(400, "bad_request", "The request could not be read.") from None
+    except SuspiciousOperation as error:  # RequestDataTooBig is one
+        raise _unreadable(error) from None
 
 
 class InputEdgeMiddleware:

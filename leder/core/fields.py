@@ -1,4 +1,6 @@
-"""Form fields the NHS.UK design system needs and Django lacks: the three-box date input."""
+"""Form fields the NHS.UK design system needs and Django lacks: the three-box date input; and the
+two questions staff forms ask again and again, written once: a choice of radios, and a
+multi-line answer (a reason, a note)."""
 
 from datetime import date
 
@@ -95,3 +97,41 @@ class NHSDateField(forms.Field):
         if value > today():
             subject = self.subject[0].upper() + self.subject[1:]
             raise ValidationError(f"{subject} must be today or in the past", code="future")
+
+
+def radios(label: str, choices, *, required: str, help_text: str = "") -> forms.ChoiceField:
+    """One answer chosen from radios; `required` is the error message when none is chosen."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"required": required},
+    )
+
+
+def text_box(
+    label: str,
+    *,
+    required: str = "",
+    help_text: str = "",
+    rows: int = 4,
+    max_length: int | None = 2000,
+    too_long: str = "",
+) -> forms.CharField:
+    """A multi-line answer (a reason, a note). With a `required` message it must be given (the
+    message says what to enter); without, it is optional. `too_long` replaces Django's message
+    for an answer longer than `max_length`."""
+    errors = {}
+    if required:
+        errors["required"] = required
+    if too_long:
+        errors["max_length"] = too_long
+    return forms.CharField(
+        label=label,
+        required=bool(required),
+        help_text=help_text,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages=errors,
+    )

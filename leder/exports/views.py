@@ -16,7 +16,7 @@ from leder.accounts.decorators import verified_staff_required
 from leder.core.form_page import fields, form_page, posted
 from leder.core.jobs import worker_status
 from leder.core.presenters import count
-from leder.exports import anonymity, selectors, services, spec
+from leder.exports import anonymity, selectors, services, spec, tasks
 from leder.exports.forms import ExportRequestForm
 from leder.exports.presenters import ExportPresenter, RecipientPresenter
 
@@ -52,7 +52,7 @@ def request_export(request: HttpRequest) -> HttpResponse:
 
     def request_it(data):
         agreement = form.agreements[data["agreement"]]
-        return services.dataset_export_request(
+        return tasks.dataset_export_request(
             actor=request.user,
             recipient=agreement.recipient,
             agreement=agreement,

@@ -3,22 +3,12 @@
 from django import forms
 
 from leder.imports.reading import MAX_BYTES
-
-
-class _ICBField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.display_name
+from leder.organisations.forms import icb_choice_field
 
 
 class UploadForm(forms.Form):
-    icb = _ICBField(
-        queryset=None,
-        label="Which ICB are these deaths for?",
-        empty_label="Select an ICB",
-        error_messages={
-            "required": "Select the ICB the deaths are for",
-            "invalid_choice": "Select the ICB the deaths are for",
-        },
+    icb = icb_choice_field(
+        label="Which ICB are these deaths for?", required="Select the ICB the deaths are for"
     )
     file = forms.FileField(
         label="Upload a file",

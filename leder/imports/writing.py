@@ -157,16 +157,7 @@ def _notifications(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
     for w in work:
         person = w.plan.person
         rules = loaded.rules_for(person.date_of_death)
-        assessment = eligibility.assess(
-            eligibility.Facts(
-                date_of_birth=person.date_of_birth,
-                date_of_death=person.date_of_death,
-                has_learning_disability=person.has_learning_disability,
-                is_autistic=person.is_autistic,
-                died_in_england=person.died_in_england,
-            ),
-            rules,
-        )
+        assessment = eligibility.assess(eligibility.Facts.of(person), rules)
         w.notification = Notification(
             reference=references[id(w)],
             submission_key=w.plan.submission_key,

@@ -5,7 +5,7 @@ exhaustively; `rules_for(date_of_death)` picks the version. The notifier is told
 plain words (`explanation_for`), and the decision is stored with the version that made it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from leder.core.time import age_on
@@ -35,6 +35,12 @@ class Facts:
     has_learning_disability: str  # Answer
     is_autistic: str  # Answer
     died_in_england: str = Answer.YES
+
+    @classmethod
+    def of(cls, person) -> "Facts":
+        """The facts as a notification (or a notification's answers about the person) gives
+        them."""
+        return cls(**{fact.name: getattr(person, fact.name) for fact in fields(cls)})
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from leder.notifications.models import (
     Sex,
 )
 from leder.notifications.services import NotifierInput, PersonInput
+from leder.organisations.forms import OrganisationNameChoiceField
 from leder.organisations.models import Organisation, OrganisationKind
 from leder.reference.models import EthnicCategory
 
@@ -404,11 +405,6 @@ class GPForm(QuestionForm):
         return icb if icb is not None and icb.is_open_on(today()) else None
 
 
-class _OrganisationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.display_name
-
-
 # The area answer of a notifier who does not know it (docs/adr/0150).
 AREA_UNKNOWN = "unknown"
 
@@ -422,7 +418,7 @@ class _AreaIterator(ModelChoiceIterator):
         return super().__len__() + 1
 
 
-class _AreaChoiceField(_OrganisationChoiceField):
+class _AreaChoiceField(OrganisationNameChoiceField):
     """The ICBs, and "I do not know", which cleans to None."""
 
     iterator = _AreaIterator

@@ -2,22 +2,21 @@
 
 from django import forms
 
+from leder.core.fields import radios, text_box
 from leder.notifications.models import EligibilityOutcome
+from leder.organisations.forms import icb_choice_field
 
 
 class EligibilityOverrideForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="What is your decision?",
-        choices=EligibilityOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select your eligibility decision"},
+    outcome = radios(
+        "What is your decision?",
+        EligibilityOutcome.choices,
+        required="Select your eligibility decision",
     )
-    reason = forms.CharField(
-        label="Why are you changing the decision?",
+    reason = text_box(
+        "Why are you changing the decision?",
         help_text="This is kept in the notification's history and the audit log.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        error_messages={"required": "Enter why you are changing the eligibility decision"},
+        required="Enter why you are changing the eligibility decision",
     )
 
     def __init__(self, *args, current: str | None = None, **kwargs):
@@ -32,47 +31,30 @@ class EligibilityOverrideForm(forms.Form):
 
 
 class DuplicateDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Are these notifications about the same death?",
-        choices=[
+    decision = radios(
+        "Are these notifications about the same death?",
+        [
             ("confirm", "Yes, merge them"),
             ("dismiss", "No, they are different people"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether these notifications are about the same death"},
+        required="Select whether these notifications are about the same death",
     )
-    note = forms.CharField(
-        label="Note (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
-
-
-class _IcbChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.display_name
+    note = text_box("Note (optional)", rows=3)
 
 
 class AssignAreaForm(forms.Form):
     """Place an unassigned notification in an ICB: `icbs` are the ICBs the user may choose."""
 
-    icb = _IcbChoiceField(
-        queryset=None,
+    icb = icb_choice_field(
         label="Which ICB is responsible for this death?",
         help_text="The ICB for the place where the person usually lived.",
-        empty_label="Select an ICB",
-        error_messages={
-            "required": "Select the ICB responsible for this death",
-            "invalid_choice": "Select the ICB responsible for this death",
-        },
+        required="Select the ICB responsible for this death",
     )
-    note = forms.CharField(
-        label="How did you decide? (optional)",
+    note = text_box(
+        "How did you decide? (optional)",
         help_text="For example, the local authority that confirmed the address.",
-        required=False,
+        rows=3,
         max_length=250,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, icbs, **kwargs):

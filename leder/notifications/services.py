@@ -207,16 +207,7 @@ def _create(
     *, person, notifier, channel, submission_key, recorded_by, ip_address, received_at, submitted_by
 ) -> SubmissionResult:
     rules = eligibility.rules_for(person.date_of_death)
-    assessment = eligibility.assess(
-        eligibility.Facts(
-            date_of_birth=person.date_of_birth,
-            date_of_death=person.date_of_death,
-            has_learning_disability=person.has_learning_disability,
-            is_autistic=person.is_autistic,
-            died_in_england=person.died_in_england,
-        ),
-        rules,
-    )
+    assessment = eligibility.assess(eligibility.Facts.of(person), rules)
     area = _area_of(person)
     notification = Notification.objects.create(
         reference=_next_reference(timezone.localtime(received_at).year),
@@ -387,20 +378,14 @@ def duplicate_confirm(*, actor, flag: DuplicateFlag, note: str = "") -> Notifica
             "fields_filled": filled,
             "note": note.strip(),
         }
-        audit.record(
-            actor=actor,
-            action=AuditAction.MERGE,
-            obj=earlier,
-            summary=f"{later.reference} merged into {earlier.reference}",
-            details=details,
-        )
-        audit.record(
-            actor=actor,
-            action=AuditAction.MERGE,
-            obj=later,
-            summary=f"{later.reference} merged into {earlier.reference}",
-            details=details,
-        )
+        for merged in (earlier, later):  # one row on each, so each one's history says so
+            audit.record(
+                actor=actor,
+                action=AuditAction.MERGE,
+                obj=merged,
+                summary=f"{later.reference} merged into {earlier.reference}",
+                details=details,
+            )
     return earlier
 
 

@@ -22,27 +22,13 @@ from leder.notifications import forms
 from leder.notifications.eligibility import explanation_for
 from leder.notifications.models import Channel, EligibilityOutcome
 from leder.notifications.services import notification_submit
+from leder.notifications.wizard import QUESTION_FORMS
 from leder.organisations.models import Organisation
 
 TELEPHONE_DONE_KEY = "leder_telephone_done"
 
 # Every question of the public form, in the order a call usually goes.
-TELEPHONE_FORMS = (
-    forms.RelationshipForm,
-    forms.NotifierDetailsForm,
-    forms.PersonNameForm,
-    forms.DatesForm,
-    forms.NHSNumberForm,
-    forms.AddressForm,
-    forms.GPForm,
-    forms.AreaForm,
-    forms.DiagnosisForm,
-    forms.EqualityForm,
-    forms.DeathForm,
-    forms.CovidForm,
-    forms.ConcernsForm,
-    forms.ConcernsDetailForm,
-)
+TELEPHONE_FORMS = QUESTION_FORMS
 
 
 def lac_icbs(user):

@@ -1,10 +1,8 @@
 """Background work for notifications, run by the task worker (`manage.py db_worker`)."""
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
-from django.template.loader import render_to_string
 
+from leder.core.email import send_text_email
 from leder.core.jobs import when_lost
 from leder.notifications.eligibility import explanation_for
 
@@ -23,13 +21,12 @@ def send_acknowledgement(*, notification_id: int) -> None:
         "reference": notification.reference,
         "notifier_name": source.name,
         "explanation": explanation_for(notification.eligibility_reason),
-        "service_name": settings.LEDER_SERVICE_NAME,
     }
-    send_mail(
+    send_text_email(
         subject=f"We have received your notification: {notification.reference}",
-        message=render_to_string("notifications/email/acknowledgement.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[source.email],
+        template="notifications/email/acknowledgement.txt",
+        context=context,
+        to=[source.email],
     )
 
 

@@ -68,6 +68,8 @@ STEPS = (
     ),
 )
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}
+# Every question of the public form, in its order (the telephone page and the API ask them all).
+QUESTION_FORMS = tuple(step.form_class for step in STEPS)
 AREA = STEPS_BY_SLUG["area"]
 GP = STEPS_BY_SLUG["gp"]
 

@@ -26,6 +26,7 @@ from leder.organisations.models import (
 )
 from leder.organisations.selectors import icbs_open
 from leder.organisations.services import (
+    EDITABLE_FIELDS,
     organisation_check,
     organisation_create,
     organisation_update,
@@ -72,19 +73,7 @@ class RegionFilter(admin.SimpleListFilter):
 class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = (
-            "ods_code",
-            "name",
-            "short_name",
-            "kind",
-            "region",
-            "icb",
-            "postcode",
-            "gss_code",
-            "opened_on",
-            "closed_on",
-            "ld_population",
-        )
+        fields = EDITABLE_FIELDS
 
     def _post_clean(self):
         super()._post_clean()

@@ -4,6 +4,25 @@ the service checks again and owns the rules."""
 from django import forms
 
 
+class OrganisationNameChoiceField(forms.ModelChoiceField):
+    """A choice of organisations, each named as people know it (`display_name`)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+def icb_choice_field(*, label: str, required: str, help_text: str = ""):
+    """Choose one ICB from those the form sets as the field's queryset; `required` is the
+    message when none (or one not offered) is chosen."""
+    return OrganisationNameChoiceField(
+        queryset=None,
+        label=label,
+        help_text=help_text,
+        empty_label="Select an ICB",
+        error_messages={"required": required, "invalid_choice": required},
+    )
+
+
 def _text(label: str, *, max_length: int = 200, help_text: str = "", width: int | None = None):
     attrs = {"autocomplete": "off"}
     if width:

@@ -2,7 +2,8 @@
 
 Every service checks permission (`selectors.can_prepare` / `can_publish`), refuses to touch a
 published report (it is the record: immutable), changes state and writes the audit row in one
-transaction. Generation runs in the task worker (`tasks.generate_report` → `report_generate_run`):
+transaction. Generation runs in the task worker (`tasks.report_generate` queues it, and the task
+`tasks.generate_report` runs `report_generate_run`):
 it reads the data, reconciles them (a failed check stops the report and names the records),
 computes the published figures, renders the report, its easy-read version and their tagged PDFs,
 and stores them with the manifest.
@@ -113,13 +114,11 @@ def report_narrative_save(*, actor, report: Report, sections: dict[str, str]) ->
     return report
 
 
-def report_generate(*, actor, report: Report) -> Report:
-    """Queue the report's generation (again, if it was generated or failed before). The task
-    starts once this transaction commits. Refused on a published report or while generating.
-    Audited."""
+def report_generate_queue(*, actor, report: Report) -> Report:
+    """Mark the report as waiting to be generated (again, if it was generated or failed before).
+    Refused on a published report or while generating. Audited. The task that generates it is
+    enqueued by `tasks.report_generate`, which calls this."""
     _check_prepare(actor, report)
-    from leder.reports.tasks import generate_report
-
     with transaction.atomic():
         report = _locked(report)
         if report.status == ReportStatus.GENERATING:
@@ -138,8 +137,6 @@ def report_generate(*, actor, report: Report) -> Report:
             obj=report,
             summary=f"Asked for {report.title} to be generated",
         )
-        report_id = report.pk
-        transaction.on_commit(lambda: generate_report.enqueue(report_id=report_id))
     return report
 
 

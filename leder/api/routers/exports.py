@@ -19,7 +19,7 @@ from leder.api.auth import require_scope
 from leder.api.errors import ApiError, ErrorOut
 from leder.api.models import ApiScope
 from leder.api.ratelimit import TokenThrottle, requests_limit
-from leder.exports import formats, selectors, services
+from leder.exports import formats, selectors, services, tasks
 from leder.exports.models import DatasetExport, ExportFormat, ExportStatus
 
 router = Router(tags=["National dataset exports"])
@@ -175,7 +175,7 @@ def export_create(request: HttpRequest, payload: ExportIn):
     client, recipient = _client(request)
     agreement = _agreement(recipient, payload.agreement_reference)
     try:
-        export = services.dataset_export_request(
+        export = tasks.dataset_export_request(
             actor=client,
             recipient=recipient,
             agreement=agreement,

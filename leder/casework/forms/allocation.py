@@ -2,16 +2,15 @@
 
 from django import forms
 
+from leder.core.fields import text_box
+
 
 class AllocateForm(forms.Form):
     """Confirming an allocation. A reallocation needs a reason; a first allocation does not."""
 
-    reason = forms.CharField(
-        label="Why are you reallocating this case?",
+    reason = text_box(
+        "Why are you reallocating this case?",
         help_text="This is kept in the case's history and told to the reviewer it is taken from.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        required=False,
     )
 
     def __init__(self, *args, reallocating: bool, **kwargs):
@@ -28,19 +27,11 @@ class AllocateForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are you declining this review?",
+    reason = text_box(
+        "Why are you declining this review?",
         help_text=(
             "For example, you have no time to take it on, you knew the person, or you work for "
             "an organisation involved in their care. The local area contact will see this."
         ),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        error_messages={"required": "Enter why you are declining this review"},
+        required="Enter why you are declining this review",
     )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Enter why you are declining this review")
-        return reason

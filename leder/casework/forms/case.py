@@ -3,15 +3,14 @@
 from django import forms
 
 from leder.casework.models import HoldKind
-from leder.core.fields import NHSDateField
+from leder.core.fields import NHSDateField, radios, text_box
 
 
 class HoldForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Which process is the review waiting for?",
-        choices=HoldKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the process the review is waiting for"},
+    kind = radios(
+        "Which process is the review waiting for?",
+        HoldKind.choices,
+        required="Select the process the review is waiting for",
     )
     other_organisation = forms.CharField(
         label="Organisation running it (optional)",
@@ -29,42 +28,25 @@ class HoldForm(forms.Form):
         required=False,
         help_text="You will be reminded when this date passes. For example, 31 3 2027",
     )
-    reason = forms.CharField(
-        label="Why is the review being put on hold?",
+    reason = text_box(
+        "Why is the review being put on hold?",
         help_text="The time on hold is added to the due date.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        error_messages={"required": "Enter why the review is being put on hold"},
+        required="Enter why the review is being put on hold",
     )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Enter why the review is being put on hold")
-        return reason
 
 
 class ResumeForm(forms.Form):
-    outcome = forms.CharField(
-        label="What was the outcome of the process?",
+    outcome = text_box(
+        "What was the outcome of the process?",
         help_text="For example, the coroner's conclusion, or that the investigation closed.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": "Enter the outcome of the process"},
+        rows=3,
+        required="Enter the outcome of the process",
     )
-    reason = forms.CharField(
-        label="Why can the review continue?",
+    reason = text_box(
+        "Why can the review continue?",
         help_text="For example, the inquest has concluded.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        error_messages={"required": "Enter why the review can continue"},
+        required="Enter why the review can continue",
     )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Enter why the review can continue")
-        return reason
 
 
 class ProviderSearchForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from leder.core.fields import NHSDateField
+from leder.core.fields import NHSDateField, text_box
 
 GRADE_CHOICES = [
     ("", "The panel gave no grade"),
@@ -38,11 +38,7 @@ class ChildDeathReviewForm(forms.Form):
         help_text="The code the reviews use, for example J69.0",
         error_messages={"required": "Enter an ICD-10 code for the cause, like J69.0"},
     )
-    learning = forms.CharField(
-        label="Learning from the panel's findings (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
+    learning = text_box("Learning from the panel's findings (optional)", rows=5, max_length=None)
     grade = forms.TypedChoiceField(
         label="Grade of care (optional)",
         help_text="Only where the panel graded the care, on the LeDeR scale of 1 to 6",

@@ -10,8 +10,10 @@ from leder.casework.services.register import (
     person_conflict_problems,
     reviewer_details_problems,
 )
-from leder.core.fields import NHSDateField
+from leder.core.fields import NHSDateField, text_box
 from leder.organisations.models import Organisation
+
+NOTE_TOO_LONG = "The note must be 2,000 characters or fewer"
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -174,13 +176,7 @@ class OrganisationConflictForm(forms.Form):
             "invalid_choice": "Select the organisation from the list",
         },
     )
-    note = forms.CharField(
-        label="Note (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
-    )
+    note = text_box("Note (optional)", rows=3, too_long=NOTE_TOO_LONG)
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,13 +212,7 @@ class PersonConflictForm(forms.Form):
             "max_length": "Enter a valid NHS number, like 943 476 5919, or leave it blank"
         },
     )
-    note = forms.CharField(
-        label="How did they know them? (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
-    )
+    note = text_box("How did they know them? (optional)", rows=3, too_long=NOTE_TOO_LONG)
 
     def clean(self):
         """Show every problem at once: the service's rules (a valid NHS number) on the fields

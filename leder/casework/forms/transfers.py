@@ -2,29 +2,20 @@
 
 from django import forms
 
-
-class _IcbChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.display_name
+from leder.core.fields import radios, text_box
+from leder.organisations.forms import icb_choice_field
 
 
 class TransferRequestForm(forms.Form):
-    to_icb = _IcbChoiceField(
-        queryset=None,
+    to_icb = icb_choice_field(
         label="Which ICB should this death move to?",
-        empty_label="Select an ICB",
-        error_messages={
-            "required": "Select the ICB the death should move to",
-            "invalid_choice": "Select the ICB the death should move to",
-        },
+        required="Select the ICB the death should move to",
     )
-    reason = forms.CharField(
-        label="Why should it move?",
+    reason = text_box(
+        "Why should it move?",
         help_text="For example, the person lived in a care home in another area. The receiving "
         "ICB's local area contact reads this.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter why the death should move to another ICB"},
+        required="Enter why the death should move to another ICB",
     )
 
     def __init__(self, *args, icbs, **kwargs):
@@ -33,18 +24,12 @@ class TransferRequestForm(forms.Form):
 
 
 class TransferDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Will your ICB take this death?",
-        choices=[("accept", "Yes, accept it"), ("return", "No, return it")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you accept the death"},
+    decision = radios(
+        "Will your ICB take this death?",
+        [("accept", "Yes, accept it"), ("return", "No, return it")],
+        required="Select whether you accept the death",
     )
-    reason = forms.CharField(
-        label="Reason (needed to return it)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = text_box("Reason (needed to return it)", rows=3)
 
     def clean(self):
         cleaned = super().clean()

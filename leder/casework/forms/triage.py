@@ -2,35 +2,34 @@
 
 from django import forms
 
+from leder.core.fields import radios, text_box
+
 # Decisions that need a reason, and what to ask for when it is missing.
 REASON_NEEDED = {
     "not_eligible": "Enter why the death is not eligible for a LeDeR review",
     "opted_out": "Enter how the national data opt-out was confirmed",
 }
+REASON_TOO_LONG = "The reason must be 2,000 characters or fewer"
 
 
 class TriageForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="What is your decision?",
-        choices=[
+    decision = radios(
+        "What is your decision?",
+        [
             ("eligible", "Eligible for a LeDeR review"),
             ("child_death_review", "Reviewed through the child death review"),
             ("not_eligible", "Not eligible"),
             ("opted_out", "A national data opt-out is registered for the person"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select your triage decision"},
+        required="Select your triage decision",
     )
-    reason = forms.CharField(
-        label="Reason",
+    reason = text_box(
+        "Reason",
         help_text=(
             "Needed if the death is not eligible or for a national data opt-out. It is kept in "
             "the case history and the audit log: do not write the person's name in it."
         ),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+        too_long=REASON_TOO_LONG,
     )
 
     def __init__(self, *args, **kwargs):
@@ -54,18 +53,14 @@ class TriageForm(forms.Form):
 
 
 class OptOutForm(forms.Form):
-    reason = forms.CharField(
-        label="How was the opt-out confirmed?",
+    reason = text_box(
+        "How was the opt-out confirmed?",
         help_text=(
             "For example, checked with the national data opt-out service on a date. Do not "
             "write the person's name or details here."
         ),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": REASON_NEEDED["opted_out"],
-            "max_length": "The reason must be 2,000 characters or fewer",
-        },
+        required=REASON_NEEDED["opted_out"],
+        too_long=REASON_TOO_LONG,
     )
     confirm = forms.BooleanField(
         label="I understand that the person's details will be erased and this cannot be undone",
@@ -79,13 +74,9 @@ class OptOutForm(forms.Form):
 
 
 class ReconsiderForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are you reconsidering this decision?",
+    reason = text_box(
+        "Why are you reconsidering this decision?",
         help_text="The case will wait for a reviewer to be allocated.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": "Enter why you are reconsidering this decision",
-            "max_length": "The reason must be 2,000 characters or fewer",
-        },
+        required="Enter why you are reconsidering this decision",
+        too_long=REASON_TOO_LONG,
     )

@@ -83,15 +83,13 @@ def due_summary(case: Case, *, today: date) -> dict:
     }
 
 
-class CasePresenter:
-    """One case for its page. Expects the case from `selectors.case.case_for` (everything the
-    page reads is loaded there), and the user looking at it, for the actions offered."""
+class _CaseShown:
+    """What every page showing a case says of it: its reference and the link to its page, its
+    state as an NHS.UK tag, and its deadline as of `today`."""
 
-    def __init__(self, case: Case, *, user, today: date):
+    def __init__(self, case: Case, *, today: date):
         self.case = case
-        self.user = user
         self.today = today
-        self.person = NotificationPresenter(case.notification)
 
     @property
     def reference(self) -> str:
@@ -108,6 +106,16 @@ class CasePresenter:
     @property
     def due(self) -> dict:
         return due_summary(self.case, today=self.today)
+
+
+class CasePresenter(_CaseShown):
+    """One case for its page. Expects the case from `selectors.case.case_for` (everything the
+    page reads is loaded there), and the user looking at it, for the actions offered."""
+
+    def __init__(self, case: Case, *, user, today: date):
+        super().__init__(case, today=today)
+        self.user = user
+        self.person = NotificationPresenter(case.notification)
 
     @property
     def back_href(self) -> str:
@@ -393,20 +401,8 @@ class CasePresenter:
         return [{"key": {"text": k}, "value": {"text": v}} for k, v in rows]
 
 
-class MyCaseRow:
+class MyCaseRow(_CaseShown):
     """One case in the reviewer's own list."""
-
-    def __init__(self, case: Case, *, today: date):
-        self.case = case
-        self.today = today
-
-    @property
-    def reference(self) -> str:
-        return self.case.reference
-
-    @property
-    def href(self) -> str:
-        return reverse("casework:case", kwargs={"reference": self.reference})
 
     @property
     def person_name(self) -> str:
@@ -414,16 +410,8 @@ class MyCaseRow:
         return presenters.person_name(given=n.given_name, family=n.family_name)
 
     @property
-    def state_tag(self) -> dict:
-        return {"text": state_label(self.case.state), "classes": STATE_TAG_CLASSES[self.case.state]}
-
-    @property
     def is_offered(self) -> bool:
         return self.case.state == CaseState.ALLOCATED
-
-    @property
-    def due(self) -> dict:
-        return due_summary(self.case, today=self.today)
 
     @property
     def accept_href(self) -> str:

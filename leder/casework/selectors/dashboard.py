@@ -137,14 +137,8 @@ class Figures:
 
 
 HOLD_KIND_FIELDS = tuple(f"on_hold_{kind}" for kind in HoldKind.values)
-
-# The counts a total adds up (the oldest dates and the population are combined on their own).
-_SUMMED = (
-    "referrals_this_year",
-    "referrals_all_time",
-    "not_eligible_this_year",
-    "untriaged",
-    "awaiting_allocation",
+# The counts of cases in each state from allocation on (and on hold, by the process waited for).
+_STATE_COUNTS = (
     "allocated",
     "initial_review",
     "focused_review",
@@ -153,6 +147,16 @@ _SUMMED = (
     "completed",
     "on_hold",
     *HOLD_KIND_FIELDS,
+)
+
+# The counts a total adds up (the oldest dates and the population are combined on their own).
+_SUMMED = (
+    "referrals_this_year",
+    "referrals_all_time",
+    "not_eligible_this_year",
+    "untriaged",
+    "awaiting_allocation",
+    *_STATE_COUNTS,
     "due_soon",
     "overdue",
     "long_overdue",
@@ -259,14 +263,7 @@ def figures_by_icb(*, icb_ids: Iterable[int], today: date) -> dict[int, Figures]
         for name in (
             "awaiting_allocation",
             "oldest_awaiting_notified_on",
-            "allocated",
-            "initial_review",
-            "focused_review",
-            "quality_assurance",
-            "panel",
-            "completed",
-            "on_hold",
-            *HOLD_KIND_FIELDS,
+            *_STATE_COUNTS,
             "due_soon",
             "long_overdue",
         ):

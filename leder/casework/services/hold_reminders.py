@@ -12,15 +12,13 @@ is sent, so a second run the same day, or a concurrent run, sends nothing more.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Q
-from django.template.loader import render_to_string
 
 from leder.accounts.models import Role
 from leder.accounts.selectors import users_holding
 from leder.casework.models import CaseHold, CaseState
 from leder.core import presenters
+from leder.core.email import send_text_email
 from leder.core.time import today as today_
 
 REPEAT_DAYS = 28
@@ -76,13 +74,12 @@ def hold_reminders_send(*, today: date | None = None) -> HoldReminderRun:
             "other": ", ".join(filter(None, [hold.other_organisation, hold.other_reference])),
             "expected": presenters.date_long(hold.expected_end_on),
             "started": presenters.date_long(hold.started_at),
-            "service_name": settings.LEDER_SERVICE_NAME,
         }
-        send_mail(
+        send_text_email(
             subject=f"Still on hold past its expected end: {case.reference}",
-            message=render_to_string("casework/email/hold_reminder.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
+            template="casework/email/hold_reminder.txt",
+            context=context,
+            to=recipients,
         )
         run.reminded.append(case.reference)
         run.emails += len(recipients)

@@ -28,6 +28,7 @@ from leder.casework.models import (
     ReviewerTraining,
 )
 from leder.core import audit
+from leder.core.changes import changed_fields, save_changed
 from leder.core.models import AuditAction
 from leder.core.time import now, today
 from leder.organisations.models import PROVIDER_KINDS, Organisation
@@ -211,16 +212,10 @@ def reviewer_update(
     }
     with transaction.atomic():
         locked = Reviewer.objects.select_for_update().get(pk=reviewer.pk)
-        changes = {
-            name: [getattr(locked, name), value]
-            for name, value in wanted.items()
-            if getattr(locked, name) != value
-        }
+        changes = changed_fields(locked, wanted)
         if not changes:
             return []
-        for name, (_before, after) in changes.items():
-            setattr(locked, name, after)
-        locked.save(update_fields=list(changes))
+        save_changed(locked, changes)
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -120,22 +120,18 @@ def dashboard_region(request: HttpRequest) -> HttpResponse:
     region = _chosen(request, regions, "region")
     day = today()
     group = region_dashboard_for(user=request.user, region=region, today=day)
-    return render(
+    return _group_page(
         request,
-        "casework/dashboard/group.jinja",
-        {
-            "heading": f"{region.display_name}: LeDeR dashboard",
-            "title": f"{region.display_name} dashboard",
-            "intro": "Figures for each ICB in the region, and the region's total.",
-            "region": region,
-            "regions": region_list,
-            "today": day,
-            "within_6_months": WITHIN_6_MONTHS,
-            "dashboard": GroupDashboardPresenter(
-                group, area_label="ICB", total_label="Region total", today=day
-            ),
-            "is_regional": True,
-        },
+        group,
+        day=day,
+        area_label="ICB",
+        total_label="Region total",
+        heading=f"{region.display_name}: LeDeR dashboard",
+        title=f"{region.display_name} dashboard",
+        intro="Figures for each ICB in the region, and the region's total.",
+        region=region,
+        regions=region_list,
+        is_regional=True,
     )
 
 
@@ -145,19 +141,32 @@ def dashboard_national(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("The national dashboard is for national analysts.")
     day = today()
     group = national_dashboard_for(user=request.user, today=day)
+    return _group_page(
+        request,
+        group,
+        day=day,
+        area_label="Region",
+        total_label="England",
+        heading="England: LeDeR dashboard",
+        title="National dashboard",
+        intro="Figures for each NHS England region (the sum of its ICBs), and England.",
+        is_regional=False,
+    )
+
+
+def _group_page(request, group, *, day, area_label: str, total_label: str, **page) -> HttpResponse:
+    """The dashboard of a group of areas (a region's ICBs, England's regions) and their total;
+    `page` is the rest of the template's context (its heading, title, introduction)."""
     return render(
         request,
         "casework/dashboard/group.jinja",
         {
-            "heading": "England: LeDeR dashboard",
-            "title": "National dashboard",
-            "intro": "Figures for each NHS England region (the sum of its ICBs), and England.",
+            **page,
             "today": day,
             "within_6_months": WITHIN_6_MONTHS,
             "dashboard": GroupDashboardPresenter(
-                group, area_label="Region", total_label="England", today=day
+                group, area_label=area_label, total_label=total_label, today=day
             ),
-            "is_regional": False,
         },
     )
 

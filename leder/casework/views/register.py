@@ -214,37 +214,40 @@ def training_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@verified_staff_required
-def conflict_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+def _conflict_page(request, pk: int, *, kind: str, form, template: str, answers) -> HttpResponse:
+    """Declare a reviewer's conflict of interest of `kind`, from the form's `answers`."""
     reviewer = _reviewer_to_change(request, pk)
     return _register_entry_page(
         request,
         reviewer=reviewer,
-        form=OrganisationConflictForm(posted(request), organisations=selectors.provider_choices()),
-        template="casework/register/conflict_organisation.jinja",
+        form=form,
+        template=template,
         save=lambda data: services.reviewer_conflict_declare(
-            actor=request.user,
-            reviewer=reviewer,
-            kind=ConflictKind.ORGANISATION,
-            **fields(data, "organisation", "note"),
+            actor=request.user, reviewer=reviewer, kind=kind, **fields(data, *answers)
         ),
         message="Conflict of interest recorded",
     )
 
 
 @verified_staff_required
-def conflict_person(request: HttpRequest, pk: int) -> HttpResponse:
-    reviewer = _reviewer_to_change(request, pk)
-    return _register_entry_page(
+def conflict_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    return _conflict_page(
         request,
-        reviewer=reviewer,
+        pk,
+        kind=ConflictKind.ORGANISATION,
+        form=OrganisationConflictForm(posted(request), organisations=selectors.provider_choices()),
+        template="casework/register/conflict_organisation.jinja",
+        answers=("organisation", "note"),
+    )
+
+
+@verified_staff_required
+def conflict_person(request: HttpRequest, pk: int) -> HttpResponse:
+    return _conflict_page(
+        request,
+        pk,
+        kind=ConflictKind.PERSON,
         form=PersonConflictForm(posted(request)),
         template="casework/register/conflict_person.jinja",
-        save=lambda data: services.reviewer_conflict_declare(
-            actor=request.user,
-            reviewer=reviewer,
-            kind=ConflictKind.PERSON,
-            **fields(data, "person_name", "person_date_of_birth", "person_nhs_number", "note"),
-        ),
-        message="Conflict of interest recorded",
+        answers=("person_name", "person_date_of_birth", "person_nhs_number", "note"),
     )

@@ -15,7 +15,7 @@ from leder.casework.services.lifecycle import case_transition
 from leder.casework.tests.factories import CaseMaker, make_reviewer
 from leder.core.time import today
 from leder.demo.reviews import ReviewContent, write_focused_review, write_initial_review
-from leder.exports import services
+from leder.exports import services, tasks
 from leder.governance.models import SignOffRoute
 from leder.governance.services.signoff import review_lock
 
@@ -117,7 +117,7 @@ def export(capture, *, actor, recipient, agreement, year=2025, financial=False, 
     `capture` is pytest-django's `django_capture_on_commit_callbacks`."""
     kwargs = {} if formats is None else {"formats": formats}
     with capture(execute=True):
-        made = services.dataset_export_request(
+        made = tasks.dataset_export_request(
             actor=actor,
             recipient=recipient,
             agreement=agreement,

@@ -158,9 +158,9 @@ def test_a_format_a_finished_export_lacks_is_not_found_and_references_ignore_cas
 
 def test_a_file_of_an_export_not_done_yet_is_a_conflict(client, linked):
     api, headers, recipient, agreement = linked
-    from leder.exports import services
+    from leder.exports import tasks
 
-    queued = services.dataset_export_request(
+    queued = tasks.dataset_export_request(
         actor=api, recipient=recipient, agreement=agreement, cohort_year=2025
     )  # not run: its task waits for a commit this test never makes
     response = client.get(f"{URL}/{queued.pk}/files/csv", **headers)

@@ -13,7 +13,7 @@ from leder.api.tests.factories import api_client
 from leder.casework.models import CaseState
 from leder.core.models import AuditAction, AuditEvent
 from leder.core.time import today
-from leder.exports import formats, services
+from leder.exports import formats, services, tasks
 from leder.exports.models import DatasetExport, ExportStatus, Recipient
 from leder.exports.pseudonyms import pseudonym, recipient_key
 from leder.exports.tests import factories
@@ -161,7 +161,7 @@ def test_an_expired_agreement_blocks_the_export_with_a_clear_message(analyst, re
         recipient, starts_on=date(2023, 1, 1), expires_on=today() - timedelta(days=1)
     )
     with pytest.raises(ValidationError) as refused:
-        services.dataset_export_request(
+        tasks.dataset_export_request(
             actor=analyst, recipient=recipient, agreement=expired, cohort_year=2025
         )
     assert "expired on" in refused.value.message_dict["agreement"][0]
@@ -173,7 +173,7 @@ def test_an_agreement_not_yet_started_blocks_the_export(analyst, recipient):
         recipient, starts_on=today() + timedelta(days=3), expires_on=today() + timedelta(days=30)
     )
     with pytest.raises(ValidationError) as refused:
-        services.dataset_export_request(
+        tasks.dataset_export_request(
             actor=analyst, recipient=recipient, agreement=future, cohort_year=2025
         )
     assert "does not start until" in refused.value.message_dict["agreement"][0]
@@ -182,7 +182,7 @@ def test_an_agreement_not_yet_started_blocks_the_export(analyst, recipient):
 def test_another_recipients_agreement_cannot_be_used(analyst, recipient):
     other = factories.recipient(name="Other team")
     with pytest.raises(ValidationError) as refused:
-        services.dataset_export_request(
+        tasks.dataset_export_request(
             actor=analyst,
             recipient=recipient,
             agreement=factories.agreement(other),
@@ -194,7 +194,7 @@ def test_another_recipients_agreement_cannot_be_used(analyst, recipient):
 def test_an_agreement_that_expires_before_the_task_runs_fails_the_export(
     analyst, recipient, agreement
 ):
-    made = services.dataset_export_request(
+    made = tasks.dataset_export_request(
         actor=analyst, recipient=recipient, agreement=agreement, cohort_year=2025
     )  # not run: no on_commit in this test transaction
     agreement.expires_on = today() - timedelta(days=1)
@@ -208,7 +208,7 @@ def test_an_agreement_that_expires_before_the_task_runs_fails_the_export(
 
 def test_bad_requests_say_what_is_wrong_and_write_nothing(analyst, recipient, agreement):
     with pytest.raises(ValidationError) as refused:
-        services.dataset_export_request(
+        tasks.dataset_export_request(
             actor=analyst,
             recipient=recipient,
             agreement=agreement,
@@ -217,7 +217,7 @@ def test_bad_requests_say_what_is_wrong_and_write_nothing(analyst, recipient, ag
         )
     assert set(refused.value.message_dict) == {"cohort_year", "formats"}
     with pytest.raises(ValidationError) as refused:
-        services.dataset_export_request(
+        tasks.dataset_export_request(
             actor=analyst, recipient=recipient, agreement=agreement, cohort_year=2025, formats=[]
         )
     assert refused.value.message_dict["formats"] == ["Choose at least one format"]
@@ -241,7 +241,7 @@ def test_bad_requests_say_what_is_wrong_and_write_nothing(analyst, recipient, ag
 )
 def test_only_a_national_analyst_can_request_an_export(role, recipient, agreement):
     with pytest.raises(PermissionDenied):
-        services.dataset_export_request(
+        tasks.dataset_export_request(
             actor=user_with_role(role), recipient=recipient, agreement=agreement, cohort_year=2025
         )
 
@@ -250,10 +250,10 @@ def test_an_api_client_may_export_for_its_own_recipient_only(recipient, agreemen
     client = api_client(scopes=["dataset:export"])
     other = factories.recipient(name="Linked team", api_client=client)
     with pytest.raises(PermissionDenied):
-        services.dataset_export_request(
+        tasks.dataset_export_request(
             actor=client, recipient=recipient, agreement=agreement, cohort_year=2025
         )
-    made = services.dataset_export_request(
+    made = tasks.dataset_export_request(
         actor=client, recipient=other, agreement=factories.agreement(other), cohort_year=2025
     )
     assert made.requested_by is None
@@ -352,7 +352,7 @@ def test_downloads_stop_when_the_agreement_expires(
 def test_a_download_is_refused_to_anyone_but_an_analyst_and_before_it_is_ready(
     analyst, recipient, agreement
 ):
-    queued = services.dataset_export_request(
+    queued = tasks.dataset_export_request(
         actor=analyst, recipient=recipient, agreement=agreement, cohort_year=2025
     )
     with pytest.raises(ValidationError, match="not ready"):

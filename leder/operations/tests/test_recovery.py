@@ -8,6 +8,7 @@ from django_tasks_db.models import DBTaskResult
 from leder.core.models import AuditEvent
 from leder.core.time import now
 from leder.exports import services as export_services
+from leder.exports import tasks as export_tasks
 from leder.exports.models import DatasetExport, ExportStatus
 from leder.exports.tests import factories as export_factories
 from leder.notifications.tasks import send_acknowledgement
@@ -15,6 +16,7 @@ from leder.operations.heartbeats import beat
 from leder.operations.models import ProcessHeartbeat, RecoveredJob, RecoveryAction
 from leder.operations.recovery import LOST_EXCEPTION, recover_stuck_jobs
 from leder.reports import services as report_services
+from leder.reports import tasks as report_tasks
 from leder.reports.models import ReportStatus
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +49,7 @@ def test_a_report_whose_worker_died_ends_failed_with_a_reason_and_can_be_generat
 ):
     report = report_services.report_create(actor=area["lac"], organisation=area["icb"], year=2026)
     with django_capture_on_commit_callbacks(execute=True):
-        report_services.report_generate(actor=area["lac"], report=report)
+        report_tasks.report_generate(actor=area["lac"], report=report)
     _claimed_by("dead-worker", seen_ago=timedelta(minutes=2))
 
     assert recover_stuck_jobs() == {"ended_as_failed": 1, "requeued": 0}
@@ -67,7 +69,7 @@ def test_a_report_whose_worker_died_ends_failed_with_a_reason_and_can_be_generat
     # The user asks again, and this time a worker finishes it.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
-        report_services.report_generate(actor=area["lac"], report=report)
+        report_tasks.report_generate(actor=area["lac"], report=report)
     report.refresh_from_db()
     assert report.status == ReportStatus.READY
 
@@ -77,7 +79,7 @@ def test_a_task_whose_worker_is_alive_is_left_alone(
 ):
     report = report_services.report_create(actor=area["lac"], organisation=area["icb"], year=2026)
     with django_capture_on_commit_callbacks(execute=True):
-        report_services.report_generate(actor=area["lac"], report=report)
+        report_tasks.report_generate(actor=area["lac"], report=report)
     _claimed_by("busy-worker", seen_ago=timedelta(seconds=5))
     assert recover_stuck_jobs() == {"ended_as_failed": 0, "requeued": 0}
     report.refresh_from_db()
@@ -102,7 +104,7 @@ def test_an_export_whose_worker_died_ends_failed_with_a_reason(db_tasks):
     analyst = export_factories.analyst()
     recipient = export_factories.recipient()
     agreement = export_factories.agreement(recipient)
-    export = export_services.dataset_export_request(
+    export = export_tasks.dataset_export_request(
         actor=analyst, recipient=recipient, agreement=agreement, cohort_year=2025
     )
     from leder.exports.tasks import generate_dataset_export
@@ -127,7 +129,7 @@ def test_a_worker_told_to_stop_mid_report_leaves_it_failed_not_generating(
 ):
     settings.TASKS = DB_TASKS
     report = report_services.report_create(actor=area["lac"], organisation=area["icb"], year=2026)
-    report_services.report_generate(actor=area["lac"], report=report)
+    report_tasks.report_generate(actor=area["lac"], report=report)
 
     def stopped(*args, **kwargs):
         raise stop
@@ -146,7 +148,7 @@ def test_a_worker_told_to_stop_mid_export_leaves_it_failed_not_running(stop, mon
     analyst = export_factories.analyst()
     recipient = export_factories.recipient()
     agreement = export_factories.agreement(recipient)
-    export = export_services.dataset_export_request(
+    export = export_tasks.dataset_export_request(
         actor=analyst, recipient=recipient, agreement=agreement, cohort_year=2025
     )
 

@@ -9,13 +9,14 @@ import pytest
 from django.db import close_old_connections
 from django_tasks_db.models import DBTaskResult
 
-from leder.exports import services as export_services
+from leder.exports import tasks as exports_tasks
 from leder.exports.models import DatasetExport, ExportStatus
 from leder.exports.tests import factories as export_factories
 from leder.operations.models import ProcessHeartbeat, RecoveredJob, RecoveryAction
 from leder.operations.recovery import LOST_EXCEPTION
 from leder.operations.tests.processes import wait_for
 from leder.reports import services as report_services
+from leder.reports import tasks as reports_tasks
 from leder.reports.models import Report, ReportStatus
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -35,11 +36,11 @@ def test_a_worker_killed_mid_report_and_mid_export_leaves_nothing_stuck(
     settings.TASKS = DB_TASKS
     lac = area["lac"]
     report = report_services.report_create(actor=lac, organisation=area["icb"], year=2026)
-    report_services.report_generate(actor=lac, report=report)
+    reports_tasks.report_generate(actor=lac, report=report)
     analyst = export_factories.analyst()
     recipient = export_factories.recipient()
     agreement = export_factories.agreement(recipient)
-    export = export_services.dataset_export_request(
+    export = exports_tasks.dataset_export_request(
         actor=analyst, recipient=recipient, agreement=agreement, cohort_year=2026
     )
 
@@ -122,8 +123,8 @@ def test_a_worker_killed_mid_report_and_mid_export_leaves_nothing_stuck(
         assert (recovered.recovered_at - last_seen).total_seconds() >= 4
 
     # The user asks again, and the restarted worker finishes both.
-    report_services.report_generate(actor=lac, report=Report.objects.get(pk=report.pk))
-    again = export_services.dataset_export_request(
+    reports_tasks.report_generate(actor=lac, report=Report.objects.get(pk=report.pk))
+    again = exports_tasks.dataset_export_request(
         actor=analyst, recipient=recipient, agreement=agreement, cohort_year=2026
     )
     wait_for(

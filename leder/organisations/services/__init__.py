@@ -4,6 +4,7 @@ from leder.organisations.services import restructure_apply
 """
 
 from leder.organisations.services.organisations import (
+    EDITABLE_FIELDS,
     PROVIDER_COLUMNS,
     ProvidersLoadResult,
     organisation_check,
@@ -21,6 +22,7 @@ from leder.organisations.services.restructures import (
 )
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "PROVIDER_COLUMNS",
     "RESTRUCTURE_ACTOR",
     "ProvidersLoadResult",

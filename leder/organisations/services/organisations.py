@@ -42,7 +42,9 @@ PROVIDER_COLUMNS = (
     "opened_on",
     "closed_on",
 )
-_AUDITED_FIELDS = (
+# The fields of an organisation an administrator edits (the admin form), each audited with its
+# value before and after.
+EDITABLE_FIELDS = (
     "ods_code",
     "name",
     "short_name",
@@ -65,7 +67,7 @@ def _audit_value(organisation: Organisation, name: str):
 
 
 def _snapshot(organisation: Organisation) -> dict:
-    return {name: _audit_value(organisation, name) for name in _AUDITED_FIELDS}
+    return {name: _audit_value(organisation, name) for name in EDITABLE_FIELDS}
 
 
 def _where_work_went(organisation: Organisation) -> str:

@@ -19,7 +19,7 @@ from leder.core.models import AuditAction, AuditEvent
 from leder.core.readability import MINIMUM_SCORE
 from leder.core.time import now
 from leder.governance.models import Action, ActionStatus
-from leder.reports import services
+from leder.reports import services, tasks
 from leder.reports.models import Report, ReportStatus
 from leder.reports.tests.conftest import YEAR
 from leder.reviews.models import LearningTheme
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def generate(report, actor, django_capture_on_commit_callbacks) -> Report:
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_generate(actor=actor, report=report)
+        tasks.report_generate(actor=actor, report=report)
     report.refresh_from_db()
     return report
 
@@ -234,7 +234,7 @@ def test_publishing_makes_the_report_immutable(
             actor=area["lac"], report=published, sections={"introduction": "Changed"}
         )
     with pytest.raises(ValidationError):
-        services.report_generate(actor=area["lac"], report=published)
+        tasks.report_generate(actor=area["lac"], report=published)
     with pytest.raises(ValidationError):
         services.report_publish(actor=lead, report=published)
     # and underneath the services, the model refuses to write or delete a published row
@@ -304,7 +304,7 @@ def test_a_lac_of_another_icb_cannot_prepare_or_publish(draft, area):
     with pytest.raises(PermissionDenied):
         services.report_narrative_save(actor=other_lac, report=draft, sections={})
     with pytest.raises(PermissionDenied):
-        services.report_generate(actor=other_lac, report=draft)
+        tasks.report_generate(actor=other_lac, report=draft)
     with pytest.raises(PermissionDenied):
         services.report_publish(actor=other_lead, report=draft)
 

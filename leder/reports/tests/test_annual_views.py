@@ -6,7 +6,7 @@ import pytest
 from leder.accounts.models import Role
 from leder.accounts.tests.factories import sign_in_verified, user_with_role
 from leder.core.models import AuditEvent
-from leder.reports import services
+from leder.reports import services, tasks
 from leder.reports.models import Report, ReportStatus
 from leder.reports.tests.conftest import YEAR
 
@@ -23,7 +23,7 @@ def url(report, page=""):
 def ready(area, cases, django_capture_on_commit_callbacks):
     report = services.report_create(actor=area["lac"], organisation=area["icb"], year=YEAR)
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_generate(actor=area["lac"], report=report)
+        tasks.report_generate(actor=area["lac"], report=report)
     report.refresh_from_db()
     assert report.status == ReportStatus.READY
     return report
@@ -199,7 +199,7 @@ def test_a_failed_report_shows_the_failed_checks(
     )
     report = services.report_create(actor=area["lac"], organisation=area["icb"], year=YEAR)
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_generate(actor=area["lac"], report=report)
+        tasks.report_generate(actor=area["lac"], report=report)
     sign_in_verified(client, area["lac"])
     page = client.get(url(report))
     assert "This report was not generated" in page.text and case.reference in page.text

@@ -24,7 +24,7 @@ from leder.core.readability import (
     sentence_problems,
     text_of_html,
 )
-from leder.reports import selectors, services
+from leder.reports import selectors, services, tasks
 from leder.reports.forms import NARRATIVE_SECTIONS, NarrativeForm, ReportCreateForm
 from leder.reports.models import ReportStatus
 from leder.reports.presenters import ReconciliationFailure
@@ -144,7 +144,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk=pk)
     try:
-        services.report_generate(actor=request.user, report=report)
+        tasks.report_generate(actor=request.user, report=report)
     except ValidationError as error:
         _errors_to_messages(request, error)
         return redirect("reports:report", pk=report.pk)

@@ -6,12 +6,12 @@ Columns: ods_code,name,kind,icb_ods_code,postcode,opened_on,closed_on (dates lik
 empty if not known). All or nothing: a file with any problem changes nothing.
 """
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from leder.organisations.errors import ProvidersLoadError
+from leder.organisations.management.csv_rows import read_csv_rows
 from leder.organisations.services import PROVIDER_COLUMNS, providers_load
 
 # Enough to fix a file by; the rest are the same mistakes further down.
@@ -26,23 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path: Path = options["file"]
-        try:
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                reader = csv.DictReader(handle)
-                header = [name.strip() for name in (reader.fieldnames or [])]
-                missing = [c for c in PROVIDER_COLUMNS if c not in header]
-                if missing:
-                    raise CommandError(
-                        f"{path}: the first line must name the columns "
-                        f"{','.join(PROVIDER_COLUMNS)} (missing: {', '.join(missing)})."
-                    )
-                rows = [{k.strip(): v for k, v in row.items() if k} for row in reader]
-        except FileNotFoundError:
-            raise CommandError(f"{path}: no such file.") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path}: not a UTF-8 text file.") from None
-        except csv.Error as error:
-            raise CommandError(f"{path}: not a readable CSV file ({error}).") from None
+        rows = read_csv_rows(path, PROVIDER_COLUMNS)
         try:
             result = providers_load(rows=rows, actor="system:providers_load", source=str(path))
         except ProvidersLoadError as error:

@@ -6,13 +6,13 @@ The placements file has the columns `ods_code,successor_ods_code`: for each prov
 ICB (a GP practice, local authority, …), the successor ICB it belongs to from that date.
 """
 
-import csv
 from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from leder.organisations.errors import RestructureError
+from leder.organisations.management.csv_rows import read_csv_rows
 from leder.organisations.presenters import restructure_report_lines
 from leder.organisations.selectors import normalise_ods_code
 from leder.organisations.services import RESTRUCTURE_ACTOR, restructure_apply
@@ -22,23 +22,7 @@ PLACEMENT_COLUMNS = ("ods_code", "successor_ods_code")
 
 def read_placements(path: Path) -> dict[str, str]:
     """Provider ODS code → successor ODS code, or CommandError saying what is wrong, by line."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = [name.strip() for name in (reader.fieldnames or [])]
-            missing = [c for c in PLACEMENT_COLUMNS if c not in header]
-            if missing:
-                raise CommandError(
-                    f"{path}: the first line must name the columns "
-                    f"{','.join(PLACEMENT_COLUMNS)} (missing: {', '.join(missing)})."
-                )
-            rows = [{k.strip(): v for k, v in row.items() if k} for row in reader]
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such file.") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{path}: not a UTF-8 text file.") from None
-    except csv.Error as error:
-        raise CommandError(f"{path}: not a readable CSV file ({error}).") from None
+    rows = read_csv_rows(path, PLACEMENT_COLUMNS)
     placements: dict[str, str] = {}
     lines: dict[str, int] = {}
     problems = []
