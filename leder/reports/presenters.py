@@ -100,7 +100,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 #: Per metric: columns not shown (machine keys), and headings that differ from `COLUMNS`.
-HIDDEN = {"state", "place", "measure"}
+HIDDEN = {"state", "place", "measure", "question"}
 HEADINGS: dict[str, dict[str, str]] = {
     "counts_by_state": {"label": "Stage of review"},
     "place_of_death": {"label": "Place of death"},
@@ -172,6 +172,8 @@ def _heading(key: str, column: str) -> str:
 
 def _without_population(breakdown: str, population: str) -> str:
     """A national table's block name without the population its own column names."""
+    if breakdown == population:  # the table has one block per population
+        return "All"
     rest = breakdown.removeprefix(f"{population}: ")
     if rest == breakdown:
         return breakdown

@@ -87,4 +87,4 @@ def test_national_analyst_builds_the_quarter_then_reads_england_and_a_region(
     assert page.locator("h2#care_questions").count() == 1
     snap(page, "national-regional-report")
     axe_check(page)
-    assert len(axe_check.pages_checked) == 9
+    assert len(axe_check.pages_checked) == 8
