@@ -125,11 +125,15 @@ def test_every_metric_is_shown_with_its_cohort_version_chart_and_table(client, a
     for key, metric in REGISTRY.items():
         assert f'id="figure-{key.replace("_", "-")}"' in text, key
         assert metric.title in text
-    about = re.findall(r'leder-figure__about">\s*([^<]*?)\s*</p>', text)
+    about = re.findall(r'leder-figure__about">\s*([^<]*?)\s*(?:<br>|</p>)', text)
     assert about == [
         f"Deaths in 2026, NHS Test Alpha ICB. Definition version {m.version}."
         for m in REGISTRY.values()
     ]
+    # every figure names the population it is about (ADR 0146)
+    populations = re.findall(r"<strong>Population:</strong>\s*([^<]*?)\.\s*</p>", text)
+    assert len(populations) == len(REGISTRY)
+    assert all(populations)
     # a chart is an image with a title, and always comes with its table
     assert text.count('role="img"') >= 5
     assert text.count("<caption") >= len(REGISTRY)
