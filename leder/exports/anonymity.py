@@ -1,31 +1,45 @@
-"""A re-identification check on the dataset's structured fields: k-anonymity (issue 13).
+"""A re-identification check on the dataset's structured fields: k-anonymity (issue 13, ADRs
+0042 and 0043).
 
 Before an export is written, the records are grouped by the values of their quasi-identifiers:
 the fields someone could know from outside (a death notice in a local paper gives age, month,
-place, sex; a family's story gives ethnic group and cause). A record whose combination is shared
-by fewer than `k` records (default 5) could be picked out, so the rare records are generalised,
-one quasi-identifier one step at a time, until every combination is shared by at least `k`:
+place, sex; a family's story gives ethnic group, cause, where the person lived). No combination
+may be shared by fewer than `k` records (default 5). Each quasi-identifier has steps from full
+detail to none, and each step a share of the detail it loses (`loss`, from 0 to 1: the logarithm
+of how many values one value then stands for, over that of all the values there are):
 
-| quasi-identifier | steps                                                                  |
-|------------------|------------------------------------------------------------------------|
-| age              | age in years → 5-year band → 10-year band → 20-year band → withheld    |
-| death_month      | month → quarter → year only                                            |
-| icb              | ICB → region → withheld                                                |
-| sex              | sex → withheld                                                         |
-| ethnic_group     | ethnic category → ethnic group → White / other than White → withheld   |
-| cause            | ICD-10 code → block → chapter → withheld                               |
+| quasi-identifier           | steps (and the share of detail lost at each)             |
+|----------------------------|----------------------------------------------------------|
+| death_month                | month (0) → quarter (.44) → year only (1)                |
+| age                        | years (0) → 5-year (.35) → 10-year (.5) → 20-year band   |
+|                            | (.65) → withheld (1)                                     |
+| cause                      | ICD-10 code (0) → block (.4) → chapter (.66) → withheld  |
+| icb                        | ICB (0) → region (.48) → withheld (1)                    |
+| ethnic_group               | category (0) → group (.47) → White or not (.75) →        |
+|                            | withheld (1)                                             |
+| sex                        | sex (0) → withheld (1)                                   |
+| lived_in                   | answer (0) → withheld (1), specification 2027.1          |
+| out_of_area_placement      | answer (0) → withheld (1), specification 2027.1          |
+| mental_health_act_detained | answer (0) → withheld (1), specification 2027.1          |
+| long_term_conditions       | answer (0) → withheld (1), specification 2027.1          |
+
+**Minimal, local recoding, top-down.** Every record starts at the last step of everything, one
+group. A group is then made finer one quasi-identifier one step at a time, choosing the step that
+gives back the most detail (records made finer × loss regained; ties in the table's order): its
+records are split by their values one step finer; values shared by at least k records become
+groups of their own, and the rare rest stays together at the coarser step. A rest smaller than k
+borrows just enough records from the largest group that can spare them (which stay coarser
+with it), or else takes whole groups; or, when that costs more detail than leaving the rest out
+(each suppressed record loses every quasi-identifier), the rest is suppressed: left out of the
+export and counted in the manifest. Splitting stops when no step gives anything back. So a
+combination that k records share keeps full detail, a rare value is generalised only for its own
+records and the fewest others, and the attribute that loses least is the one generalised.
 
 A generalised record keeps the coarser field (`age_band`, `death_quarter`, `region_code`,
 `underlying_cause_block`…) and has the finer one emptied, and `generalised` names what was
-generalised for it. At each round the step taken is the one that leaves the fewest records in
-rare combinations (ties in the table's order from month down), widening before withholding:
-a last step ("withheld", "year only") is taken only once nothing can be widened. Records still
-rare with every quasi-identifier at its last step are suppressed: left out of the export,
-counted in the manifest. Only the rare records are generalised (local recoding); the rest keep
-full detail.
-
-Works on whichever specification is exported: a quasi-identifier whose column is not in the
-frame is skipped. Linear in the number of records per round, with at most one round per step.
+generalised for it. Works on whichever specification is exported: a quasi-identifier whose column
+is not in the frame is skipped. Each round is linear in the records of the group split, and a
+record is split at most once per step of each quasi-identifier.
 """
 
 from __future__ import annotations
@@ -38,7 +52,19 @@ import polars as pl
 from django.conf import settings
 
 DEFAULT_K = 5
-DEFAULT_QUASI_IDENTIFIERS = ("age", "death_month", "icb", "sex", "ethnic_group", "cause")
+DEFAULT_QUASI_IDENTIFIERS = (
+    "age",
+    "death_month",
+    "icb",
+    "sex",
+    "ethnic_group",
+    "cause",
+    # The person's profile (specification 2027.1; skipped for 2026.1, which has no such column).
+    "lived_in",
+    "out_of_area_placement",
+    "mental_health_act_detained",
+    "long_term_conditions",
+)
 NOT_WHITE = "Other than White"
 
 
@@ -64,6 +90,8 @@ class QuasiIdentifier:
     value: Callable[[dict, int], object]
     # Sets a record's columns for a step (the record is a dict, changed in place).
     apply: Callable[[dict, dict, int], None]
+    # The share of the detail lost at each step: 0 at step 0, 1 at the last (see the docstring).
+    loss: tuple[float, ...] = (0.0, 1.0)
 
 
 def _age_apply(row: dict, original: dict, step: int) -> None:
@@ -83,10 +111,6 @@ def _icb_apply(row: dict, original: dict, step: int) -> None:
         row[name] = original.get(name) if step == 0 else None
     for name in ("region_code", "region_name"):
         row[name] = original.get(name) if step < 2 else None
-
-
-def _sex_apply(row: dict, original: dict, step: int) -> None:
-    row["sex"] = original.get("sex") if step == 0 else None
 
 
 def _ethnic_value(row: dict, step: int) -> object:
@@ -129,6 +153,21 @@ def _cause_apply(row: dict, original: dict, step: int) -> None:
         row[name] = original.get(name) if step < emptied_from else None
 
 
+def _withheld(column: str, label: str) -> QuasiIdentifier:
+    """A field given in full or withheld (the profile's answers, specification 2027.1)."""
+
+    def apply(row: dict, original: dict, step: int) -> None:
+        row[column] = original.get(column) if step == 0 else None
+
+    return QuasiIdentifier(
+        column,
+        column,
+        (label, "withheld"),
+        lambda r, s: r.get(column) if s == 0 else None,
+        apply,
+    )
+
+
 QUASI_IDENTIFIERS: dict[str, QuasiIdentifier] = {
     q.name: q
     for q in (
@@ -144,6 +183,7 @@ QUASI_IDENTIFIERS: dict[str, QuasiIdentifier] = {
                 else None
             ),
             _month_apply,
+            (0.0, 0.44, 1.0),
         ),
         QuasiIdentifier(
             "age",
@@ -157,6 +197,7 @@ QUASI_IDENTIFIERS: dict[str, QuasiIdentifier] = {
                 else None
             ),
             _age_apply,
+            (0.0, 0.35, 0.5, 0.65, 1.0),
         ),
         QuasiIdentifier(
             "cause",
@@ -164,6 +205,7 @@ QUASI_IDENTIFIERS: dict[str, QuasiIdentifier] = {
             ("ICD-10 code", "ICD-10 block", "ICD-10 chapter", "withheld"),
             _cause_value,
             _cause_apply,
+            (0.0, 0.4, 0.66, 1.0),
         ),
         QuasiIdentifier(
             "icb",
@@ -171,6 +213,7 @@ QUASI_IDENTIFIERS: dict[str, QuasiIdentifier] = {
             ("ICB", "region", "withheld"),
             lambda r, s: r.get("icb_code") if s == 0 else r.get("region_code") if s == 1 else None,
             _icb_apply,
+            (0.0, 0.48, 1.0),
         ),
         QuasiIdentifier(
             "ethnic_group",
@@ -178,14 +221,16 @@ QUASI_IDENTIFIERS: dict[str, QuasiIdentifier] = {
             ("ethnic category", "ethnic group", "White or other than White", "withheld"),
             _ethnic_value,
             _ethnic_apply,
+            (0.0, 0.47, 0.75, 1.0),
         ),
-        QuasiIdentifier(
-            "sex",
-            "sex",
-            ("sex", "withheld"),
-            lambda r, s: r.get("sex") if s == 0 else None,
-            _sex_apply,
-        ),
+        _withheld("sex", "sex"),
+        # The person's profile (specification 2027.1): what a family, a neighbour or a local
+        # paper knows and few people share. Down's syndrome, cerebral palsy and epilepsy are
+        # common among the people LeDeR reviews, so they are not quasi-identifiers by default.
+        _withheld("lived_in", "where the person lived"),
+        _withheld("out_of_area_placement", "out-of-area placement"),
+        _withheld("mental_health_act_detained", "detained under the Mental Health Act"),
+        _withheld("long_term_conditions", "long-term conditions"),
     )
 }
 
@@ -210,6 +255,8 @@ class Result:
     suppressed: int = 0
     smallest_group: int | None = None
     groups: int = 0
+    # The share of the quasi-identifiers' detail kept (1 = nothing generalised).
+    detail_kept: float | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -219,9 +266,12 @@ class Result:
             "records_suppressed": self.suppressed,
             "combinations": self.groups,
             "smallest_combination": self.smallest_group,
-            "rule": "Every combination of the quasi-identifiers is shared by at least k records; "
-            "rarer records are generalised step by step, and suppressed only when every "
-            "quasi-identifier is at its last step.",
+            "detail_kept": self.detail_kept,
+            "rule": "Every combination of the quasi-identifiers is shared by at least k records. "
+            "Records keep full detail wherever k records share it; a rare value is generalised "
+            "one step at a time, for its own records and the fewest others, choosing the step "
+            "that loses least; a rare rest is suppressed only where generalising others to keep "
+            "it company would lose more.",
         }
 
 
@@ -241,77 +291,154 @@ def anonymise(
         raise ValueError(f"Unknown quasi-identifiers: {', '.join(unknown)}")
     active = [QUASI_IDENTIFIERS[n] for n in names if QUASI_IDENTIFIERS[n].column in frame.columns]
     originals = frame.to_dicts()
-    rows = [dict(r) for r in originals]
-    steps = [dict.fromkeys((q.name for q in active), 0) for _ in rows]
-    for row, original in zip(rows, originals, strict=True):
-        for q in active:
-            q.apply(row, original, 0)
+    steps, suppressed = _recode(originals, active, max(k, 1))
 
-    def key(index: int, override: tuple[str, int] | None = None) -> tuple:
-        return tuple(
-            q.value(
-                originals[index],
-                override[1] if override and override[0] == q.name else steps[index][q.name],
-            )
-            for q in active
-        )
-
-    def rare(keys: list[tuple]) -> list[int]:
-        sizes = Counter(keys)
-        return [i for i, kk in enumerate(keys) if sizes[kk] < k]
-
-    keys = [key(i) for i in range(len(rows))]
-    suppressed: set[int] = set()
-    while active:
-        rare_rows = rare(keys)
-        if not rare_rows:
-            break
-        best = None
-        # Widen before withholding: a last step (withheld, year only) is taken only when no
-        # quasi-identifier can be widened any more for the rare records.
-        for last_steps in (False, True):
-            for q in active:
-                limit = len(q.steps) - 1 if last_steps else len(q.steps) - 2
-                movable = [i for i in rare_rows if steps[i][q.name] < limit]
-                if not movable:
-                    continue
-                trial = list(keys)
-                for i in movable:
-                    trial[i] = key(i, (q.name, steps[i][q.name] + 1))
-                left = len(rare(trial))
-                if best is None or left < best[0]:
-                    best = (left, q, movable)
-            if best is not None:
-                break
-        if best is None:  # every rare record is at the last step of everything: suppress
-            suppressed = set(rare_rows)
-            break
-        _, q, movable = best
-        for i in movable:
-            steps[i][q.name] += 1
-            q.apply(rows[i], originals[i], steps[i][q.name])
-            keys[i] = key(i)
-
+    rows = []
     generalised: dict[str, dict[str, int]] = {}
-    for index, row in enumerate(rows):
-        raised = [q for q in active if steps[index][q.name] > 0]
+    keys = []
+    for index, original in enumerate(originals):
+        if index in suppressed:
+            continue
+        row = dict(original)
+        raised = []
+        for q in active:
+            step = steps[index][q.name]
+            q.apply(row, original, step)
+            if step > 0:
+                raised.append(q.name)
+                by_step = generalised.setdefault(q.name, {})
+                by_step[q.steps[step]] = by_step.get(q.steps[step], 0) + 1
         if "generalised" in row:
-            row["generalised"] = "|".join(q.name for q in raised) or None
-        for q in raised:
-            label = q.steps[steps[index][q.name]]
-            generalised.setdefault(q.name, {}).setdefault(label, 0)
-            if index not in suppressed:
-                generalised[q.name][label] += 1
-    kept = [row for index, row in enumerate(rows) if index not in suppressed]
-    final_keys = [keys[i] for i in range(len(rows)) if i not in suppressed]
-    sizes = Counter(final_keys)
-    out = pl.DataFrame(kept, schema=frame.schema) if kept else frame.clear()
+            row["generalised"] = "|".join(raised) or None
+        rows.append(row)
+        keys.append(tuple(q.value(original, steps[index][q.name]) for q in active))
+    sizes = Counter(keys)
+    out = pl.DataFrame(rows, schema=frame.schema) if rows else frame.clear()
     return Result(
         frame=out,
         k=k,
         quasi_identifiers=tuple(q.name for q in active),
-        generalised={n: {s: c for s, c in v.items() if c} for n, v in generalised.items()},
+        generalised=generalised,
         suppressed=len(suppressed),
         smallest_group=min(sizes.values()) if sizes else None,
         groups=len(sizes),
+        detail_kept=_detail_kept(steps, suppressed, active),
     )
+
+
+def _detail_kept(
+    steps: list[dict[str, int]], suppressed: set[int], active: list[QuasiIdentifier]
+) -> float | None:
+    """The share of the quasi-identifiers' detail the export keeps (1 − the mean loss over the
+    records and quasi-identifiers; a suppressed record keeps none)."""
+    if not steps or not active:
+        return None
+    lost = sum(
+        1.0 if index in suppressed else q.loss[record[q.name]]
+        for index, record in enumerate(steps)
+        for q in active
+    )
+    return round(1 - lost / (len(steps) * len(active)), 4)
+
+
+def _recode(
+    originals: list[dict], active: list[QuasiIdentifier], k: int
+) -> tuple[list[dict[str, int]], set[int]]:
+    """The step of each quasi-identifier for each record, and the records suppressed: top-down
+    local recoding (the module's docstring)."""
+    top = {q.name: len(q.steps) - 1 for q in active}
+    steps = [dict(top) for _ in originals]
+    if len(originals) < k:
+        return steps, set(range(len(originals)))
+    suppressed: set[int] = set()
+    # Groups still to split: (records, the step of each quasi-identifier they share).
+    pending: list[tuple[list[int], dict[str, int]]] = [(list(range(len(originals))), top)]
+    while pending:
+        records, at = pending.pop()
+        best = None
+        for q in active:
+            if at[q.name] == 0:
+                continue
+            split = _split(originals, records, q, at[q.name] - 1, k, len(active))
+            if split is not None and (best is None or split.gain > best[1].gain):
+                best = (q, split)
+        if best is None:
+            continue
+        q, split = best
+        finer = dict(at, **{q.name: at[q.name] - 1})
+        for group in split.groups:
+            for index in group:
+                steps[index][q.name] = finer[q.name]
+            pending.append((group, finer))
+        if split.rest:
+            pending.append((split.rest, at))
+        suppressed.update(split.suppressed)
+    return steps, suppressed
+
+
+@dataclass
+class _Split:
+    # Records that move one step finer, by their value there (each at least k).
+    groups: list[list[int]]
+    # Records that stay at the coarser step together (none, or at least k).
+    rest: list[int]
+    # Records left out rather than generalise others to keep them company.
+    suppressed: list[int]
+    # The detail given back: records made finer × the loss regained, less what suppression costs.
+    gain: float
+
+
+def _split(
+    originals: list[dict],
+    records: list[int],
+    q: QuasiIdentifier,
+    step: int,
+    k: int,
+    quasi_identifiers: int,
+) -> _Split | None:
+    """`records` split by `q` one step finer (`step`), or None when no value is shared by k."""
+    by_value: dict[object, list[int]] = {}
+    for index in records:
+        by_value.setdefault(_hashable(q.value(originals[index], step)), []).append(index)
+    groups = sorted((g for g in by_value.values() if len(g) >= k), key=len)
+    rest = [i for g in by_value.values() if len(g) < k for i in g]
+    if not groups:
+        return None
+    regained = q.loss[step + 1] - q.loss[step]
+    suppressed: list[int] = []
+    if 0 < len(rest) < k:
+        needed = k - len(rest)
+        spare = [g for g in groups if len(g) - needed >= k]
+        # What keeping the rare rest costs, each way: borrowing just enough records from the
+        # largest group that can spare them; taking whole groups, the smallest first; or
+        # leaving the rest out (a suppressed record loses every quasi-identifier).
+        whole = 0
+        while len(rest) + sum(len(g) for g in groups[:whole]) < k and whole < len(groups):
+            whole += 1
+        costs = {
+            "borrow": needed * regained if spare else None,
+            "whole": sum(len(g) for g in groups[:whole]) * regained
+            if whole < len(groups)
+            else None,
+            "suppress": len(rest) * quasi_identifiers,
+        }
+        # The cheapest; on a tie, in this order (a record kept is worth more than a tie).
+        way = min((c, order) for order, c in enumerate(costs.values()) if c is not None)[1]
+        way = list(costs)[way]
+        if way == "borrow":
+            donor = spare[-1]
+            rest += donor[-needed:]
+            del donor[-needed:]
+        elif way == "whole":
+            rest += [i for g in groups[:whole] for i in g]
+            groups = groups[whole:]
+        else:
+            suppressed, rest = rest, []
+    gain = sum(len(g) for g in groups) * regained - len(suppressed) * quasi_identifiers
+    if gain <= 0:
+        return None
+    return _Split(groups=groups, rest=rest, suppressed=suppressed, gain=gain)
+
+
+def _hashable(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value

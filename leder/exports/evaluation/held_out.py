@@ -54,197 +54,83 @@ TEMPLATES = (
     "his childhood.",
 )
 
-POOLS = Pools(
-    given_names=(
-        "Ignatius",
-        "Precious",
-        "Jaswinder",
-        "Bartosz",
-        "Eilidh",
-        "Ffion",
-        "Mehmet",
-        "Ngozi",
-        "Carol",
-        "Lee",
-        "Farhana",
-        "Declan",
-        "Shona",
-        "Adaeze",
-        "Zainab",
-        "Craig",
-        "Marcia",
-        "Duc",
-        "Sinead",
-        "Olumide",
-        "Brenda",
-        "Rajesh",
-        "Tanisha",
-        "Graham",
-        "Yasmin",
-        "Paulo",
-    ),
-    family_names=(
-        "Pemberton",
-        "Achterberg",
-        "Dhillon",
-        "Kowalczyk",
-        "MacLeod",
-        "Ap Gwilym",
-        "Yilmaz",
-        "Eze",
-        "Robinson",
-        "Shah",
-        "Gallagher",
-        "Nguyen",
-        "Campbell-Reid",
-        "Obi",
-        "Hussain",
-        "Bradshaw",
-        "Da Silva",
-        "Lindqvist",
-        "Thornton",
-        "Osei",
-    ),
-    nicknames=("Precious", "Sparky", "Lulu", "Duke", "Bev", "Kaka", "Smiler", "Junior"),
-    nickname_phrases=(
-        "always {}",
-        "called {} by the family",
-        "who everyone knew as {}",
-        "{} to his mates",
-        "known as '{}'",
-    ),
-    titles=("Mr", "Mrs", "Dr", "Ms", "Prof", "Revd", "Mx", "Aunty"),
-    relationships=(
-        "sister",
-        "brother",
-        "mother",
-        "father",
-        "grandmother",
-        "twin brother",
-        "half-sister",
-        "foster carer",
-        "step-mum",
-        "auntie",
-        "godmother",
-        "husband",
-        "wife",
-        "friend",
-    ),
-    roles=(
-        "Healthcare assistant",
-        "Ward sister",
-        "Practice nurse",
-        "Registered manager",
-        "Advocate",
-        "Occupational therapist",
-        "Epilepsy nurse",
-        "Care coordinator",
-        "Shared lives carer",
-        "Dietitian",
-        "Paramedic",
-    ),
-    streets=(
-        "Granby Street",
-        "Melton Road",
-        "Hamilton Crescent",
-        "Swan Lane",
-        "Kingfisher Way",
-        "Ashby Road",
-        "Beacon Rise",
-        "Orchard Close",
-        "Park Hill Drive",
-        "Sandringham Avenue",
-    ),
-    towns=("Nottingham", "Derby", "Mansfield", "Newark", "Ilkeston", "Worksop"),
-    postcode_areas=("NG", "DE", "S", "LN", "DN"),
-    record_numbers=(
-        "K#######",
-        "hosp no #######",
-        "MRN ########",
-        "no. RX1-######",
-        "SystmOne ID #########",
-        "LAS ########",
-        "CHI ##########",
-    ),
+POOLS = Pools.of(
+    given_names="""
+        Ignatius; Precious; Jaswinder; Bartosz; Eilidh; Ffion; Mehmet; Ngozi; Carol; Lee;
+        Farhana; Declan; Shona; Adaeze; Zainab; Craig; Marcia; Duc; Sinead; Olumide; Brenda;
+        Rajesh; Tanisha; Graham; Yasmin; Paulo
+    """,
+    family_names="""
+        Pemberton; Achterberg; Dhillon; Kowalczyk; MacLeod; Ap Gwilym; Yilmaz; Eze; Robinson;
+        Shah; Gallagher; Nguyen; Campbell-Reid; Obi; Hussain; Bradshaw; Da Silva; Lindqvist;
+        Thornton; Osei
+    """,
+    nicknames="Precious; Sparky; Lulu; Duke; Bev; Kaka; Smiler; Junior",
+    nickname_phrases="""
+        always {}; called {} by the family; who everyone knew as {}; {} to his mates; known as
+        '{}'
+    """,
+    titles="Mr; Mrs; Dr; Ms; Prof; Revd; Mx; Aunty",
+    relationships="""
+        sister; brother; mother; father; grandmother; twin brother; half-sister; foster carer;
+        step-mum; auntie; godmother; husband; wife; friend
+    """,
+    roles="""
+        Healthcare assistant; Ward sister; Practice nurse; Registered manager; Advocate;
+        Occupational therapist; Epilepsy nurse; Care coordinator; Shared lives carer; Dietitian;
+        Paramedic
+    """,
+    streets="""
+        Granby Street; Melton Road; Hamilton Crescent; Swan Lane; Kingfisher Way; Ashby Road;
+        Beacon Rise; Orchard Close; Park Hill Drive; Sandringham Avenue
+    """,
+    towns="Nottingham; Derby; Mansfield; Newark; Ilkeston; Worksop",
+    postcode_areas="NG; DE; S; LN; DN",
+    record_numbers="""
+        K#######; hosp no #######; MRN ########; no. RX1-######; SystmOne ID #########; LAS
+        ########; CHI ##########
+    """,
     ni_phrases=("", "NI: ", "nat. ins. no. "),
-    named_days=(
-        "Christmas Day {year}",
-        "Boxing Day",
-        "Good Friday {year}",
-        "Mothering Sunday {year}",
-        "Easter Monday",
-        "Halloween {year}",
-        "New Year's Eve",
-    ),
-    care_homes=(
-        "Sycamore House| nursing home",
-        "Lavender Lodge",
-        "Holly Bank Care Home",
-        "The Beeches Residential Home",
-        "Meadowview| supported living",
-        "Ashgrove Court",
-    ),
-    wards=("Ward 12", "ward 4a", "Lister Ward", "Kingfisher ward", "Ward B3"),
-    hospitals=(
-        "Nottingham City Hospital",
-        "King's Mill Hospital",
-        "Royal Derby Hospital",
-        "Bassetlaw Hospital",
-        "Lincoln County Hospital",
-    ),
-    schools=(
-        "Fountaindale School",
-        "Rosehill School",
-        "St Giles Academy",
-        "Oak Field School",
-        "West Notts College",
-    ),
-    day_centres=(
-        "the Maples| day centre",
-        "Brook Street Day Centre",
-        "Ravensdale Resource Centre",
-        "Sherwood Community Hub",
-    ),
-    employers=(
-        "Boots in Beeston",
-        "Sherwood Pines Café",
-        "Hilltop Farm Shop",
-        "Clumber Park",
-        "Oxfam on Mansfield Road",
-    ),
-    gp_practices=("Radford Health Centre", "Bulwell Surgery", "Arnold Medical Practice"),
-    drugs=(
-        "buccal midazolam 10 mg",
-        "carbamazepine 200 mg BD",
-        "levothyroxine 100 mcg OD",
-        "omeprazole 20 mg",
-        "Laxido 2 sachets",
-        "quetiapine 25 mg nocte",
-        "co-amoxiclav IV",
-    ),
-    scores=("4-5", "NEWS 7", "3", "GCS 13", "RR 28", "BP 90/60", "Waterlow 20", "MRC 3/5"),
-    durations=("10 days", "7/7", "four hours", "1/52", "three years", "over 24 hours"),
-    icd_codes=("Q90.0", "E03.9", "J18.9", "G40.3", "K56.4", "R13"),
-    organisation_types=(
-        "CCG",
-        "ICB",
-        "trust",
-        "community team",
-        "Ambulance Service",
-        "council",
-        "primary care network",
-        "CLDT",
-    ),
-    themes=(
-        "Care coordination",
-        "Medication and STOMP",
-        "Access to screening",
-        "Delays in diagnosis or treatment",
-        "Epilepsy",
-        "Reasonable adjustments",
-        "Family involvement",
-        "Constipation",
-    ),
+    named_days="""
+        Christmas Day {year}; Boxing Day; Good Friday {year}; Mothering Sunday {year}; Easter
+        Monday; Halloween {year}; New Year's Eve
+    """,
+    care_homes="""
+        Sycamore House| nursing home; Lavender Lodge; Holly Bank Care Home; The Beeches
+        Residential Home; Meadowview| supported living; Ashgrove Court
+    """,
+    wards="Ward 12; ward 4a; Lister Ward; Kingfisher ward; Ward B3",
+    hospitals="""
+        Nottingham City Hospital; King's Mill Hospital; Royal Derby Hospital; Bassetlaw
+        Hospital; Lincoln County Hospital
+    """,
+    schools="""
+        Fountaindale School; Rosehill School; St Giles Academy; Oak Field School; West Notts
+        College
+    """,
+    day_centres="""
+        the Maples| day centre; Brook Street Day Centre; Ravensdale Resource Centre; Sherwood
+        Community Hub
+    """,
+    employers="""
+        Boots in Beeston; Sherwood Pines Café; Hilltop Farm Shop; Clumber Park; Oxfam on
+        Mansfield Road
+    """,
+    gp_practices="Radford Health Centre; Bulwell Surgery; Arnold Medical Practice",
+    drugs="""
+        buccal midazolam 10 mg; carbamazepine 200 mg BD; levothyroxine 100 mcg OD; omeprazole 20
+        mg; Laxido 2 sachets; quetiapine 25 mg nocte; co-amoxiclav IV
+    """,
+    scores="4-5; NEWS 7; 3; GCS 13; RR 28; BP 90/60; Waterlow 20; MRC 3/5",
+    durations="10 days; 7/7; four hours; 1/52; three years; over 24 hours",
+    icd_codes="Q90.0; E03.9; J18.9; G40.3; K56.4; R13",
+    organisation_types="""
+        CCG; ICB; trust; community team; Ambulance Service; council; primary care network; CLDT
+    """,
+    themes="""
+        Care coordination; Medication and STOMP; Access to screening; Delays in diagnosis or
+        treatment; Epilepsy; Reasonable adjustments; Family involvement; Constipation
+    """,
 )
 
 PART = Part(name="held_out", templates=TEMPLATES, pools=POOLS)

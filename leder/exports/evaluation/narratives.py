@@ -101,6 +101,24 @@ class Pools:
     organisation_types: tuple[str, ...]
     themes: tuple[str, ...]
 
+    @classmethod
+    def of(cls, **pools: str | tuple[str, ...]) -> Pools:
+        """Pools written as text, one string a pool with its values separated by ";" (line
+        breaks and runs of spaces inside a value count as one space), so that each part of the
+        corpus lists its values and nothing else. A tuple is taken as it is (for values whose
+        spaces matter, such as "NI number ")."""
+        return cls(
+            **{
+                name: value if isinstance(value, tuple) else items(value)
+                for name, value in pools.items()
+            }
+        )
+
+
+def items(text: str) -> tuple[str, ...]:
+    """The values of a pool written as text: separated by ";", spaces normalised."""
+    return tuple(" ".join(value.split()) for value in text.split(";") if value.strip())
+
 
 @dataclass(frozen=True)
 class Part:
@@ -423,6 +441,9 @@ def _slot(slot: str, rng: random.Random, pools: Pools, record: _Record) -> list[
         return [(planted, Kind.ORGANISATION, False), (tail, None, False)]
     if slot == "street":
         return [(rng.choice(pools.streets), Kind.STREET, False)]
+    forms = _form_slot(slot, rng, pools)
+    if forms is not None:
+        return forms
     clean = {
         "drug": pools.drugs,
         "score": pools.scores,
@@ -437,6 +458,39 @@ def _slot(slot: str, rng: random.Random, pools: Pools, record: _Record) -> list[
     if slot == "age":
         return [(str(rng.randrange(18, 90)), None, False)]
     raise KeyError(f"No slot called {slot!r}")
+
+
+def _any_initials(given: str, family: str, rng: random.Random) -> str:
+    """Initials as people write them: "J.", "J.S.", "JS", "J S", "J.S", "J. S."."""
+    g, f = given[0], family[0]
+    return rng.choice([f"{g}.", f"{g}.{f}.", f"{g}{f}", f"{g} {f}", f"{g}.{f}", f"{g}. {f}."])
+
+
+def _form_slot(slot: str, rng: random.Random, pools: Pools) -> list[Piece] | None:
+    """Slots of the forms part (`forms.py`): the same identifiers in other forms. None when
+    `slot` is not one of them."""
+    name = Kind.PERSON_NAME
+    if slot == "relative_lower":  # "her brother tobias", as notes typed in a hurry have it
+        relation = rng.choice(pools.relationships)
+        who = _named(rng, pools).lower()
+        opening = rng.choice(
+            [f"{rng.choice(['his', 'her', 'their'])} {relation} ", f"{relation.capitalize()} "]
+        )
+        return [(opening, None, False), (who, name, False)]
+    if slot == "caps_titled":  # "MRS OKAFOR", "DR KEMI BAINS"
+        title = rng.choice(pools.titles).upper()
+        given, family = _person(rng, pools)
+        who = rng.choice([family, f"{given} {family}"]).upper()
+        return [(f"{title} ", None, False), (who, name, False)]
+    if slot == "caps_name":  # a name in capitals, as headings and some systems write them
+        given, family = _person(rng, pools)
+        return [(rng.choice([f"{given} {family}", f"{family}, {given}"]).upper(), name, False)]
+    if slot == "possessive":  # "Tendai's", "Gwen Moyo's": the name planted, not the "'s"
+        who = _named(rng, pools)
+        return [(who, name, False), ("'" if who.endswith("s") else "'s", None, False)]
+    if slot == "any_initials":
+        return [(_any_initials(*_person(rng, pools), rng), Kind.INITIALS, False)]
+    return None
 
 
 def generate(part: Part, *, seed: int = 13, size: int = 300) -> list[Sample]:

@@ -166,3 +166,109 @@ def test_no_combination_left_is_rarer_than_k(people, k):
     assert result.frame.height + result.suppressed == len(people)
     if result.frame.height:
         assert result.smallest_group >= k
+
+
+# --- Minimal local recoding (ADR 0043) ------------------------------------------------------------
+
+
+def test_a_rare_age_borrows_only_the_records_it_needs():
+    # k=3 on age. Five deaths at 41 and one at 43. From the top: 20-, 10- and 5-year bands hold
+    # all six (40-59, 40-49, 40-44). In years, 41 is shared by five and 43 is alone: the rest
+    # (43) needs two more records to reach k. The 41s can spare two (five less two is still
+    # three), so the last two 41s stay in the band 40-44 with the 43, at a cost of two records
+    # at the 5-year band; the first three keep their age. Nobody is suppressed. (The check of
+    # ADR 0042 widened the 43 alone until nothing was left and suppressed it.)
+    ages = [41, 41, 41, 41, 41, 43]
+    result = anonymise(
+        table([person(age_at_death=a) for a in ages]), k=3, quasi_identifiers=("age",)
+    )
+    rows = result.frame.to_dicts()
+    assert [(r["age_at_death"], r["age_band"]) for r in rows] == [
+        (41, "40-44"),
+        (41, "40-44"),
+        (41, "40-44"),
+        (None, "40-44"),
+        (None, "40-44"),
+        (None, "40-44"),
+    ]
+    assert result.generalised == {"age": {"5-year band": 3}}
+    assert result.suppressed == 0
+    assert result.smallest_group == 3
+    # Detail kept: three records lose 0.35 of their age out of six records' one field.
+    assert result.detail_kept == round(1 - 3 * 0.35 / 6, 4)
+
+
+def test_a_rare_value_is_generalised_with_one_other_rather_than_suppressed():
+    # k=2 on sex. One man, four women. The man alone needs one more record; the women can spare
+    # one (four less one is three). Borrowing costs one record's sex, suppressing the man costs
+    # his one quasi-identifier too: equal, and a record kept is preferred. So the man and the
+    # last woman have sex withheld; three women keep theirs.
+    sexes = ["male", "female", "female", "female", "female"]
+    result = anonymise(table([person(sex=s) for s in sexes]), k=2, quasi_identifiers=("sex",))
+    assert result.frame["sex"].to_list() == [None, "female", "female", "female", None]
+    assert result.suppressed == 0
+    assert result.generalised == {"sex": {"withheld": 2}}
+
+
+def test_a_common_group_keeps_full_detail_beside_a_rare_one():
+    # k=2 on ICB and sex. Two women and two men in ICB A, one man in ICB B, all in region R.
+    # From the top (both withheld): giving sex back gives 5 records × 1; the region, 5 × 0.52:
+    # sex first. The women then get the region and their ICB back (A twice). The men get the
+    # region (three in R); by ICB, A has two and B one. The man in B needs one more: A cannot
+    # spare one (two less one is below k), taking the whole of A leaves nothing split, and
+    # suppressing him costs his two quasi-identifiers, more than the 2 × 0.48 the two men of A
+    # would gain. So the men stay by region, and nobody is suppressed.
+    a = {"icb_code": "A", "region_code": "R"}
+    b = {"icb_code": "B", "region_code": "R"}
+    rows = [
+        person(sex="female", **a),
+        person(sex="female", **a),
+        person(sex="male", **a),
+        person(sex="male", **a),
+        person(sex="male", **b),
+    ]
+    result = anonymise(table(rows), k=2, quasi_identifiers=("icb", "sex"))
+    out = result.frame.to_dicts()
+    assert [(r["sex"], r["icb_code"], r["region_code"]) for r in out] == [
+        ("female", "A", "R"),
+        ("female", "A", "R"),
+        ("male", None, "R"),
+        ("male", None, "R"),
+        ("male", None, "R"),
+    ]
+    assert result.suppressed == 0
+    assert result.generalised == {"icb": {"region": 3}}
+
+
+def test_profile_answers_of_2027_are_quasi_identifiers():
+    # k=2 on out-of-area placement (specification 2027.1 carries it). Four "no" and one "yes":
+    # the "yes" borrows one "no", both withheld; the other three keep "no".
+    frame = pl.DataFrame(
+        {
+            "out_of_area_placement": ["no", "yes", "no", "no", "no"],
+            "generalised": [None] * 5,
+        },
+        schema={"out_of_area_placement": pl.String, "generalised": pl.String},
+    )
+    result = anonymise(frame, k=2, quasi_identifiers=("out_of_area_placement",))
+    assert result.frame["out_of_area_placement"].to_list() == ["no", None, "no", "no", None]
+    assert result.frame["generalised"].to_list() == [
+        None,
+        "out_of_area_placement",
+        None,
+        None,
+        "out_of_area_placement",
+    ]
+
+
+def test_the_default_quasi_identifiers_include_the_profile_and_skip_what_2026_lacks():
+    from leder.exports.anonymity import DEFAULT_QUASI_IDENTIFIERS
+
+    assert {"out_of_area_placement", "mental_health_act_detained"} <= set(DEFAULT_QUASI_IDENTIFIERS)
+    profile = ("lived_in", "out_of_area_placement", "mental_health_act_detained")
+    with_profile = anonymise(table([person(), person()]), k=1, quasi_identifiers=None)
+    assert set(profile) <= set(with_profile.quasi_identifiers)
+    # A 2026.1 file has no profile columns: those quasi-identifiers are skipped.
+    without = table([person(), person()]).drop(*profile, "long_term_conditions")
+    result = anonymise(without, k=1, quasi_identifiers=None)
+    assert not set(profile) & set(result.quasi_identifiers)
