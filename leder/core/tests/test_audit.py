@@ -295,3 +295,27 @@ def test_the_checkpoint_job_is_registered_and_writes(checkpoint_dir):
     assert len(list(checkpoint_dir.iterdir())) == 1
     (verify,) = [j for j in periodic_jobs() if j.name == "audit-verify"]
     assert verify.run() == {"checked": 1, "checkpoints": 1}
+
+
+def test_rows_written_together_are_chained_like_rows_written_one_by_one():
+    from itertools import pairwise
+
+    from leder.core.audit import Entry, record, record_many, verify_chain
+    from leder.core.models import AuditEvent
+
+    record(actor="system:test", action="create", summary="before")
+    written = record_many(
+        actor="system:test",
+        entries=[Entry("create", ("thing", str(n)), f"row {n}", {"n": n}) for n in range(5)],
+    )
+    record(actor="system:test", action="create", summary="after")
+    assert written == 5
+    rows = list(AuditEvent.objects.order_by("sequence"))
+    assert [r.summary for r in rows[-7:]] == [
+        "before",
+        *(f"row {n}" for n in range(5)),
+        "after",
+    ]
+    assert all(b.previous_hash == a.row_hash for a, b in pairwise(rows))
+    checked, broken = verify_chain()
+    assert broken is None and checked == len(rows)

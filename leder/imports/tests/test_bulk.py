@@ -512,3 +512,19 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_rows(icb, lac, r
     assert small == large
     # About 60 queries for the commit, against about 80 a row before (issue 17).
     assert large[1] < 80
+
+
+def test_the_national_dataset_dates_imported_reviews_by_the_file(icb, lac, reviewer):
+    from leder.exports.dataset import build_dataset
+
+    rows = every_kind_of_row(reviewer)
+    _import(lac, icb, rows)
+    dataset = build_dataset(cohort=Cohort.deaths_in(2024), pseudonym_key=b"k" * 32)
+    frame = dataset.frame.filter(pl.col("review_status") == "completed")
+    expected = sorted(
+        (date.fromisoformat(r["received_on"]), date.fromisoformat(r["review_completed_on"]))
+        for r in rows
+        if r["outcome"] == "completed"
+    )
+    days = sorted(frame.select("days_to_completion").to_series().to_list())
+    assert days == sorted((done - received).days for received, done in expected)
