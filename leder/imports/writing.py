@@ -496,13 +496,14 @@ def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
     SignOff.objects.bulk_create(signoffs, batch_size=BATCH_SIZE)
 
 
-def _empty_snapshot(review) -> dict:
+def _empty_snapshot(just_inserted) -> dict:
     """Each initial-review section's snapshot with nothing in it, from the sections' own
-    `snapshot` on a review with no content yet (a few queries, once), so a section another part
-    registers is snapshotted as `review_snapshot` does."""
+    `snapshot` on a review this import has just inserted and not yet written to (a few queries,
+    once), so a section another part registers is snapshotted as `review_snapshot` does. It
+    only reads."""
     from leder.reviews import sections
 
-    return {s.key: s.snapshot(review) for s in sections.sections_for(review.kind)}
+    return {s.key: s.snapshot(just_inserted) for s in sections.sections_for(just_inserted.kind)}
 
 
 def _snapshot(empty: dict, w: _Work, loaded: _Loaded) -> dict:

@@ -743,17 +743,25 @@ def _keyword(call: ast.Call, name: str):
 def test_bulk_import_never_targets_an_existing_review():
     """The importer (`leder.imports`) may only create new reviews, for cases it opens itself:
     in its code (read as a syntax tree, whatever it grows into) no review content is read to be
-    changed (only `.objects.create`), no reviewer's editing service is called, every review it
-    writes to (a version, a lock, a row) is one it created in the same function, and every
-    review it creates is for a case the caller opened with `case_open`."""
+    changed (only `.objects.create` or an insert-only `bulk_create`), no reviewer's editing
+    service is called, every review it writes to (a version, a lock, a row) is one it created
+    in the same function, and every review it creates is for a case the caller opened with
+    `case_open` or, in the bulk path, a new case the import itself inserts."""
     content = {m.__name__ for m in content_models()} | {"LearningItem", "Contact"}
     package = Path(importlib.import_module("leder.imports").__file__).parent
     sources = [p for p in package.rglob("*.py") if not {"tests", "migrations"} & set(p.parts)]
     assert sources
+    bulk_reviews, case_builds = set(), []
     for source in sources:
         tree = ast.parse(source.read_text())
         functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
         creators = set()
+        case_builds += [
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Attribute) and t.attr == "case" for t in node.targets)
+        ]
         for function in functions:
             where = f"{source.name}:{function.name}"
             assert "review" not in [a.arg for a in function.args.kwonlyargs + function.args.args], (
@@ -762,9 +770,20 @@ def test_bulk_import_never_targets_an_existing_review():
             for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
                 target = _objects_call(call)
                 if target and target[0] in content:
-                    assert target[1] == "create", f"{where} uses {target[0]}.objects.{target[1]}"
-                    if target[0] == "Review":
+                    assert target[1] in ("create", "bulk_create"), (
+                        f"{where} uses {target[0]}.objects.{target[1]}"
+                    )
+                    # a bulk insert only inserts: never one that updates rows on conflict
+                    assert not {"update_conflicts", "update_fields", "ignore_conflicts"} & {
+                        k.arg for k in call.keywords
+                    }, f"{where} bulk-inserts {target[0]} over existing rows"
+                    if target == ("Review", "create"):
                         creators.add(function.name)
+                if _name(call.func) == "Review" and isinstance(call.func, ast.Name):
+                    # a review built for a bulk insert is for a case built in the same import
+                    case = _keyword(call, "case")
+                    assert isinstance(case, ast.Attribute) and case.attr == "case", where
+                    bulk_reviews.add(where)
                 called = _name(call.func)
                 assert called not in EDITING_SERVICES, f"{where} calls {called}"
                 review = _keyword(call, "review")
@@ -788,6 +807,13 @@ def test_bulk_import_never_targets_an_existing_review():
                     ) and _assigned_from(function, case.id), (
                         f"{function.name} creates a review for a case it did not open"
                     )
+    if bulk_reviews:
+        # the bulk path's cases (`w.case = ...`) are only ever new, unsaved Case objects, which
+        # `Case.objects.bulk_create` inserts (never an existing case looked up)
+        assert case_builds and all(
+            isinstance(v, ast.Call) and _name(v.func) == "Case" and isinstance(v.func, ast.Name)
+            for v in case_builds
+        ), "an imported review's case is not one the import creates"
 
 
 # -- Reopening, the audit chain and tampering ----------------------------------------------------
