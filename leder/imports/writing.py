@@ -583,6 +583,9 @@ def _audit(actor, batch, work: list[_Work]) -> None:
                     "completed_on": rp.completed_on.isoformat(),
                     "submitted_on": (rp.submitted_on or rp.completed_on).isoformat(),
                     "signoff": w.signoff.pk,
+                    # the keyed audit log's copy of the locked content's hash, which
+                    # `signoff_verify` checks the sign-off against (ADR 0123)
+                    "content_sha256": w.signoff.content_hash,
                     "route": "imported",
                     "cause_recorded": bool(plan.cause_code),
                 }
