@@ -196,7 +196,7 @@ def run(count: int, seed: int) -> dict:
     """Check + commit `count` rows, then bulk-insert the same notifications; rolled back."""
     from django.db import transaction
 
-    from leder.imports import services
+    from leder.imports import services, tasks
     from leder.imports.models import BatchStatus
     from leder.notifications.models import Channel, Notification
 
@@ -207,7 +207,7 @@ def run(count: int, seed: int) -> dict:
             content = _csv(_people(random.Random(seed), count, email))
             plans = _plans(icb, content)
             started = time.perf_counter()
-            batch = services.import_batch_upload(
+            batch = tasks.import_batch_upload(
                 actor=lac, icb=icb, file_name="bench.csv", content=content
             )
             # What the background worker does with it (here, in this process).

@@ -1,7 +1,8 @@
 """Writes for bulk imports: upload (with the dry run), commit, discard.
 
-- `import_batch_upload` reads the file, checks every row (`validation.check_rows`) and keeps the
-  batch, its per-row outcomes and the file; nothing else is written.
+- `tasks.import_batch_upload` (through `import_batch_store`) reads the file, checks every row
+  (`validation.check_rows`) and keeps the batch, its per-row outcomes and the file; nothing else
+  is written.
 - `import_batch_commit` imports every ready row through the same services the rest of the
   application uses (`notification_submit` with channel "import" and the original received
   date; triage through `casework.services.triage`; a completed review written, locked as signed
@@ -94,12 +95,12 @@ def _read_kept(batch: ImportBatch) -> bytes:
 # --- upload and dry run ----------------------------------------------------------------------
 
 
-def import_batch_upload(*, actor, icb, file_name: str, content: bytes) -> ImportBatch:
-    """Keep an uploaded file and have the background worker check it, in parts, with the outcome
-    of every row, for the contact to confirm (`import_batch_check_run`). A file that cannot be
-    imported at all (not CSV or XLSX, empty, missing columns, too many rows) raises
-    ValidationError on "file" and writes nothing. Returns the batch as it stands once the check
-    is queued (with the immediate task backend of the tests, already checked). Audited."""
+def import_batch_store(*, actor, icb, file_name: str, content: bytes) -> ImportBatch:
+    """Keep an uploaded file for the background worker to check, in parts, with the outcome
+    of every row, for the contact to confirm (`import_batch_check_run`); the check is queued by
+    `tasks.import_batch_upload` (the task module imports this one, never the reverse). A file
+    that cannot be imported at all (not CSV or XLSX, empty, missing columns, too many rows)
+    raises ValidationError on "file" and writes nothing. Audited."""
     _check_can_import(actor, icb)
     if not icbs_open().filter(pk=icb.pk).exists():
         raise ValidationError({"icb": "This ICB has closed: import for the ICB that replaced it"})
@@ -134,18 +135,7 @@ def import_batch_upload(*, actor, icb, file_name: str, content: bytes) -> Import
     except Exception:
         _delete_file(stored)
         raise
-    # Enqueued once the batch is written: the database task backend stores the task in the
-    # caller's transaction, so a worker never sees it before the batch (and the tests' immediate
-    # backend checks the file here and now).
-    _enqueue_check(batch.pk)
-    batch.refresh_from_db()
     return batch
-
-
-def _enqueue_check(batch_id: int) -> None:
-    from leder.imports.tasks import check_import_batch
-
-    check_import_batch.enqueue(batch_id=batch_id)
 
 
 # --- progress, kept beside the file ----------------------------------------------------------
@@ -186,7 +176,7 @@ def _progress_clear(batch_id: int) -> None:
 
 def import_batch_check_run(*, batch_id: int) -> ImportBatch:
     """Check every row of an uploaded file, a part at a time, and keep the report (the
-    worker's half of `import_batch_upload`). A second run of a batch already checked does
+    worker's half of `tasks.import_batch_upload`). A second run of a batch already checked does
     nothing. A file that cannot be checked ends the batch as discarded, saying why."""
     batch = ImportBatch.objects.select_related("icb", "uploaded_by").get(pk=batch_id)
     if batch.status != BatchStatus.CHECKING:
@@ -249,9 +239,10 @@ def import_batch_check_lost(*, batch_id: int, reason: str) -> None:
         transaction.on_commit(lambda: _delete_file(stored))
 
 
-def import_batch_commit_request(*, actor, batch: ImportBatch) -> ImportBatch:
-    """Ask the background worker to import a checked batch (`import_batch_commit`). Raises as
-    the commit would for a batch that is not checked, or an actor who may not import."""
+def import_batch_commit_claim(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Claim a checked batch for the background worker to import (`import_batch_commit`;
+    `tasks.import_batch_commit_request` queues it). Raises as the commit would for a batch that
+    is not checked, or an actor who may not import."""
     _check_can_import(actor, batch.icb)
     with transaction.atomic():
         claimed = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.CHECKED).update(
@@ -260,19 +251,11 @@ def import_batch_commit_request(*, actor, batch: ImportBatch) -> ImportBatch:
         if not claimed:
             batch.refresh_from_db()
             raise ValidationError(f"This import is {batch.get_status_display().lower()} already.")
-    _enqueue_commit(batch.pk, actor.pk)
-    batch.refresh_from_db()
     return batch
 
 
-def _enqueue_commit(batch_id: int, actor_id: int) -> None:
-    from leder.imports.tasks import commit_import_batch
-
-    commit_import_batch.enqueue(batch_id=batch_id, actor_id=actor_id)
-
-
 def import_batch_commit_run(*, batch_id: int, actor_id: int) -> ImportBatch:
-    """The worker's half of `import_batch_commit_request`: the commit, with its failure (if
+    """The worker's half of `tasks.import_batch_commit_request`: the commit, with its failure (if
     any) kept on the batch for its page, and the batch back to checked to try again."""
     from leder.accounts.models import User
 

@@ -20,7 +20,7 @@ from leder.accounts.decorators import verified_staff_required
 from leder.core.form_page import form_page, posted
 from leder.core.jobs import worker_status
 from leder.core.presenters import count
-from leder.imports import selectors, services
+from leder.imports import selectors, services, tasks
 from leder.imports.columns import COLUMNS
 from leder.imports.forms import UploadForm
 from leder.imports.presenters import CSV_HEADER, BatchPresenter, RowPresenter
@@ -89,7 +89,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
     def check(data):
         uploaded = data["file"]
-        return services.import_batch_upload(
+        return tasks.import_batch_upload(
             actor=request.user, icb=data["icb"], file_name=uploaded.name, content=uploaded.read()
         )
 
@@ -151,7 +151,7 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            services.import_batch_commit_request(actor=request.user, batch=batch)
+            tasks.import_batch_commit_request(actor=request.user, batch=batch)
         except ValidationError as refused:
             error = " ".join(refused.messages)
         else:

@@ -131,11 +131,11 @@ def test_a_contact_checks_and_imports_a_file(page, live_server, axe_check, tmp_p
 def test_a_large_file_shows_how_far_the_worker_has_got(page, live_server, axe_check):
     """A file being imported by the background worker: its page shows the stage and the rows
     done so far, and reloads itself (ADR 0155)."""
-    from leder.imports import services
+    from leder.imports import services, tasks
 
     icb = make_icb(name="Test Riverside ICB")
     lac = user_with_role(Role.LAC, icb)
-    batch = services.import_batch_upload(
+    batch = tasks.import_batch_upload(
         actor=lac,
         icb=icb,
         file_name="region-history.csv",

@@ -32,6 +32,7 @@ from leder.exports import release as queue
 from leder.exports.models import ExportStatus
 from leder.exports.tests import factories
 from leder.imports import services as imports
+from leder.imports import tasks as import_tasks
 from leder.imports.tests.factories import as_csv
 from leder.imports.tests.factories import completed as import_row
 from leder.notifications.tests.factories import notifier
@@ -280,7 +281,7 @@ def _through_the_import(cases, capture) -> None:
         review_summary=text[:4900],
         notifier_name="Bartholomew Quince",
     )
-    batch = imports.import_batch_upload(
+    batch = import_tasks.import_batch_upload(
         actor=cases.lac, icb=cases.icb, file_name="deaths.csv", content=as_csv([row])
     )
     with capture(execute=True):

@@ -32,6 +32,7 @@ from leder.governance.services import panels as panel_services
 from leder.governance.services import qa as qa_services
 from leder.governance.tests.test_panels_factories import PanelWorld, panel_world
 from leder.imports import services as import_services
+from leder.imports import tasks as import_tasks
 from leder.imports.models import ImportedReview
 from leder.imports.tests.factories import as_csv, completed
 from leder.notifications.tests.factories import nhs_number
@@ -215,7 +216,7 @@ def locked_by_import() -> Locked:
     world = panel_world()
     lac = world.lac
     content = as_csv([completed(nhs_number=nhs_number(), given_name="Maya", family_name="Okafor")])
-    batch = import_services.import_batch_upload(
+    batch = import_tasks.import_batch_upload(
         actor=lac, icb=world.icb, file_name="deaths.csv", content=content
     )
     import_services.import_batch_commit(actor=lac, batch=batch)

@@ -31,7 +31,7 @@ from leder.core import audit
 from leder.core.time import age_on
 from leder.governance.models import SignOff
 from leder.governance.services.signoff import content_hash
-from leder.imports import services
+from leder.imports import services, tasks
 from leder.imports.models import ImportRow
 from leder.imports.tests.factories import as_csv, completed, row
 from leder.notifications.tests.factories import nhs_number
@@ -199,7 +199,7 @@ def _columns():
 
 
 def _import(lac, icb, rows):
-    batch = services.import_batch_upload(
+    batch = tasks.import_batch_upload(
         actor=lac, icb=icb, file_name="history.csv", content=as_csv(rows, columns=_columns())
     )
     problems = [r for r in batch.report["rows"] if r["outcome"] != "ready"]
@@ -430,7 +430,7 @@ def test_an_unknown_reviewer_and_bad_values_are_reported_per_row(icb, lac, revie
         completed(nhs_number=nhs_number(), q_annual_health_check="perhaps"),
         row(nhs_number=nhs_number(), outcome="awaiting_allocation", reviewer_email="x@y.z"),
     ]
-    batch = services.import_batch_upload(
+    batch = tasks.import_batch_upload(
         actor=lac, icb=icb, file_name="bad.csv", content=as_csv(rows, columns=_columns())
     )
     report = {r["row"]: r for r in batch.report["rows"]}
@@ -454,14 +454,14 @@ def test_a_file_from_the_earlier_template_still_imports(icb, lac):
     content = as_csv(
         [row(nhs_number=nhs_number()), completed(nhs_number=nhs_number())], columns=REQUIRED_NAMES
     )
-    batch = services.import_batch_upload(actor=lac, icb=icb, file_name="old.csv", content=content)
+    batch = tasks.import_batch_upload(actor=lac, icb=icb, file_name="old.csv", content=content)
     assert batch.rows_ready == 2
 
 
 def _queries(lac, icb, rows) -> tuple[int, int]:
     content = as_csv(rows, columns=_columns())
     with CaptureQueriesContext(connection) as checking:
-        batch = services.import_batch_upload(actor=lac, icb=icb, file_name="n.csv", content=content)
+        batch = tasks.import_batch_upload(actor=lac, icb=icb, file_name="n.csv", content=content)
     assert batch.rows_ready == len(rows)
     with CaptureQueriesContext(connection) as committing:
         services.import_batch_commit(actor=lac, batch=batch)

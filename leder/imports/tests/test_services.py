@@ -13,7 +13,7 @@ from leder.accounts.tests.factories import user_with_role
 from leder.casework.models import Case, CaseEvent, CaseState
 from leder.core.models import AuditEvent
 from leder.governance.models import SignOff
-from leder.imports import services, writing
+from leder.imports import services, tasks, writing
 from leder.imports.models import BatchStatus, ImportBatch, ImportedReview, ImportRow
 from leder.imports.tests.factories import as_csv, as_xlsx, completed, row
 from leder.notifications.models import Channel, Notification
@@ -34,7 +34,7 @@ def lac(icb):
 
 
 def upload(lac, icb, content, name="deaths.csv"):
-    return services.import_batch_upload(actor=lac, icb=icb, file_name=name, content=content)
+    return tasks.import_batch_upload(actor=lac, icb=icb, file_name=name, content=content)
 
 
 def mixed_rows():

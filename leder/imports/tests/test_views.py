@@ -15,7 +15,7 @@ from leder.accounts.tests.factories import (
     sign_in_verified,
     user_with_role,
 )
-from leder.imports import services, writing
+from leder.imports import services, tasks, writing
 from leder.imports.models import BatchStatus, ImportBatch
 from leder.imports.tests.factories import as_csv, as_xlsx, completed, row
 from leder.notifications.models import Notification
@@ -40,7 +40,7 @@ def batch(icb, lac):
         row(nhs_number=nhs_number()),
         row(nhs_number=nhs_number(), given_name="Ann", date_of_death="2024-13-01"),
     ]
-    return services.import_batch_upload(
+    return tasks.import_batch_upload(
         actor=lac, icb=icb, file_name="deaths.csv", content=as_csv(rows)
     )
 
@@ -223,7 +223,7 @@ def test_the_template_downloads(client, lac):
 
 def test_commit_through_the_confirmation_page(client, icb, lac, django_capture_on_commit_callbacks):
     rows = [row(nhs_number=nhs_number()), completed(nhs_number=nhs_number(), given_name="Peter")]
-    batch = services.import_batch_upload(
+    batch = tasks.import_batch_upload(
         actor=lac, icb=icb, file_name="deaths.csv", content=as_csv(rows)
     )
     sign_in_verified(client, lac)
@@ -278,9 +278,7 @@ def test_discard(client, batch, lac):
 
 def test_an_imported_case_and_its_review_open_for_the_contact(client, icb, lac):
     content = as_csv([completed(nhs_number=nhs_number())])
-    batch = services.import_batch_upload(
-        actor=lac, icb=icb, file_name="deaths.csv", content=content
-    )
+    batch = tasks.import_batch_upload(actor=lac, icb=icb, file_name="deaths.csv", content=content)
     batch = services.import_batch_commit(actor=lac, batch=batch)
     reference = batch.rows.get().notification.reference
     sign_in_verified(client, lac)
