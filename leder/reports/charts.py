@@ -25,6 +25,7 @@ from django.core.cache import cache
 
 from leder.analytics.populations import SHORT_NAMES
 from leder.analytics.results import PublishedResult
+from leder.reports.tables import COLUMNS, COUNT, figure_table
 
 FONT = "Liberation Sans"  # metric-compatible with Arial; installed for WeasyPrint too
 NHS_BLUE = "#005eb8"
@@ -137,8 +138,6 @@ def chart_points(published: PublishedResult, spec: ChartSpec) -> list[dict]:
     value: it keeps its place on the chart, labelled "[c]", and is never drawn as a bar (and
     so never as zero). A cell with no figure ("–") is labelled the same way. Public so that
     tests can check every point against its table."""
-    from leder.reports.presenters import figure_table
-
     shown = figure_table(published)
     table = published.table
     points = []
@@ -191,8 +190,6 @@ def count_ticks(top: float) -> list[int]:
 
 
 def _is_count(spec: ChartSpec) -> bool:
-    from leder.reports.presenters import COLUMNS, COUNT
-
     return all(COLUMNS.get(column, (column, ""))[1] == COUNT for column, _ in spec.values)
 
 
