@@ -12,7 +12,7 @@ import polars as pl
 
 from leder.analytics.extract import CARE_QUESTIONS, Extract
 from leder.analytics.metrics import EACH_POPULATION, in_scope, metric, share_of
-from leder.analytics.national import NATIONAL
+from leder.analytics.national_registry import NATIONAL
 from leder.analytics.populations import SEPARATE
 from leder.analytics.results import Layout
 

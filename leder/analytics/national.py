@@ -30,11 +30,10 @@ from leder.analytics.metrics import (
     metric,
     share_of,
 )
+from leder.analytics.national_registry import NATIONAL
 from leder.analytics.populations import COMBINED, SEPARATE, Population
 from leder.analytics.results import Layout
 from leder.reference import avoidable, conditions
-
-NATIONAL: dict = {}
 
 AGE_BANDS = (
     ("4 to 17", 4, 17),
