@@ -12,6 +12,7 @@ from leder.accounts.models import Role
 from leder.accounts.tests.factories import user_with_role
 from leder.reports import services
 from leder.reports.models import Report, ReportStatus
+from leder.reports.tasks import report_generate
 from leder.reports.tests.conftest import YEAR, area, cases  # noqa: F401
 from tests.system.test_performance_table_journey import download_both, show_this_quarter
 from tests.system.test_reports_journey import click, signed_in, snap
@@ -29,7 +30,7 @@ def test_national_analyst_builds_the_quarter_then_reads_england_and_a_region(
     region = area["region"]
     coordinator = user_with_role(Role.REGIONAL_COORDINATOR, region)
     regional = services.report_create(actor=coordinator, organisation=region, year=YEAR)
-    services.report_generate(actor=coordinator, report=regional)  # the task runs on commit
+    report_generate(actor=coordinator, report=regional)  # the task runs on commit
     regional.refresh_from_db()
     assert regional.status == ReportStatus.READY, regional.failure
 

@@ -21,7 +21,7 @@ from leder.operations.recovery import recover_stuck_jobs
 from leder.operations.scheduler import ensure_states, run_due
 from leder.reports import services as report_services
 from leder.reports.models import Report, ReportStatus
-from leder.reports.tasks import generate_report
+from leder.reports.tasks import generate_report, report_generate
 from leder.reports.tests.conftest import area  # noqa: F401
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -54,7 +54,7 @@ def test_operations_page_and_a_progress_page_without_a_worker(page, live_server,
         report = report_services.report_create(
             actor=area["lac"], organisation=area["icb"], year=2026
         )
-        report_services.report_generate(actor=area["lac"], report=report)
+        report_generate(actor=area["lac"], report=report)
         beat("worker-lost", "worker")
         ProcessHeartbeat.objects.filter(process_id="worker-lost").update(
             last_seen=now() - timedelta(minutes=10)
