@@ -1,15 +1,22 @@
-"""Every view of a person is recorded, on every page of the service (issue 12, ADR 0120, ADR 0123).
+"""Every view of a person is recorded, on every page of the service (issue 12, ADR 0120, ADR 0123,
+ADR 0124).
 
-The demo is loaded (reviews written, QA, panels, actions, surveys...), with what it lacks added:
-a family invitation with a contribution and a file, a records request with an uploaded file, an API
-client. Then the service is *crawled*, as each of these would use it: every role of one ICB, its
-region's coordinator, the national analyst, the administrator (the Django admin included), a family
-member through their link and an API client. From each one's start pages every link and form
-action is followed (a few URLs of each URL pattern per actor, so different cases and states are
-seen), and every response is searched for every person's name, NHS number (each way it is written)
-and date of birth. Wherever one shows, the same request must have written a view (or export) audit
-row about that person: about their notification, case or review (or anything that belongs to one of
-them), or naming their reference in its details.
+The demo is loaded for one ICB (reviews written, QA, panels, actions, surveys...), with what it
+lacks added: a review being written with learning, a family invited by e-mail (with a
+contribution and a file) and one by letter, a review in quality assurance, a completed review
+whose family sees the family copy, records requests (one answered, one waiting), a draft
+briefing, annual reports, an import batch, a dataset export, a role grant to decide. Then the
+service is *crawled*, as each of these would use it: every role of the ICB, its region's
+coordinator, the national analyst, the administrator (the Django admin included), family members
+through their links, an API client, a records request's link holder and an anonymous member of
+the public. From each one's start pages every link and form action is followed (a few URLs of
+each URL pattern per actor, so different cases and states are seen), and every response is
+searched for every person's name, NHS number (each way it is written) and date of birth. PDFs
+are searched too: WeasyPrint is replaced by a stand-in whose "PDF" is the HTML it would be laid
+out from (laying out a papers pack takes tens of seconds). Wherever a person shows, the same
+request must have written a view (or export) audit row about that person: about their
+notification, case or review (or anything that belongs to one of them), or naming their
+reference in its details.
 
 Coverage is checked against the URL configuration itself: every pattern Django resolves must have
 been requested by the crawl, or be listed in `NOT_CRAWLED` with the reason it cannot be reached by
@@ -66,6 +73,8 @@ NOT_CRAWLED = {
     "healthz": "monitoring; shows no data",
     "messaging:notify_callback": "GOV.UK Notify's POST callback with its own bearer token",
     "operations:retry": "a POST that re-queues a failed job",
+    "families_staff:announce": "a POST (tells the family the copy is ready); its button is on "
+    "the family page (crawled)",
     # Covered by the permission matrix's own crawl with its world of casework data
     # (casework/tests/test_every_view_is_audited.py): pages needing states the demo lacks.
     **{
@@ -92,57 +101,7 @@ NOT_CRAWLED_ADMIN = (
 # Pages not reached yet because the crawl's world lacks their data or their visitor. Each is a
 # page still to be crawled (ADR 0123, "what is left"); a name that no longer exists is dropped
 # silently here, unlike NOT_CRAWLED.
-NOT_YET_CRAWLED = {
-    "accounts:role_grant_decide": "no role grant waiting for a decision",
-    "api:export_list": "the API client has no export recipient",
-    "exports:detail": "no dataset export made",
-    "exports:download": "no dataset export made",
-    "families:copy": "the invited family's case is not completed",
-    "families:copy_easy_read": "the invited family's case is not completed",
-    "families_staff:announce": "a POST; its page is the family page (crawled)",
-    "families_staff:letter": "no letter to a family",
-    "families_staff:letter_posted": "no letter to a family",
-    "families_staff:not_contacted": "not linked from the pages the crawl reached",
-    "feedback:survey": "no public (anonymous) visitor crawled",
-    "feedback:thanks": "no public (anonymous) visitor crawled",
-    "notifications:<unnamed notify/>": "no public (anonymous) visitor crawled",
-    "notifications:check": "no public (anonymous) visitor crawled",
-    "notifications:done": "no public (anonymous) visitor crawled",
-    "record_uploads:upload": "the link holder's token exists only in its e-mail",
-    "governance:briefing_edit": "no draft briefing",
-    "governance:briefing_publish": "no draft briefing",
-    "governance:qa_approve": "no review in quality assurance",
-    "governance:qa_comments": "no review in quality assurance",
-    "governance:qa_respond": "no review in quality assurance",
-    "governance:qa_return": "no review in quality assurance",
-    "governance:qa_review": "no review in quality assurance",
-    "imports:batch": "no import batch",
-    "imports:commit": "no import batch",
-    "imports:discard": "no import batch",
-    "imports:report_csv": "no import batch",
-    "reports:report": "no annual report",
-    "reports:report_easy_read": "no annual report",
-    "reports:report_easy_read_pdf": "no annual report",
-    "reports:report_generate": "no annual report",
-    "reports:report_pdf": "no annual report",
-    "reports:report_progress": "no annual report",
-    "reports:report_publish": "no annual report",
-    "reports:report_read": "no annual report",
-    "reviews:cause_of_death_find": "not linked without JavaScript from the pages reached",
-    "reviews:learning_edit": "the review being written has no learning yet",
-    "reviews:learning_remove": "the review being written has no learning yet",
-    "reviews:records_request_received": "a POST from the records page (crawled)",
-    "admin:django_tasks_database_dbtaskresult_add": "not offered to administrators",
-    "admin:django_tasks_database_dbtaskresult_change": "not offered to administrators",
-    "admin:django_tasks_database_dbtaskresult_changelist": "not offered to administrators",
-    "admin:django_tasks_database_dbtaskresult_history": "not offered to administrators",
-    "admin:exports_datasharingagreement_change": "no data-sharing agreement",
-    "admin:exports_datasharingagreement_history": "no data-sharing agreement",
-    "admin:exports_recipient_history": "not linked from the recipient pages reached",
-    "admin:organisations_succession_add": "not offered (successions come from restructures)",
-    "admin:organisations_unplacedrecord_add": "not offered (made by restructures)",
-    "admin:reviews_gradingscale_add": "not offered once the scale exists",
-}
+NOT_YET_CRAWLED: dict[str, str] = {}
 
 
 def not_crawled(name: str) -> bool:
@@ -317,6 +276,16 @@ def _review_being_written():
         kind="pen_portrait",
         content=[["Who he was", "He loved the seaside and his dog."]],
     )
+    from leder.reviews.models import LearningKind, LearningTheme
+    from leder.reviews.services.learning import learning_item_add
+
+    learning_item_add(
+        actor=user,
+        review=review,
+        kind=LearningKind.GOOD_PRACTICE,
+        text="The ward made reasonable adjustments for his visits.",
+        themes=LearningTheme.objects.filter(active=True)[:1],
+    )
     return review, contact
 
 
@@ -330,6 +299,26 @@ def _family(contact) -> str:
         actor=contact.review.case.reviewer.user, contact=contact, second_factor="date_of_birth"
     )
     token = families.invitation_token_issue(invitation)
+    # A second family member, who has no e-mail address: their invitation is a letter to print
+    # and post (delivered as the worker would).
+    from leder.messaging.models import Message
+    from leder.messaging.sending import deliver
+    from leder.reviews.services.contacts import contact_add
+
+    by_post = contact_add(
+        actor=contact.review.case.reviewer.user,
+        review=contact.review,
+        name="Bartholomew Quigley-Stone",
+        kind="family",
+        address="4 Chapel Row\nLeicester",
+        postcode="LE1 5AA",
+        preferred_contact="letter",
+    )
+    families.invitation_create(
+        actor=contact.review.case.reviewer.user, contact=by_post, second_factor="date_of_birth"
+    )
+    for message in Message.objects.filter(contact=by_post):
+        deliver(message.pk)
     png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")
     families.contribution_add(
         invitation=invitation,
@@ -340,8 +329,9 @@ def _family(contact) -> str:
     return token
 
 
-def _records_upload(review) -> None:
-    """A records request to a GP practice, with a file uploaded through its link."""
+def _records_upload(review) -> str:
+    """A records request to a GP practice, with a file uploaded through its link, and a second
+    not answered yet; returns the second's upload link token (the link holder's)."""
     from leder.organisations.models import Organisation, OrganisationKind
     from leder.reviews.services import uploads
 
@@ -356,6 +346,14 @@ def _records_upload(review) -> None:
     token = uploads.upload_link_issue(request_)
     pdf = SimpleUploadedFile("gp-record.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n", "application/pdf")
     uploads.record_upload(token=token, upload=pdf)
+    waiting = uploads.records_request_create(
+        actor=review.case.reviewer.user,
+        review=review,
+        organisation=organisation,
+        email="records@example.invalid",
+        requested="Community nursing notes",
+    )
+    return uploads.upload_link_issue(waiting)
 
 
 def _survey_answers(person: Notification) -> None:
@@ -431,11 +429,233 @@ def build() -> dict[str, Actor]:
         client = Client()
         sign_in_verified(client, writer)
         actors["writer"] = Actor("writer", client, ["/", "/staff/"])
-    _records_upload(review)
+    upload_token = _records_upload(review)
     _survey_answers(review.case.notification)
     token = _family(contact)
+    client = _family_client(token, review.case)
+    actors["family"] = Actor("family", client, [f"/family/{token}/home"])
+
+    from leder.api.tests.factories import api_client, bearer, token_for
+    from leder.organisations.models import Organisation, OrganisationKind
+
+    trust = Organisation.objects.filter(kind=OrganisationKind.TRUST).first()
+    api = api_client(organisation=trust, admin=_demo_user("admin"))
+    actors["api"] = Actor("api", Client(), ["/api/v1/"], bearer(token_for(api)))
+    exported = _dataset_exports(api)
+    _annual_reports()
+    _import_batch()
+    _draft_briefing()
+    in_qa = _review_in_quality_assurance(review.case)
+    actors["family_completed"] = _completed_with_family([review.case, in_qa])
+    # Whoever holds a records request's upload link (a GP practice's records team).
+    actors["records"] = Actor("records", Client(), [f"/records/upload/{upload_token}"])
+    actors["public"] = _public_visitor()
+    _role_grant_proposed()
+    # Pages linked only by script or when something is due: asked for as the user would.
+    reviewer_review = f"/staff/cases/{review.case.reference}/review/{review.kind}"
+    actors.get("writer", actors["reviewer"]).seeds += [
+        f"{reviewer_review}/cause-of-death/find?line=a&q=pneumonia",
+        "/staff/families/not-contacted",
+    ]
+    actors["lac"].seeds.append("/staff/families/not-contacted")
+    actors["admin"].seeds += _admin_pages_not_offered(exported)
+    return actors
+
+
+def _admin_pages_not_offered(export) -> list[str]:
+    """Django admin pages no link leads to: those the admin refuses to everyone (adding what
+    only a restructure or a migration makes; the task queue's results), and the history of
+    the recipient and agreement the crawl's export was made under."""
+    from uuid import UUID
+
+    from django.urls import reverse
+
+    task = UUID(int=12)
+    return [
+        reverse("admin:organisations_succession_add"),
+        reverse("admin:organisations_unplacedrecord_add"),
+        reverse("admin:reviews_gradingscale_add"),
+        reverse("admin:django_tasks_database_dbtaskresult_changelist"),
+        reverse("admin:django_tasks_database_dbtaskresult_add"),
+        reverse("admin:django_tasks_database_dbtaskresult_change", args=[task]),
+        reverse("admin:django_tasks_database_dbtaskresult_history", args=[task]),
+        reverse("admin:exports_recipient_history", args=[export.recipient_id]),
+        reverse("admin:exports_datasharingagreement_change", args=[export.agreement_id]),
+        reverse("admin:exports_datasharingagreement_history", args=[export.agreement_id]),
+    ]
+
+
+def _dataset_exports(api):
+    """A recipient whose API client is the crawl's, under an agreement, with a dataset export
+    made for it (generated, as the worker would) of this year's deaths."""
+    from leder.core.time import today
+    from leder.exports import services as exports
+    from leder.exports.tests.factories import agreement, recipient
+
+    admin = _demo_user("admin")
+    to = recipient(api_client=api, admin=admin)
+    made = exports.dataset_export_queue(
+        actor=_demo_user("analyst"),
+        recipient=to,
+        agreement=agreement(to, admin=admin),
+        cohort_year=today().year,
+    )
+    return exports.dataset_export_run(export_id=made.pk)
+
+
+def _annual_reports() -> None:
+    """The ICB's annual report of this year's deaths, generated (as the worker would), and
+    the region's, waiting to be generated."""
+    from leder.core.time import today
+    from leder.reports import services as reports
+
+    lead = _demo_user(f"lead.{ICB_LABEL}")
+    report = reports.report_create(actor=lead, organisation=_icb(), year=today().year)
+    reports.report_generate_queue(actor=lead, report=report)
+    reports.report_generate_run(report_id=report.pk)
+    regional = _demo_user("regional.midlands")
+    waiting = reports.report_create(actor=regional, organisation=_icb().region, year=today().year)
+    reports.report_generate_queue(actor=regional, report=waiting)
+
+
+def _import_batch() -> None:
+    """A file of historic deaths uploaded by the local area contact and checked, one row the
+    same person as a death already notified (the check names them)."""
+    from leder.imports import services as imports
+    from leder.imports.tests.factories import as_csv, row
+
+    known = Notification.objects.filter(icb=_icb()).exclude(nhs_number="").order_by("pk").first()
+    rows = [
+        row(),
+        row(
+            given_name=known.given_name,
+            family_name=known.family_name,
+            date_of_birth=known.date_of_birth.isoformat(),
+            date_of_death=known.date_of_death.isoformat(),
+            nhs_number=known.nhs_number,
+        ),
+    ]
+    batch = imports.import_batch_store(
+        actor=_demo_user(f"lac.{ICB_LABEL}"),
+        icb=_icb(),
+        file_name="historic-deaths.csv",
+        content=as_csv(rows),
+    )
+    imports.import_batch_check_run(batch_id=batch.pk)
+
+
+def _draft_briefing() -> None:
+    """A learning briefing drafted from a signed-off review, not yet published."""
+    from leder.governance.models import LearningBriefing
+    from leder.governance.services import briefings
+
+    published = LearningBriefing.objects.filter(icb=_icb()).first()
+    assert published is not None, "the demo publishes a briefing"
+    briefings.briefing_create(
+        actor=_demo_user(f"lac.{ICB_LABEL}"),
+        icb=_icb(),
+        title="Hospital passports were not read on admission",
+        summary="Two people's hospital passports were filed but not read by ward staff.",
+        learning="Read the hospital passport on admission and share it with the night staff.",
+        themes=published.themes.all(),
+        source_reviews=published.source_reviews.all(),
+    )
+
+
+def _to_qa():
+    """Every ethnic category counted as White British while the crawl's own reviews are
+    submitted, so that they go to quality assurance (whose pages the crawl needs) whoever the
+    person was: the demo's people are drawn at random."""
+    from django.test import override_settings
+
+    from leder.reference.models import EthnicCategory
+
+    codes = list(EthnicCategory.objects.values_list("code", flat=True))
+    return override_settings(LEDER_FOCUSED_REVIEW_WHITE_BRITISH_CODES=codes)
+
+
+def _initial_review_case(*, besides) -> Case:
+    """A case of the ICB in initial review, other than `besides`, whose review (written with
+    `ReviewContent`'s defaults: grade 2, good practice only, see `_to_qa`) goes to quality
+    assurance rather than to a focused review: not autistic without a learning disability.
+    The demo's case on hold is resumed when there is none."""
+    from leder.casework.models import CaseState
+    from leder.casework.services.lifecycle import case_transition
+    from leder.notifications.models import Answer
+
+    cases = (
+        Case.objects.filter(notification__icb=_icb())
+        .exclude(pk__in=[c.pk for c in besides])
+        .exclude(
+            notification__is_autistic=Answer.YES,
+            notification__has_learning_disability__in=[Answer.NO, Answer.NOT_SURE],
+        )
+    )
+    found = cases.filter(state=CaseState.INITIAL_REVIEW).order_by("pk").first()
+    if found is None:
+        held = cases.filter(state=CaseState.ON_HOLD).order_by("pk").first()
+        assert held is not None, "the demo has a case in initial review or on hold"
+        case_transition(
+            actor=_demo_user(f"lac.{ICB_LABEL}"),
+            case=held,
+            transition="resume",
+            reason="The inquest has concluded.",
+        )
+        found = Case.objects.get(pk=held.pk)
+    return found
+
+
+def _completed_with_family(besides) -> Actor:
+    """A review written with a family member invited through their link, then approved in
+    quality assurance: the case is completed and the family sees the family copy. Returns the
+    family member, through their link."""
+    from leder.casework.models import CaseState
+    from leder.demo.reviews import ReviewContent, write_initial_review
+    from leder.families import services as families
+    from leder.governance.models import QAChecklistItem
+    from leder.governance.services import qa
+    from leder.reviews.services.contacts import contact_add
+    from leder.reviews.services.records import review_submit
+
+    case = _initial_review_case(besides=besides)
+    with _to_qa():
+        review = write_initial_review(case=case, content=ReviewContent(), submit=False)
+    user = case.reviewer.user
+    contact = contact_add(
+        actor=user,
+        review=review,
+        name="Philippa Ashdown-Kerr",
+        kind="family",
+        email="philippa@example.invalid",
+    )
+    invitation = families.invitation_create(
+        actor=user, contact=contact, second_factor="date_of_birth"
+    )
+    token = families.invitation_token_issue(invitation)
+    with _to_qa():
+        review_submit(actor=user, review=review)
+    case.refresh_from_db()
+    assert case.state == CaseState.QUALITY_ASSURANCE, case.state
+    senior = _demo_user(f"senior.{ICB_LABEL}")
+    round_ = qa.pending_round(review)
+    qa.qa_checklist_save(
+        actor=senior,
+        round=round_,
+        answers={
+            item.key: {"met": "yes", "note": ""}
+            for item in QAChecklistItem.objects.filter(checklist=round_.checklist)
+        },
+    )
+    qa.qa_approve(actor=senior, review=review, summary="Meets the standard.")
+    case.refresh_from_db()
+    assert case.state == CaseState.COMPLETED, case.state
+    return Actor("family_completed", _family_client(token, case), [f"/family/{token}/home"])
+
+
+def _family_client(token: str, case: Case) -> Client:
+    """A client through the family link's second factor (the person's date of birth)."""
     client = Client()
-    born = review.case.notification.date_of_birth
+    born = case.notification.date_of_birth
     response = client.post(
         f"/family/{token}",
         {
@@ -446,15 +666,66 @@ def build() -> dict[str, Actor]:
         },
     )
     assert response.status_code == 302, response.status_code
-    actors["family"] = Actor("family", client, [f"/family/{token}/home"])
+    return client
 
-    from leder.api.tests.factories import api_client, bearer, token_for
-    from leder.organisations.models import Organisation, OrganisationKind
 
-    trust = Organisation.objects.filter(kind=OrganisationKind.TRUST).first()
-    api = api_client(organisation=trust, admin=_demo_user("admin"))
-    actors["api"] = Actor("api", Client(), ["/api/v1/"], bearer(token_for(api)))
-    return actors
+def _review_in_quality_assurance(being_written) -> Case:
+    """An initial review written and sent to quality assurance, where the senior reviewer
+    assesses it (the demo's reviews in QA were approved or returned)."""
+    from leder.casework.models import CaseState
+    from leder.demo.reviews import ReviewContent, write_initial_review
+
+    case = _initial_review_case(besides=[being_written])
+    with _to_qa():
+        write_initial_review(case=case, content=ReviewContent())
+    case.refresh_from_db()
+    assert case.state == CaseState.QUALITY_ASSURANCE, case.state
+    return case
+
+
+def _public_visitor() -> Actor:
+    """A member of the public, with no account: they sent a notification (so its confirmation
+    page is theirs to see), have answered every question of a second one (so the check page
+    shows their answers, about a person nobody has notified) and are asked for feedback."""
+    from leder.governance.models import Survey, SurveyAudience, SurveyStatus
+    from leder.notifications.tests.test_public_form import answer_every_page, pages, submit
+
+    client = Client()
+    icb = _icb()
+    answer_every_page(client, pages(icb))
+    sent = submit(client)
+    assert sent.status_code == 302, sent.status_code
+    someone_else = {"given_name": "Rosalind", "family_name": "Quennell-Abara", "other_names": ""}
+    answer_every_page(client, pages(icb, person=someone_else, **{"nhs-number": {"nhs_number": ""}}))
+    survey = Survey.objects.get(audience=SurveyAudience.PUBLIC, status=SurveyStatus.OPEN)
+    return Actor(
+        "public",
+        client,
+        [
+            "/",
+            "/notify/",
+            "/notify/check",
+            sent["Location"],
+            f"/feedback/{survey.slug}",
+            f"/feedback/{survey.slug}/thank-you",
+        ],
+    )
+
+
+def _role_grant_proposed() -> None:
+    """The administrator proposes a reviewer role at the ICB for a new user: its executive lead
+    decides (ADR 0120)."""
+    from leder.accounts import services as accounts
+
+    user = accounts.user_create(
+        actor=_demo_user("admin"),
+        email="new.reviewer@example.invalid",
+        full_name="Theodora Newcombe-Vasquez",
+        job_title="Reviewer",
+    )
+    accounts.role_grant_propose(
+        actor=_demo_user("admin"), user=user, role=Role.REVIEWER, organisation=_icb()
+    )
 
 
 # -- PDFs ---------------------------------------------------------------------------------------
