@@ -231,7 +231,7 @@ def test_a_reviewer_completes_an_initial_review_with_records_uploaded_and_submit
     axe_check(page)
     click(page, "a:has-text('Request records')")
     axe_check(page)
-    page.check(f"input[name=organisation][value='{practice.pk}']")
+    assert pick(page, "id_organisation", "orchard", practice.name) == str(practice.pk)
     page.fill("#id_email", "records@orchard-way.example.nhs.uk")
     page.fill("#id_requested", "GP records for the last 2 years of the person's life")
     click(page, "button:has-text('Send the upload link')")
