@@ -76,6 +76,10 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 def transfer_request(request: HttpRequest, reference: str) -> HttpResponse:
     _transfer_roles_only(request)
     notification = selectors.transferable_for(user=request.user, reference=reference)
+    # Offered first: the other ICBs of its region (the picker's search finds any other).
+    neighbours = icbs_open().exclude(pk=notification.icb_id)
+    if notification.icb.region_id:
+        neighbours = neighbours.filter(region_id=notification.icb.region_id)
 
     def shown() -> dict:
         audit.record_view(
@@ -93,7 +97,7 @@ def transfer_request(request: HttpRequest, reference: str) -> HttpResponse:
 
     return form_page(
         request,
-        form=TransferRequestForm(posted(request), icbs=icbs_open().exclude(pk=notification.icb_id)),
+        form=TransferRequestForm(posted(request), icbs=neighbours),
         template="casework/transfers/request.jinja",
         save=lambda data: services.transfer_request(
             actor=request.user, notification=notification, **fields(data, "to_icb", "reason")
