@@ -11,7 +11,7 @@ from leder.accounts.tests.factories import totp_device, user_with_role
 from leder.notifications.models import Notification
 from leder.organisations.areas import AreaSource
 from leder.organisations.tests.factories import GpPracticeFactory, IcbFactory, RegionFactory
-from tests.system.keyboard import choose, fill, press_button, select_option
+from tests.system.keyboard import choose, fill, pick, press_button, select_option
 from tests.system.test_triage_and_allocation import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -153,7 +153,7 @@ def test_a_lac_transfers_a_case_and_the_neighbouring_lac_accepts_it(page, live_s
     press_button(page, "Ask to transfer")
     assert page.locator(".nhsuk-error-summary").is_visible()
     axe_check(page)
-    select_option(page, "#id_to_icb", "Test Hills")
+    pick(page, "id_to_icb", "Hills", "Test Hills")
     fill(page, "#id_reason", "She lived in a care home in Hills")
     snap(page, "t1-ask")
     press_button(page, "Ask to transfer")
@@ -222,7 +222,7 @@ def test_a_regional_coordinator_transfers_a_death_by_its_reference(page, live_se
     assert "Okonkwo" not in content and notification.nhs_number not in content
     axe_check(page)
     snap(page, "r1-find")
-    select_option(page, "#id_to_icb", "Test Hills")
+    pick(page, "id_to_icb", "Hills", "Test Hills")
     fill(page, "#id_reason", "The family says she lived in Hills")
     press_button(page, "Ask to transfer")
     assert "their local area contact decides" in page.content()
