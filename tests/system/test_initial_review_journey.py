@@ -20,6 +20,7 @@ from leder.reviews import sections
 from leder.reviews.models import RecordsRequest, RecordsRequestStatus, Review, ReviewSection
 from leder.reviews.tests.conftest import cases, icb, lac, reviewer  # noqa: F401
 from tests.system.conftest import assert_error_summary_focused
+from tests.system.keyboard import pick
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -93,7 +94,7 @@ def add_contact(page, axe_check, *, name, kind, role="", organisation=None, othe
     page.fill("#id_name", name)
     page.check(f"input[name=kind][value={kind}]")
     if organisation:
-        page.select_option("#id_organisation", label=organisation)
+        pick(page, "id_organisation", organisation, organisation)
     if other_org:
         page.fill("#id_organisation_name", other_org)
     page.fill("#id_role", role)
