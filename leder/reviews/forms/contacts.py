@@ -3,7 +3,7 @@ again (they are the only way in) and own the rules."""
 
 from django import forms
 
-from leder.core.fields import NHSDateField
+from leder.core.fields import NHSDateField, text_box
 from leder.organisations.forms import OrganisationPickerField
 from leder.reviews.models import ContactKind, ContactMethod, ContactOutcome, ContactPreference
 from leder.reviews.services.contacts import DETAIL_FIELDS
@@ -101,11 +101,7 @@ class ContactForm(forms.Form):
     )
     advocate_telephone = _telephone("Advocate's telephone (optional)")
     advocate_email = _email("Advocate's email address (optional)")
-    notes = forms.CharField(
-        label="Notes (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    notes = text_box("Notes (optional)", max_length=None)
 
     # Sent to `contact_add`/`contact_update` as they are (the organisation is chosen apart).
     SERVICE_FIELDS = ("name", "kind", *DETAIL_FIELDS)
@@ -133,25 +129,24 @@ class ContactAttemptForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what happened"},
     )
-    notes = forms.CharField(
-        label="Notes (optional)",
-        required=False,
+    notes = text_box(
+        "Notes (optional)",
         help_text="What you talked about, or what to try next",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
+        max_length=None,
     )
 
 
 class FamilyNotPossibleForm(forms.Form):
-    reason = forms.CharField(
-        label="Why was no conversation with family or someone close to the person possible?",
+    reason = text_box(
+        "Why was no conversation with family or someone close to the person possible?",
+        required="Enter why no conversation with family or someone close was possible",
         help_text=(
             "For example, the person had no family and nobody close to them could be found, or "
             "the family asked not to take part"
         ),
-        error_messages={
-            "required": "Enter why no conversation with family or someone close was possible"
-        },
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
+        max_length=None,
     )
 
 
@@ -180,15 +175,16 @@ class RecordsRequestForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    requested = forms.CharField(
-        label="Which records are you asking for?",
+    requested = text_box(
+        "Which records are you asking for?",
+        required="Enter which records you are asking for",
         help_text=(
             "For example, GP records for the last 2 years of the person's life. Do not write "
             "the person's name: the email gives only the case reference, and the upload page "
             "shows their name and date of birth to the link's holder"
         ),
-        error_messages={"required": "Enter which records you are asking for"},
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
+        max_length=None,
     )
 
     def __init__(self, *args, organisations=(), **kwargs):
