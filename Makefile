@@ -52,7 +52,7 @@ scheduler: migrate
 # pytest exits 5 when it collects no tests: that is a failure here, never a pass.
 test: install
 	$(TESTING) $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Missing migrations: run manage.py makemigrations" && exit 1)
-	$(TESTING) $(BIN)/pytest -n 2 --dist loadfile -q; status=$$?; \
+	$(TESTING) $(BIN)/pytest -n 2 --dist loadfile -q --durations=15; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "No tests were collected"; exit 1; fi; exit $$status
 
 test-fast: install
