@@ -41,6 +41,8 @@ changes it: every request is made in a savepoint that is rolled back.
 import io
 import json
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -956,11 +958,23 @@ def response_text(response) -> str:
             for value in row
             if value is not None
         )
+    elif content.startswith(b"%PDF"):
+        text = pdf_text(content)
     else:
         text = content.decode("utf-8", "replace")
     storage = getattr(response.wsgi_request, "_messages", None)
     queued = getattr(storage, "_queued_messages", [])
     return text + "\n" + "\n".join(str(message) for message in queued)
+
+
+def pdf_text(content: bytes) -> str:
+    """A PDF's text as `pdftotext` (poppler-utils, which CI installs) reads it; where it cannot
+    (not installed, or not a real PDF: the crawl's stand-in for WeasyPrint), the bytes as text."""
+    if shutil.which("pdftotext"):
+        done = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True)
+        if done.returncode == 0:
+            return done.stdout.decode("utf-8", "replace")
+    return content.decode("utf-8", "replace")
 
 
 _NOISE = (

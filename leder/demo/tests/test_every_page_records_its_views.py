@@ -40,6 +40,7 @@ from leder.casework.models import Case
 from leder.casework.tests.test_permission_matrix import nhs_texts, request
 from leder.core.models import AuditAction
 from leder.core.presenters import date_long
+from leder.demo.management.commands import demo_load
 from leder.notifications.models import Notification
 from leder.reviews.models import Review
 
@@ -272,17 +273,18 @@ def _demo_user(label: str) -> User:
 
 
 def _review_being_written():
-    """A review started on a case of the ICB in initial review, with a family contact: the
-    demo leaves its reviews in progress unstarted."""
+    """A review started on a case of the ICB in initial review (the demo reviewer's if they
+    have one), with a family contact: the demo leaves its reviews in progress unstarted."""
     from leder.casework.models import CaseState
     from leder.reviews.services.contacts import contact_add
     from leder.reviews.services.records import review_start
 
+    in_review = Case.objects.filter(
+        notification__icb__ods_code=ICB_ODS, state=CaseState.INITIAL_REVIEW
+    ).select_related("reviewer__user", "notification")
     case = (
-        Case.objects.filter(notification__icb__ods_code=ICB_ODS, state=CaseState.INITIAL_REVIEW)
-        .select_related("reviewer__user", "notification")
-        .order_by("pk")
-        .first()
+        in_review.filter(reviewer__user=_demo_user(f"reviewer.{ICB_LABEL}")).order_by("pk").first()
+        or in_review.order_by("pk").first()
     )
     assert case is not None, "the demo has a case in initial review"
     user = case.reviewer.user
@@ -423,6 +425,12 @@ def build() -> dict[str, Actor]:
         actors[name] = Actor(name, client, seeds)
 
     review, contact = _review_being_written()
+    writer = review.case.reviewer.user
+    if writer != _demo_user(f"reviewer.{ICB_LABEL}"):
+        # The demo reviewer has no case in initial review: its reviewer is crawled too.
+        client = Client()
+        sign_in_verified(client, writer)
+        actors["writer"] = Actor("writer", client, ["/", "/staff/"])
     _records_upload(review)
     _survey_answers(review.case.notification)
     token = _family(contact)
@@ -449,12 +457,44 @@ def build() -> dict[str, Actor]:
     return actors
 
 
+# -- PDFs ---------------------------------------------------------------------------------------
+
+PDF_STAND_IN = b"%PDF-1.7\n% the crawl's stand-in for WeasyPrint: the document's HTML follows\n"
+
+
+class _Stylesheet:
+    """WeasyPrint's `CSS`, unparsed: the stand-in lays nothing out."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+
+class _Document:
+    """WeasyPrint's `HTML` for the crawl: `write_pdf` returns the stand-in header followed by
+    the HTML the PDF would be made from, so the crawl searches exactly the text the PDF would
+    show (a papers pack takes WeasyPrint about 40 s to lay out on a busy machine; the PDFs
+    themselves are tested where each is made, read with `pdftotext`). A PDF not made by the
+    service (an uploaded file) is read with `pdftotext` (`response_text`)."""
+
+    def __init__(self, *args, string: str = "", **kwargs):
+        self.string = string
+
+    def write_pdf(self, *args, **kwargs) -> bytes:
+        return PDF_STAND_IN + self.string.encode()
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
+    import weasyprint
     from django.conf import settings
 
     previous = getattr(settings, "LEDER_DEMO_MODE", False)
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(weasyprint, "HTML", _Document)
+        patch.setattr(weasyprint, "CSS", _Stylesheet)
+        # One demo ICB, the one crawled: the second doubles the load and is seen by nobody
+        # the crawl signs in as but the region and the nation, whose pages the first fills.
+        patch.setattr(demo_load, "DEMO_ICBS", [i for i in demo_load.DEMO_ICBS if i[0] == ICB_ODS])
         outer = transaction.atomic()
         outer.__enter__()
         try:

@@ -223,6 +223,13 @@ def agenda_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
             messages.success(request, f"{found.review.case.reference} taken off the agenda")
         return _to_meeting(meeting)
     row = present.agenda_rows(meeting, [found])[0]
+    audit.record_view(
+        actor=request.user,
+        obj=found.review.case,
+        summary=f"Viewed {row.reference} on the agenda of {meeting}, to take it off",
+        details={"agenda_item": found.pk},
+        request=request,
+    )
     return render(
         request,
         "governance/panels/agenda_remove.jinja",
