@@ -8,8 +8,9 @@ old one; revoking ends a token or a whole client. Administrators do all of this 
 services (`leder.api.services`).
 """
 
-from django.conf import settings
 from django.db import models
+
+from leder.core.model_fields import actor_field
 
 
 class ApiScope(models.TextChoices):
@@ -27,9 +28,7 @@ class ApiClient(models.Model):
     scopes = models.JSONField(default=list, help_text="The ApiScope values granted.")
     contact_email = models.EmailField(blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -52,9 +51,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

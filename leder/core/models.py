@@ -9,8 +9,9 @@ of the log past its retention period up to a signed checkpoint (`leder.core.audi
 0123): the triggers let through only DELETEs of rows at or below a recorded `AuditPrune`.
 """
 
-from django.conf import settings
 from django.db import models
+
+from leder.core.model_fields import actor_field
 
 
 class AuditAction(models.TextChoices):
@@ -43,9 +44,7 @@ class AuditLogIsAppendOnly(Exception):
 class AuditEvent(models.Model):
     sequence = models.PositiveBigIntegerField(unique=True)
     occurred_at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = actor_field(optional=True)
     # Kept as text too, so the row still says who acted if an account is renamed.
     actor_label = models.CharField(max_length=254)
     action = models.CharField(max_length=32, choices=AuditAction.choices)

@@ -47,6 +47,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
 from django.conf import settings
@@ -93,6 +94,13 @@ class QuasiIdentifier:
     apply: Callable[[dict, dict, int], None]
     # The share of the detail lost at each step: 0 at step 0, 1 at the last (see the docstring).
     loss: tuple[float, ...] = (0.0, 1.0)
+
+    @cached_property
+    def columns(self) -> tuple[str, ...]:
+        """The columns `apply` sets (and `value` reads)."""
+        row: dict = {}
+        self.apply(row, {}, 0)
+        return tuple(row)
 
 
 def _age_apply(row: dict, original: dict, step: int) -> None:
@@ -284,37 +292,53 @@ def anonymise(
 ) -> Result:
     """`frame` with rare combinations of the quasi-identifiers generalised (see the module's
     docstring), the same columns in the same order. `age_band`, `death_quarter` and
-    `generalised` are filled when the frame has them."""
+    `generalised` are filled when the frame has them.
+
+    Only the quasi-identifiers' own columns are read out of the frame and written back (as whole
+    columns); every other column stays as it is. Each quasi-identifier's value at each step is
+    computed once per record (`_Values`), not in every round that splits a group."""
     k = configured_k() if k is None else k
     names = configured_quasi_identifiers() if quasi_identifiers is None else quasi_identifiers
     unknown = [n for n in names if n not in QUASI_IDENTIFIERS]
     if unknown:
         raise ValueError(f"Unknown quasi-identifiers: {', '.join(unknown)}")
     active = [QUASI_IDENTIFIERS[n] for n in names if QUASI_IDENTIFIERS[n].column in frame.columns]
-    originals = frame.to_dicts()
-    steps, suppressed = _recode(originals, active, max(k, 1))
+    columns = [c for c in dict.fromkeys(c for q in active for c in q.columns) if c in frame]
+    originals = frame.select(columns).to_dicts() if columns else [{}] * frame.height
+    values = _Values(originals)
+    steps, suppressed = _recode(values, active, max(k, 1))
 
-    rows = []
+    kept = [index not in suppressed for index in range(len(originals))]
+    recoded: list[dict] = []
+    labels: list[str | None] = []
     generalised: dict[str, dict[str, int]] = {}
     keys = []
     for index, original in enumerate(originals):
-        if index in suppressed:
+        if not kept[index]:
             continue
-        row = dict(original)
+        row: dict = {}
         raised = []
         for q in active:
-            step = steps[index][q.name]
+            step = steps[q.name][index]
             q.apply(row, original, step)
             if step > 0:
                 raised.append(q.name)
                 by_step = generalised.setdefault(q.name, {})
                 by_step[q.steps[step]] = by_step.get(q.steps[step], 0) + 1
-        if "generalised" in row:
-            row["generalised"] = "|".join(raised) or None
-        rows.append(row)
-        keys.append(tuple(q.value(original, steps[index][q.name]) for q in active))
+        recoded.append(row)
+        labels.append("|".join(raised) or None)
+        keys.append(tuple(values.at(q, steps[q.name][index])[index] for q in active))
     sizes = Counter(keys)
-    out = pl.DataFrame(rows, schema=frame.schema) if rows else frame.clear()
+    out = frame.filter(pl.Series(kept, dtype=pl.Boolean)) if suppressed else frame
+    replaced = [
+        pl.Series(name, [row[name] for row in recoded], dtype=frame.schema[name])
+        for name in dict.fromkeys(n for row in recoded[:1] for n in row)
+        if name in frame
+    ]
+    if "generalised" in frame and recoded:
+        replaced.append(pl.Series("generalised", labels, dtype=frame.schema["generalised"]))
+    if replaced:
+        out = out.with_columns(replaced)
     return Result(
         frame=out,
         k=k,
@@ -323,53 +347,74 @@ def anonymise(
         suppressed=len(suppressed),
         smallest_group=min(sizes.values()) if sizes else None,
         groups=len(sizes),
-        detail_kept=_detail_kept(steps, suppressed, active),
+        detail_kept=_detail_kept(steps, suppressed, active, len(originals)),
     )
+
+
+class _Values:
+    """Each quasi-identifier's value at a step for every record (index), computed at first use
+    and kept: the rounds of the recoding split the same records by the same values many times."""
+
+    def __init__(self, originals: list[dict]):
+        self.originals = originals
+        self._at: dict[tuple[str, int], list] = {}
+
+    def at(self, q: QuasiIdentifier, step: int) -> list:
+        found = self._at.get((q.name, step))
+        if found is None:
+            found = [_hashable(q.value(original, step)) for original in self.originals]
+            self._at[(q.name, step)] = found
+        return found
 
 
 def _detail_kept(
-    steps: list[dict[str, int]], suppressed: set[int], active: list[QuasiIdentifier]
+    steps: dict[str, list[int]],
+    suppressed: set[int],
+    active: list[QuasiIdentifier],
+    records: int,
 ) -> float | None:
     """The share of the quasi-identifiers' detail the export keeps (1 − the mean loss over the
     records and quasi-identifiers; a suppressed record keeps none)."""
-    if not steps or not active:
+    if not records or not active:
         return None
     lost = sum(
-        1.0 if index in suppressed else q.loss[record[q.name]]
-        for index, record in enumerate(steps)
+        1.0 if index in suppressed else q.loss[steps[q.name][index]]
+        for index in range(records)
         for q in active
     )
-    return round(1 - lost / (len(steps) * len(active)), 4)
+    return round(1 - lost / (records * len(active)), 4)
 
 
 def _recode(
-    originals: list[dict], active: list[QuasiIdentifier], k: int
-) -> tuple[list[dict[str, int]], set[int]]:
-    """The step of each quasi-identifier for each record, and the records suppressed: top-down
-    local recoding (the module's docstring)."""
+    values: _Values, active: list[QuasiIdentifier], k: int
+) -> tuple[dict[str, list[int]], set[int]]:
+    """The step of each quasi-identifier for each record (by quasi-identifier, then record), and
+    the records suppressed: top-down local recoding (the module's docstring)."""
+    count = len(values.originals)
     top = {q.name: len(q.steps) - 1 for q in active}
-    steps = [dict(top) for _ in originals]
-    if len(originals) < k:
-        return steps, set(range(len(originals)))
+    steps = {q.name: [top[q.name]] * count for q in active}
+    if count < k:
+        return steps, set(range(count))
     suppressed: set[int] = set()
     # Groups still to split: (records, the step of each quasi-identifier they share).
-    pending: list[tuple[list[int], dict[str, int]]] = [(list(range(len(originals))), top)]
+    pending: list[tuple[list[int], dict[str, int]]] = [(list(range(count)), top)]
     while pending:
         records, at = pending.pop()
         best = None
         for q in active:
             if at[q.name] == 0:
                 continue
-            split = _split(originals, records, q, at[q.name] - 1, k, len(active))
+            split = _split(values.at(q, at[q.name] - 1), records, q, at[q.name] - 1, k, len(active))
             if split is not None and (best is None or split.gain > best[1].gain):
                 best = (q, split)
         if best is None:
             continue
         q, split = best
         finer = dict(at, **{q.name: at[q.name] - 1})
+        column = steps[q.name]
         for group in split.groups:
             for index in group:
-                steps[index][q.name] = finer[q.name]
+                column[index] = finer[q.name]
             pending.append((group, finer))
         if split.rest:
             pending.append((split.rest, at))
@@ -390,17 +435,18 @@ class _Split:
 
 
 def _split(
-    originals: list[dict],
+    values: list,
     records: list[int],
     q: QuasiIdentifier,
     step: int,
     k: int,
     quasi_identifiers: int,
 ) -> _Split | None:
-    """`records` split by `q` one step finer (`step`), or None when no value is shared by k."""
+    """`records` split by `q` one step finer (`step`, whose value for each record is `values`),
+    or None when no value is shared by k."""
     by_value: dict[object, list[int]] = {}
     for index in records:
-        by_value.setdefault(_hashable(q.value(originals[index], step)), []).append(index)
+        by_value.setdefault(values[index], []).append(index)
     groups = sorted((g for g in by_value.values() if len(g) >= k), key=len)
     rest = [i for g in by_value.values() if len(g) < k for i in g]
     if not groups:

@@ -11,15 +11,17 @@ Reads identifiable data: the caller (the export task) has checked the request an
 reading once per export in the audit log.
 """
 
+import json
 import re
 import warnings
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
+import orjson
 import polars as pl
 from django.conf import settings
 
@@ -196,6 +198,18 @@ class _Released:
     released_counts: dict
 
 
+def _json(text: str | None):
+    """A snapshot read as its JSON text, decoded here: with orjson (several times faster than
+    the standard library, which Django's JSONField uses), or the standard library for what
+    orjson refuses (an integer wider than 64 bits). The same values either way."""
+    if text is None:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 class _Grouped:
     """Rows of one query ordered by notification reference (their first value), taken a
     notification at a time as the notifications, in the same order, are read: a merge join, so
@@ -221,7 +235,8 @@ class _Reader:
     query each. Every query selects its rows by the cohort's own query, never by a list of ids."""
 
     def __init__(self, cohort: Cohort):
-        from django.db.models import Exists, Min, OuterRef
+        from django.db.models import Exists, Min, OuterRef, TextField
+        from django.db.models.functions import Cast
 
         from leder.casework.models import Allocation, CaseEvent
         from leder.exports.models import FreeTextRelease
@@ -241,7 +256,7 @@ class _Reader:
             .values_list(
                 "review__case__notification__reference",
                 "review__kind",
-                "snapshot",
+                Cast("snapshot", TextField()),
                 "signed_off_at",
             )
             .iterator(chunk_size=CHUNK)
@@ -254,7 +269,7 @@ class _Reader:
             ReviewVersion.objects.filter(review__case__in=cases, review__kind="initial")
             .filter(Exists(focused))
             .order_by("review__case__notification__reference", "review_id", "number")
-            .values_list("review__case__notification__reference", "snapshot")
+            .values_list("review__case__notification__reference", Cast("snapshot", TextField()))
             .iterator(chunk_size=CHUNK)
         )
         # The first offer to a reviewer: the earliest allocation, or entry to "allocated".
@@ -286,6 +301,10 @@ class _Reader:
                 self.allocated[case_id] = min(moment, self.allocated.get(case_id, moment))
         self.themes = set(LearningTheme.objects.values_list("name", flat=True))
         self.trigger_settings = trigger_settings()  # read once per export, not per death
+        # Answers computed once per export for each distinct input (a year's deaths share a few
+        # dozen): the focused-review triggers, the question and profile sets, a snapshot's
+        # themes.
+        self.memo: dict[tuple, object] = {}
         self.question_versions: dict[int, str] = dict(
             Review.objects.filter(case__in=cases, kind="initial").values_list(
                 "case_id", "question_set_version"
@@ -305,7 +324,7 @@ class _Reader:
         for values in self.notifications:
             reference = values["reference"]
             signoffs = {
-                kind: _SignOff(kind, snapshot, moment)
+                kind: _SignOff(kind, _json(snapshot), moment)
                 for kind, snapshot, moment in self.signoffs.take(reference)
             }
             versions = self.initial_versions.take(reference)
@@ -319,7 +338,7 @@ class _Reader:
                 if values["case__id"] is not None
                 else None
             )
-            yield values, case, signoffs, (versions[-1][0] if versions else None)
+            yield values, case, signoffs, (_json(versions[-1][0]) if versions else None)
 
 
 def _status(notification: dict, case, signoffs: dict) -> str | None:
@@ -397,7 +416,7 @@ def build_dataset(
                         completed_on=row["_completed_on"], due_on=case.due_on
                     )
                     row["within_6_months_definition"] = WITHIN_6_MONTHS.label
-            rows.append(tuple(row.get(name) for name in names))
+            rows.append(tuple(map(row.get, names)))
             if len(rows) == CHUNK:
                 chunks.append(_frame(rows, specification))
                 rows = []
@@ -449,6 +468,16 @@ def _base_row(notification: dict, case, status, reader, pseudonym) -> dict:
     }
 
 
+@lru_cache(maxsize=8192)
+def _hold_days(notified_on: date, due_on: date) -> int:
+    """`hold_days_of`, once per pair of dates (a year's cases share a few hundred days)."""
+    return hold_days_of(notified_on=notified_on, due_on=due_on)
+
+
+# `add_months`, once per day and number of months.
+_add_months = lru_cache(maxsize=8192)(add_months)
+
+
 def _stage_days(case, notified_on: date | None, reader) -> dict:
     """Days from notification to the first entry into each later stage, and days on hold."""
     if case is None:
@@ -458,7 +487,7 @@ def _stage_days(case, notified_on: date | None, reader) -> dict:
         name: _days(notified_on, _local_date(entered.get(state)))
         for name, state in STAGE_STATES.items()
     }
-    out["days_on_hold"] = hold_days_of(notified_on=case.notified_on, due_on=case.due_on)
+    out["days_on_hold"] = _hold_days(case.notified_on, case.due_on)
     return out
 
 
@@ -474,14 +503,17 @@ def _answers_2027(case, initial: dict, reader) -> dict:
     focused route). Detail text is never taken."""
     out: dict = {}
     version = reader.question_versions.get(case.pk, "")
-    out["question_set_version"] = questions.question_set(version).version
+    out["question_set_version"] = _memo(
+        reader, ("question_set", version), lambda: questions.question_set(version).version
+    )
     for key, entry in (initial.get("questions") or {}).items():
         if isinstance(entry, dict) and entry.get("answer"):
             out[f"q_{key}"] = entry["answer"]
     person = initial.get(profile.SECTION_KEY) or {}
     if person.get(profile.VERSION_KEY):
-        out["profile_version"] = person[profile.VERSION_KEY]
-        for key in profile.profile_set(out["profile_version"]).keys:
+        out["profile_version"] = chosen = person[profile.VERSION_KEY]
+        keys = _memo(reader, ("profile", chosen), lambda: profile.profile_set(chosen).keys)
+        for key in keys:
             out[key] = _joined(person.get(key))
     cause = initial.get("cause_of_death") or {}
     for name in ("coroner_referral", "inquest", "post_mortem", "medical_examiner_scrutiny"):
@@ -490,12 +522,45 @@ def _answers_2027(case, initial: dict, reader) -> dict:
     return out
 
 
+def _memo(reader, key: tuple, compute: Callable[[], object]):
+    """`compute()` once per export for each `key` (its inputs); a list is kept as a tuple."""
+    try:
+        return reader.memo[key]
+    except KeyError:
+        value = compute()
+        reader.memo[key] = tuple(value) if isinstance(value, list) else value
+        return reader.memo[key]
+
+
+@cache
+def _concern_label() -> str:
+    from leder.reviews.models import LearningKind
+
+    return LearningKind.CONCERN.label
+
+
+def _trigger_codes(inputs: tuple, trigger_settings) -> str | None:
+    """The focused-review triggers' and reasons' codes, from `inputs` (see `_review_fields`)."""
+    from leder.reviews.services.focused import focused_review_triggers
+
+    ethnic, autistic, disability, family_asked, reasons, concerns, grade = inputs
+    triggers = focused_review_triggers(
+        ethnic_category_code=ethnic,
+        is_autistic=autistic,
+        has_learning_disability=disability,
+        family_asked=family_asked,
+        reviewer_reasons=list(reasons),
+        settings=trigger_settings,
+        concerns_recorded=concerns,
+        grade=grade,
+    )
+    codes = [t.code for t in (*triggers.triggers, *triggers.reasons)]
+    return spec.MULTI_VALUE_SEPARATOR.join(codes) or None
+
+
 def _review_fields(
     notification: dict, case, signoffs, initial: dict, reader, report, scales, due_months
 ) -> dict:
-    from leder.reviews.models import LearningKind
-    from leder.reviews.services.focused import focused_review_triggers
-
     focused = signoffs.get("focused")
     completing = focused or signoffs.get("initial")
     snapshot = completing.snapshot
@@ -529,26 +594,34 @@ def _review_fields(
 
     family = initial.get("family") or {}
     decision = initial.get("focused_decision") or {}
-    triggers = focused_review_triggers(
-        ethnic_category_code=notification["ethnic_category_id"],
-        is_autistic=notification["is_autistic"],
-        has_learning_disability=notification["has_learning_disability"],
-        family_asked=family.get("asked_for_focused_review") == "yes",
-        reviewer_reasons=[r for r in decision.get("reasons", []) if isinstance(r, str)],
-        settings=reader.trigger_settings,
+    concern = _concern_label()
+    inputs = (
+        notification["ethnic_category_id"],
+        notification["is_autistic"],
+        notification["has_learning_disability"],
+        family.get("asked_for_focused_review") == "yes",
+        tuple(r for r in decision.get("reasons", []) if isinstance(r, str)),
         # What the initial review itself records makes a focused review needed (DOMAIN.md).
-        concerns_recorded=sum(
-            item.get("kind") == LearningKind.CONCERN.label
-            for item in _learning(initial.get("learning"))
-        ),
-        grade=_grade(initial.get("grading") or {})[0],
+        sum(item.get("kind") == concern for item in _learning(initial.get("learning"))),
+        _grade(initial.get("grading") or {})[0],
     )
-    codes = [t.code for t in (*triggers.triggers, *triggers.reasons)]
-    out["focused_review_triggers"] = spec.MULTI_VALUE_SEPARATOR.join(codes) or None
+    out["focused_review_triggers"] = _memo(
+        reader, ("triggers", *inputs), lambda: _trigger_codes(inputs, reader.trigger_settings)
+    )
 
     learning_key = "focused_learning" if focused else "learning"
     items = _learning(snapshot.get(learning_key))
-    themes = sorted({t for item in items for t in _themes(item.get("themes", ""), reader.themes)})
+    themes = sorted(
+        {
+            t
+            for item in items
+            for t in _memo(
+                reader,
+                ("themes", item.get("themes", "")),
+                lambda item=item: _themes(item.get("themes", ""), reader.themes),
+            )
+        }
+    )
     out["learning_themes"] = spec.MULTI_VALUE_SEPARATOR.join(themes) or None
     # Free text leaves only as a person released it; otherwise it is withheld (issue 13).
     for column, text in release.free_texts(signoffs).items():
@@ -560,5 +633,5 @@ def _review_fields(
     notified_on = case.notified_on
     out["days_to_completion"] = _days(notified_on, completed_on)
     out["_completed_on"] = completed_on
-    out["completed_within_6_months"] = completed_on <= add_months(notified_on, due_months)
+    out["completed_within_6_months"] = completed_on <= _add_months(notified_on, due_months)
     return out

@@ -168,18 +168,13 @@ def _xlsx_cell(reference: str, value) -> str:
     return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _write_sheet(archive: zipfile.ZipFile, name: str, rows, width: int) -> None:
-    """Stream `rows` (iterables of `width` values, the first the headings) into the sheet part
+def _write_sheet(archive: zipfile.ZipFile, name: str, rows) -> None:
+    """Stream `rows` (each row's cells as XML, the first the headings) into the sheet part
     `name`, some hundreds of rows per write."""
-    letters = _column_letters(width)
     with archive.open(name, "w", force_zip64=True) as part:
         part.write(_SHEET_START.encode())
         buffer: list[str] = []
-        for number, row in enumerate(rows, start=1):
-            cells = "".join(
-                _xlsx_cell(f"{letter}{number}", value)
-                for letter, value in zip(letters, row, strict=False)
-            )
+        for number, cells in enumerate(rows, start=1):
             buffer.append(f'<row r="{number}">{cells}</row>')
             if len(buffer) == _ROWS_PER_WRITE:
                 part.write("".join(buffer).encode("utf-8"))
@@ -187,9 +182,68 @@ def _write_sheet(archive: zipfile.ZipFile, name: str, rows, width: int) -> None:
         part.write(("".join(buffer) + _SHEET_END).encode("utf-8"))
 
 
+def _value_rows(rows, width: int):
+    """Rows of values (iterables of `width`, the first the headings) as their cells' XML."""
+    letters = _column_letters(width)
+    for number, row in enumerate(rows, start=1):
+        yield "".join(
+            _xlsx_cell(f"{letter}{number}", value)
+            for letter, value in zip(letters, row, strict=False)
+        )
+
+
+# Characters XML cannot carry, for polars' regular expressions (the same as `_XML_ILLEGAL`).
+_XML_ILLEGAL_PATTERN = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]"
+
+
+def _column_values(series: pl.Series) -> list:
+    """A column's values as the cells write them: text escaped by polars, the whole column at
+    once (the characters XML cannot carry left out, then `&`, `>` and `<` as entities, as
+    `_xlsx_cell` does); other values as they are."""
+    if series.dtype != pl.String:
+        return series.to_list()
+    return (
+        series.str.replace_all(_XML_ILLEGAL_PATTERN, "")
+        .str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
+        .to_list()
+    )
+
+
+def _column_cells(values: list, letter: str, first: int, text: bool) -> list[str]:
+    """Cells of one column, as `_xlsx_cell` writes them, numbered from `first`."""
+    if not text:
+        return [
+            _xlsx_cell(f"{letter}{number}", value) for number, value in enumerate(values, first)
+        ]
+    return [
+        ""
+        if value is None
+        else f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is>'
+        "</c>"
+        for number, value in enumerate(values, first)
+    ]
+
+
+def _frame_rows(frame: pl.DataFrame):
+    """The frame's rows as their cells' XML, the headings first: each column's values read (and
+    text escaped) once, the cells then made a column at a time for a slice of rows."""
+    letters = _column_letters(frame.width)
+    yield from _value_rows([frame.columns], frame.width)
+    texts = [dtype == pl.String for dtype in frame.dtypes]
+    values = [_column_values(series) for series in frame.iter_columns()]
+    for offset in range(0, frame.height, _ROWS_PER_WRITE):
+        columns = [
+            _column_cells(column[offset : offset + _ROWS_PER_WRITE], letter, offset + 2, text)
+            for column, letter, text in zip(values, letters, texts, strict=True)
+        ]
+        yield from map("".join, zip(*columns, strict=True))
+
+
 def write_xlsx(frame: pl.DataFrame, path: Path, *, spec_version: str | None = None) -> None:
     """The dataset on one sheet and the specification (of `spec_version`) on another, written
-    a row at a time into the zip: memory does not grow with the number of rows."""
+    a slice of rows at a time into the zip: memory does not grow with the number of rows."""
     headings = ("name", "type", "allowed", "description", "derivation", "source")
     fields = [
         (f.name, f.type, f.allowed, f.description, f.derivation, f.source)
@@ -201,17 +255,11 @@ def write_xlsx(frame: pl.DataFrame, path: Path, *, spec_version: str | None = No
         archive.writestr("xl/workbook.xml", _WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         archive.writestr("xl/styles.xml", _STYLES)
-        _write_sheet(
-            archive,
-            "xl/worksheets/sheet1.xml",
-            chain([frame.columns], frame.iter_rows(buffer_size=_ROWS_PER_WRITE)),
-            frame.width,
-        )
+        _write_sheet(archive, "xl/worksheets/sheet1.xml", _frame_rows(frame))
         _write_sheet(
             archive,
             "xl/worksheets/sheet2.xml",
-            chain([headings], fields),
-            len(headings),
+            _value_rows(chain([headings], fields), len(headings)),
         )
     _private(path)
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from leder.core.fields import NHSDateField
+from leder.core.fields import NHSDateField, text_box
 from leder.families.models import CopyWay, SecondFactor
 
 
@@ -25,14 +25,14 @@ class CodeForm(forms.Form):
 
 
 class StoryForm(forms.Form):
-    story = forms.CharField(
-        label="Tell us about them in your own words",
+    story = text_box(
+        "Tell us about them in your own words",
         help_text=(
             "Who they were, what they liked, what mattered to them, what they were proud of. "
             "Write as much or as little as you like."
         ),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
+        rows=12,
+        max_length=None,
     )
     file = forms.FileField(
         label="Add a photograph or document (optional)",
@@ -49,16 +49,8 @@ FOCUSED_CHOICES = [
 
 
 class CareForm(forms.Form):
-    worked = forms.CharField(
-        label="What worked well in their care?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    not_worked = forms.CharField(
-        label="What did not work, or worried you?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
+    worked = text_box("What worked well in their care?", rows=6, max_length=None)
+    not_worked = text_box("What did not work, or worried you?", rows=6, max_length=None)
     focused_review = forms.ChoiceField(
         label="Would you like a focused review?",
         help_text=(
@@ -72,13 +64,14 @@ class CareForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(
-        label="Your comments",
+    comment = text_box(
+        "Your comments",
+        required="Write your comments",
         help_text=(
             "Tell us anything that is wrong, missing, or that you would like said differently"
         ),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Write your comments"},
+        rows=8,
+        max_length=None,
     )
 
 

@@ -6,8 +6,9 @@ Only a SHA-256 of the link's token is kept, and it is set by the task that sends
 a forwarded letter or e-mail is not enough.
 """
 
-from django.conf import settings
 from django.db import models
+
+from leder.core.model_fields import actor_field
 
 __all__ = [
     "ContributionKind",
@@ -35,14 +36,10 @@ class FamilyInvitation(models.Model):
     # Set by the sending task; a later message for the same invitation replaces it.
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     expires_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    withdrawn_by = actor_field(optional=True)
     first_opened_at = models.DateTimeField(null=True, blank=True)
     last_opened_at = models.DateTimeField(null=True, blank=True)
     failed_attempts = models.PositiveIntegerField(default=0)
@@ -84,9 +81,7 @@ class SharedDraft(models.Model):
     kind = models.CharField(max_length=20, choices=DraftKind.choices)
     content = models.JSONField()
     shared_at = models.DateTimeField()
-    shared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    shared_by = actor_field()
 
     class Meta:
         ordering = ["shared_at", "pk"]
@@ -163,9 +158,7 @@ class CopySent(models.Model):
     sent_on = models.DateField("when it was sent")
     easy_read = models.BooleanField("the easy-read version", default=False)
     note = models.CharField(max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = actor_field()
     recorded_at = models.DateTimeField()
 
     class Meta:

@@ -566,17 +566,24 @@ def _text(values: dict, column: str) -> str:
     return str(values.get(column, "") or "").strip()
 
 
-def _date(result: RowResult, values: dict, column: str, subject: str) -> date | None:
+def _date(
+    result: RowResult, values: dict, column: str, subject: str, *, allow_future: bool = False
+) -> date | None:
     try:
-        return NHSDateField(subject=subject).clean(_date_parts(values.get(column, "")))
+        field = NHSDateField(subject=subject, allow_future=allow_future)
+        return field.clean(_date_parts(values.get(column, "")))
     except ValidationError as error:
         for message in error.messages:
             result.error(column, message)
         return None
 
 
-def _optional_date(result: RowResult, values: dict, column: str, subject: str) -> date | None:
-    return _date(result, values, column, subject) if _text(values, column) else None
+def _optional_date(
+    result: RowResult, values: dict, column: str, subject: str, *, allow_future: bool = False
+) -> date | None:
+    if not _text(values, column):
+        return None
+    return _date(result, values, column, subject, allow_future=allow_future)
 
 
 def _not_before(result, column, day, earlier, what: str) -> None:
@@ -650,7 +657,11 @@ def _check_hold(result, values, outcome, received_on, allocated_on) -> HoldPlan 
     reason = _text(values, "hold_reason")
     if kind == HoldKind.OTHER and not reason:
         result.error("hold_reason", "Enter why the case is on hold")
-    expected = _optional_date(result, values, "hold_expected_end_on", "date expected to end")
+    # An open hold's process is usually still to end: the date may be in the future, as on the
+    # hold page (the reminder goes once it has passed).
+    expected = _optional_date(
+        result, values, "hold_expected_end_on", "date expected to end", allow_future=True
+    )
     _not_before(result, "hold_expected_end_on", expected, started_on, "the date put on hold")
     for column, limit in (
         ("hold_reason", 2000),

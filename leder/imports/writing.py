@@ -289,6 +289,17 @@ def _cases(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
                     "reviewer": w.reviewer.pk,
                     "reviewer_name": w.reviewer.user.full_name,
                 }
+            elif transition == "hold":
+                # What the hold page puts in the event (`lifecycle.hold_fields` reads it).
+                hold = w.plan.hold
+                extra = {
+                    "hold_kind": hold.kind,
+                    "other_organisation": hold.organisation,
+                    "other_reference": hold.reference,
+                    "expected_end_on": (
+                        hold.expected_end_on.isoformat() if hold.expected_end_on else ""
+                    ),
+                }
             events.append(
                 CaseEvent(
                     case=w.case,

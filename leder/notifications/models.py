@@ -8,9 +8,9 @@ automatic or a local area contact's override, is kept as an `EligibilityDecision
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 
+from leder.core.model_fields import actor_field
 from leder.organisations.areas import AreaSource
 
 
@@ -169,9 +169,7 @@ class NotificationSource(models.Model):
     organisation_name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = actor_field(optional=True)
     # The reference the notifier was given, kept when their notification is merged.
     original_reference = models.CharField(max_length=16)
 
@@ -217,9 +215,7 @@ class EligibilityDecision(models.Model):
     rules = models.ForeignKey(EligibilityRules, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
     # None for the automatic decision made at submission.
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = actor_field(optional=True)
     override_reason = models.TextField(blank=True)
 
     class Meta:
@@ -255,9 +251,7 @@ class DuplicateFlag(models.Model):
     )
     created_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    resolved_by = actor_field(optional=True)
     resolution_note = models.TextField(blank=True)
 
     class Meta:

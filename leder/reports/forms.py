@@ -3,6 +3,7 @@
 from django import forms
 
 from leder.analytics.cohorts import Cohort, CohortKind
+from leder.core.fields import text_box
 from leder.core.time import today
 
 FIRST_YEAR = 2018  # the programme's data in this system start with deaths in 2018
@@ -95,15 +96,12 @@ class NarrativeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label, hint in NARRATIVE_SECTIONS:
-            self.fields[key] = forms.CharField(
-                label=label,
+            self.fields[key] = text_box(
+                label,
                 help_text=hint,
-                required=False,
+                rows=6,
                 max_length=NARRATIVE_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 6}),
-                error_messages={
-                    "max_length": f"{label} must be {NARRATIVE_MAX_LENGTH:,} characters or fewer"
-                },
+                too_long=f"{label} must be {NARRATIVE_MAX_LENGTH:,} characters or fewer",
             )
 
 

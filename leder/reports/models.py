@@ -10,11 +10,11 @@ A published report is immutable: no service changes it, and `save()` refuses to 
 that was published when it was read (a second line of defence behind the services).
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from leder.analytics.cohorts import Cohort, CohortKind, Scope
+from leder.core.model_fields import actor_field
 
 
 class ReportStatus(models.TextChoices):
@@ -68,17 +68,11 @@ class Report(models.Model):
     # The failed reconciliation checks (`CheckResult.as_dict()`), when generation stopped.
     failure = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     generated_at = models.DateTimeField(null=True, blank=True)
-    generated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    generated_by = actor_field(optional=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    published_by = actor_field(optional=True)
 
     objects = ReportQuerySet.as_manager()
 

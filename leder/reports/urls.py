@@ -1,29 +1,18 @@
 """Pages of leder.reports, mounted at /staff/reports/."""
 
 from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from leder.reports.views import annual, dashboards
 from leder.reports.views import performance as performance_views
 
 
-class ScopeKindConverter:
+class ScopeKindConverter(StringConverter):
     regex = "icb|region"
 
-    def to_python(self, value: str) -> str:
-        return value
 
-    def to_url(self, value: str) -> str:
-        return value
-
-
-class FormatConverter:
+class FormatConverter(StringConverter):
     regex = "csv|xlsx"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 register_converter(ScopeKindConverter, "scopekind")

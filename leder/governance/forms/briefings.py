@@ -4,6 +4,7 @@ off source reviews of one ICB, lengths, the de-identification check) are the ser
 
 from django import forms
 
+from leder.core.fields import text_box
 from leder.core.presenters import date_long
 
 THEME_HINT = "Readers of every ICB find briefings by these themes."
@@ -31,18 +32,22 @@ class BriefingForm(forms.Form):
             "max_length": "The title must be 200 characters or fewer",
         },
     )
-    summary = forms.CharField(
-        label="Summary",
-        help_text="What happened, in general terms. Do not name anyone or give dates, places or "
-        "other details that could identify the person, their family or staff.",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Enter a summary"},
+    summary = text_box(
+        "Summary",
+        required="Enter a summary",
+        help_text=(
+            "What happened, in general terms. Do not name anyone or give dates, places or "
+            "other details that could identify the person, their family or staff."
+        ),
+        rows=6,
+        max_length=None,
     )
-    learning = forms.CharField(
-        label="Learning",
+    learning = text_box(
+        "Learning",
+        required="Enter the learning",
         help_text="What services should learn and do.",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Enter the learning"},
+        rows=8,
+        max_length=None,
     )
     themes = forms.MultipleChoiceField(
         label="Themes",
@@ -53,12 +58,14 @@ class BriefingForm(forms.Form):
             "invalid_choice": "Select themes from the list",
         },
     )
-    easy_read = forms.CharField(
-        label="Easy read version (optional)",
-        help_text="Short sentences and plain words, one idea a line. Leave a blank line between "
-        "parts: each part is shown with a picture.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
+    easy_read = text_box(
+        "Easy read version (optional)",
+        help_text=(
+            "Short sentences and plain words, one idea a line. Leave a blank line between "
+            "parts: each part is shown with a picture."
+        ),
+        rows=8,
+        max_length=None,
     )
 
     def __init__(self, *args, reviews, themes, show_icb: bool = False, **kwargs):
@@ -90,15 +97,11 @@ def _review_label(review, *, show_icb: bool) -> str:
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are you withdrawing it?",
+    reason = text_box(
+        "Why are you withdrawing it?",
+        required="Enter the reason for withdrawing the briefing",
         help_text="Readers no longer see it. Your ICB's briefing writers see the reason.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": "Enter the reason for withdrawing the briefing",
-            "max_length": "The reason must be 2,000 characters or fewer",
-        },
+        too_long="The reason must be 2,000 characters or fewer",
     )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
-from leder.core.fields import NHSDateField
+from leder.core.fields import NHSDateField, text_box
 from leder.governance.models import PanelDecision
 from leder.governance.services.panels import MAX_QUORUM
 
@@ -33,11 +33,7 @@ class PanelForm(forms.Form):
             "max_value": f"The quorum must be a whole number from 1 to {MAX_QUORUM}",
         },
     )
-    terms_of_reference = forms.CharField(
-        label="Terms of reference",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-    )
+    terms_of_reference = text_box("Terms of reference", rows=8, max_length=None)
 
 
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -86,11 +82,10 @@ class AttendanceForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    other_attendees = forms.CharField(
-        label="Others who attended",
+    other_attendees = text_box(
+        "Others who attended",
         help_text="One a line: their name, role and organisation",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=None,
     )
 
     def __init__(self, *args, members, **kwargs):
@@ -105,12 +100,15 @@ class AttendanceForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(
-        label="Minutes",
-        help_text="What the panel discussed and agreed. Decisions on each review are recorded "
-        "on the review's agenda item.",
-        widget=forms.Textarea(attrs={"rows": 14}),
-        error_messages={"required": "Enter the minutes of the meeting"},
+    minutes = text_box(
+        "Minutes",
+        required="Enter the minutes of the meeting",
+        help_text=(
+            "What the panel discussed and agreed. Decisions on each review are recorded "
+            "on the review's agenda item."
+        ),
+        rows=14,
+        max_length=None,
     )
 
 
@@ -121,11 +119,11 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the panel's decision"},
     )
-    comments = forms.CharField(
-        label="Comments",
+    comments = text_box(
+        "Comments",
         help_text="Needed when the panel returns the review: they go to the reviewer",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        rows=6,
+        max_length=None,
     )
 
     def __init__(self, *args, **kwargs):
@@ -144,11 +142,12 @@ class DecisionForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
-        label="Why does the review need to be reopened?",
+    reason = text_box(
+        "Why does the review need to be reopened?",
+        required="Enter the reason for reopening the review",
         help_text="This is kept with the signed-off version and in the audit log for ever",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Enter the reason for reopening the review"},
+        rows=6,
+        max_length=None,
     )
     confirm = forms.BooleanField(
         label="I understand that the review will be unlocked for the reviewer to change, and "

@@ -4,6 +4,7 @@ shape the input; the services (`services.qa`) decide what is allowed."""
 
 from django import forms
 
+from leder.core.fields import text_box
 from leder.governance.models import QARound
 from leder.governance.services.qa import (
     COMMENT_MAX,
@@ -65,12 +66,11 @@ class AssessmentForm(ChecklistForm):
         self.sections = list(sections)  # (key, title), "" first for the review as a whole
         for key, title in self.sections:
             about = "the review as a whole" if not key else title[:1].lower() + title[1:]
-            self.fields[comment_field_name(key)] = forms.CharField(
-                label=f"New comment on {about} (optional)",
+            self.fields[comment_field_name(key)] = text_box(
+                f"New comment on {about} (optional)",
                 help_text="Say what the reviewer should change or add, and why.",
-                required=False,
+                rows=3,
                 max_length=COMMENT_MAX,
-                widget=forms.Textarea(attrs={"rows": 3}),
             )
         self.existing_ids = {str(c.pk) for c in existing_comments}
         self.fields["remove"] = forms.MultipleChoiceField(
@@ -97,12 +97,7 @@ class AssessmentForm(ChecklistForm):
 
 
 class DecisionForm(forms.Form):
-    summary = forms.CharField(
-        label="Overall comments",
-        required=False,
-        max_length=SUMMARY_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    summary = text_box("Overall comments", max_length=SUMMARY_MAX)
 
     def __init__(self, data=None, *, label=None, hint="", **kwargs):
         super().__init__(data=data, **kwargs)
@@ -112,10 +107,10 @@ class DecisionForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    response = forms.CharField(
-        label="Your response",
+    response = text_box(
+        "Your response",
+        required="Enter your response to the comment.",
         help_text="Say what you changed, or why you did not change it.",
+        rows=5,
         max_length=COMMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Enter your response to the comment."},
     )

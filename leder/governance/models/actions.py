@@ -9,8 +9,9 @@ completed (with evidence) or cancelled (with a reason); every change and progres
 date is overdue; `ActionReminder` rows make sure each reminder is sent once.
 """
 
-from django.conf import settings
 from django.db import models
+
+from leder.core.model_fields import actor_field
 
 
 class ActionPlan(models.Model):
@@ -23,9 +24,7 @@ class ActionPlan(models.Model):
     ends_on = models.DateField()
     summary = models.TextField(blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
 
     class Meta:
         ordering = ["icb", "-starts_on"]
@@ -94,9 +93,7 @@ class Action(models.Model):
     )
     agreed_on = models.DateField()
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     completed_on = models.DateField(null=True, blank=True)
     completion_evidence = models.TextField(blank=True)
     cancelled_on = models.DateField(null=True, blank=True)
@@ -124,7 +121,7 @@ class ActionUpdate(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = actor_field()
     from_status = models.CharField(max_length=12, choices=ActionStatus.choices)
     to_status = models.CharField(max_length=12, choices=ActionStatus.choices)
     note = models.TextField()

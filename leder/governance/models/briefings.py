@@ -7,8 +7,9 @@ the text for the identifiers the source case records hold (see `services.briefin
 may have an easy-read version.
 """
 
-from django.conf import settings
 from django.db import models
+
+from leder.core.model_fields import actor_field
 
 
 class BriefingStatus(models.TextChoices):
@@ -31,18 +32,10 @@ class LearningBriefing(models.Model):
         max_length=10, choices=BriefingStatus.choices, default=BriefingStatus.DRAFT
     )
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     updated_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    published_by = actor_field(optional=True)
     withdrawn_reason = models.TextField(blank=True)
 
     class Meta:

@@ -12,6 +12,8 @@ item gets one decision: signed off (the review is locked), returned with comment
 from django.conf import settings
 from django.db import models
 
+from leder.core.model_fields import actor_field
+
 
 class Panel(models.Model):
     icb = models.OneToOneField(
@@ -47,9 +49,7 @@ class PanelMeeting(models.Model):
     other_attendees = models.TextField(blank=True)
     minutes = models.TextField(blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
 
     class Meta:
         ordering = ["-starts_at"]
@@ -74,13 +74,7 @@ class AgendaItem(models.Model):
     )
     comments = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = actor_field(optional=True)
 
     class Meta:
         ordering = ["meeting", "order"]

@@ -10,8 +10,9 @@ The checklist is configurable: administrators maintain `QAChecklist` versions in
 (the newest active one is used for new rounds; a round keeps the version it was assessed with).
 """
 
-from django.conf import settings
 from django.db import models
+
+from leder.core.model_fields import actor_field
 
 
 class QAChecklist(models.Model):
@@ -62,13 +63,7 @@ class QARound(models.Model):
     checklist = models.ForeignKey(QAChecklist, on_delete=models.PROTECT, related_name="+")
     # Answers to the checklist: {item key: {"met": "yes"|"no"|"not_applicable", "note": ""}}.
     answers = models.JSONField(default=dict, blank=True)
-    assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    assessor = actor_field(optional=True)
     outcome = models.CharField(max_length=10, choices=QAOutcome.choices, default=QAOutcome.PENDING)
     summary = models.TextField("overall comments", blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -96,9 +91,7 @@ class QAComment(models.Model):
     section_key = models.CharField(max_length=40, blank=True)
     text = models.TextField()
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     response = models.TextField(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,8 +10,9 @@ with a reason (`services.signoff.review_reopen`), which lifts the lock, records 
 leaves the SignOff row, and so the signed-off content, readable for ever.
 """
 
-from django.conf import settings
 from django.db import models
+
+from leder.core.model_fields import actor_field
 
 
 class SignOffRoute(models.TextChoices):
@@ -26,9 +27,7 @@ class SignOff(models.Model):
     version_number = models.PositiveIntegerField()
     route = models.CharField(max_length=10, choices=SignOffRoute.choices)
     signed_off_at = models.DateTimeField()
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    signed_off_by = actor_field()
     snapshot = models.JSONField()
     content_hash = models.CharField(max_length=64)
     # The panel decision or QA round that signed it off (one of them).
@@ -48,13 +47,7 @@ class SignOff(models.Model):
     )
     # Set when the review is reopened: the lock on this version ends, the row stays.
     reopened_at = models.DateTimeField(null=True, blank=True)
-    reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reopened_by = actor_field(optional=True)
     reopen_reason = models.TextField(blank=True)
 
     class Meta:

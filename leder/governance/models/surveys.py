@@ -6,8 +6,9 @@ area). A survey may be anonymous, in which case no response records who gave it.
 summarised per ICB with counts under the disclosure threshold suppressed.
 """
 
-from django.conf import settings
 from django.db import models
+
+from leder.core.model_fields import actor_field
 
 
 class SurveyAudience(models.TextChoices):
@@ -33,9 +34,7 @@ class Survey(models.Model):
         max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
     )
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
 
     class Meta:
         ordering = ["title"]
@@ -75,9 +74,7 @@ class SurveyResponse(models.Model):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     # Null when the survey is anonymous (and always for the public audience).
-    respondent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    respondent = actor_field(optional=True)
     # The day only: a time would help identify the respondent of an anonymous survey.
     submitted_on = models.DateField()
 

@@ -11,17 +11,28 @@ order; everything else is shown by its key made readable, so a section added lat
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from leder.core import presenters
 from leder.governance.models import SignOff
-from leder.reviews import sections
+from leder.reviews import questions, sections
 from leder.reviews.presenters.workspace import answer_text
 
-# Bookkeeping inside a snapshot that says nothing to a reader.
-SKIPPED_KEYS = frozenset({"complete", "is_complete"})
+# Bookkeeping inside a snapshot that says nothing to a reader (the grading scale's and a
+# section's version numbers are kept in the snapshot and the sign-off record, not read by a panel).
+SKIPPED_KEYS = frozenset({"complete", "is_complete", "version", "scale_version"})
+# Keys whose words no form or question gives: the cause of death's parts, abbreviations.
+KEY_LABELS = {
+    "underlying_cause_line": "Line of part 1 giving the underlying cause",
+    "underlying_cause_text": "Underlying cause",
+    "underlying_cause_code": "Underlying cause (ICD-10 code)",
+    "underlying_cause_title": "Underlying cause (ICD-10 title)",
+    "icd10": "ICD-10 code",
+    "gp": "GP",
+}
 WORDS = {
     "yes": "Yes",
     "no": "No",
@@ -48,8 +59,36 @@ class SnapshotSection:
     answers: list[Answer]
 
 
+# The cause of death's lines as the medical certificate numbers them ("a_text", "ii2_code").
+CAUSE_LINE_KEY = re.compile(r"(?P<line>[a-d]|ii[1-4])_(?P<what>text|code)")
+
+
+@cache
+def _question_texts() -> dict[str, str]:
+    """Each structured question's key and its words, from every question set."""
+    texts = {}
+    for question_set in questions.QUESTION_SETS.values():
+        for _group, question, _parent in question_set.all_questions():
+            texts.setdefault(question.key, question.text)
+    return texts
+
+
 def humanise(name: str) -> str:
-    text = str(name).replace("_", " ").strip()
+    """A snapshot key in words: the question it answers, a known label, else the key readable."""
+    key = str(name)
+    if key in KEY_LABELS:
+        return KEY_LABELS[key]
+    if key in _question_texts():
+        return _question_texts()[key]
+    line = CAUSE_LINE_KEY.fullmatch(key)
+    if line:
+        part = (
+            f"Part 1, line {line['line']}"
+            if len(line["line"]) == 1
+            else f"Part 2, condition {line['line'][-1]}"
+        )
+        return f"{part} (ICD-10 code)" if line["what"] == "code" else part
+    text = key.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 
 

@@ -119,6 +119,18 @@ def _is_reviewer(user, case: Case) -> bool:
     return case.is_reviewer(user)
 
 
+def _access(user, case: Case) -> QAAccess:
+    """The case's initial review with its rounds, why `user` may not assess it (if so) and the
+    round awaiting a decision."""
+    review = _with_rounds(_initial_review(case))
+    return QAAccess(
+        case=case,
+        review=review,
+        refusal=qa_refusal(user=user, review=review),
+        pending=pending_round(review),
+    )
+
+
 def qa_access(*, user, reference: str) -> QAAccess:
     """For the QA page: 403 unless `user` is a senior reviewer (of the case's ICB, once the case
     is found); 404 for a case they cannot see or one never submitted to QA."""
@@ -127,13 +139,7 @@ def qa_access(*, user, reference: str) -> QAAccess:
     case = _case(user, reference)
     if not rules.has_role(user, Role.SENIOR_REVIEWER, organisation=case.notification.icb):
         raise PermissionDenied("Only a senior reviewer of this ICB can quality-assure its reviews.")
-    review = _with_rounds(_initial_review(case))
-    return QAAccess(
-        case=case,
-        review=review,
-        refusal=qa_refusal(user=user, review=review),
-        pending=pending_round(review),
-    )
+    return _access(user, case)
 
 
 def qa_history_access(*, user, reference: str) -> QAAccess:
@@ -151,13 +157,7 @@ def qa_history_access(*, user, reference: str) -> QAAccess:
             "The quality assurance history is for the reviewer, local area contacts and senior "
             "reviewers."
         )
-    review = _with_rounds(_initial_review(case))
-    return QAAccess(
-        case=case,
-        review=review,
-        refusal=qa_refusal(user=user, review=review),
-        pending=pending_round(review),
-    )
+    return _access(user, case)
 
 
 def qa_reviewer_access(*, user, reference: str) -> QAAccess:

@@ -76,7 +76,7 @@ def source_review_problem(review, *, icb) -> str | None:
 
 
 def _clean(
-    *, icb, title: str, summary: str, learning: str, easy_read: str, themes, source_reviews
+    icb, title: str, summary: str, learning: str, easy_read: str, themes, source_reviews, /
 ) -> dict:
     """The briefing's values, stripped; every problem at once as a `ValidationError` keyed by
     field, in words for the author."""
@@ -144,15 +144,7 @@ def briefing_create(
     source review is `icb`'s and signed off (else `ValidationError`, nothing written); the
     draft and its audit row are committed together."""
     _check_author(actor, icb)
-    values = _clean(
-        icb=icb,
-        title=title,
-        summary=summary,
-        learning=learning,
-        easy_read=easy_read,
-        themes=themes,
-        source_reviews=source_reviews,
-    )
+    values = _clean(icb, title, summary, learning, easy_read, themes, source_reviews)
     with transaction.atomic():
         moment = now()
         briefing = LearningBriefing.objects.create(
@@ -201,15 +193,7 @@ def briefing_update(
             "A published briefing cannot be changed. Withdraw it first, then change it and "
             "publish it again."
         )
-    values = _clean(
-        icb=briefing.icb,
-        title=title,
-        summary=summary,
-        learning=learning,
-        easy_read=easy_read,
-        themes=themes,
-        source_reviews=source_reviews,
-    )
+    values = _clean(briefing.icb, title, summary, learning, easy_read, themes, source_reviews)
     with transaction.atomic():
         locked = LearningBriefing.objects.select_for_update().get(pk=briefing.pk)
         before = _state(locked)

@@ -186,6 +186,20 @@ def _decision_access(request: HttpRequest, reference: str):
     return access
 
 
+def _decision_page(request, access, *, decide, label, hint, template, message, context):
+    """The confirmation page of a decision (approve or return): overall comments, then
+    `decide(actor=, review=, summary=)`; back to the QA queue."""
+    return form_page(
+        request,
+        form=DecisionForm(posted(request), label=label, hint=hint),
+        template=f"governance/qa/{template}.jinja",
+        save=lambda data: decide(actor=request.user, review=access.review, summary=data["summary"]),
+        success="governance:qa_queue",
+        message=message,
+        context=context,
+    )
+
+
 @verified_staff_required
 def approve(request: HttpRequest, reference: str) -> HttpResponse:
     """Confirm approval: the checklist's answers, optional overall comments, then approve (the
@@ -208,18 +222,13 @@ def approve(request: HttpRequest, reference: str) -> HttpResponse:
             "comment_count": access.pending.comments.count(),
         }
 
-    return form_page(
+    return _decision_page(
         request,
-        form=DecisionForm(
-            posted(request),
-            label="Overall comments (optional)",
-            hint="For the record of this quality assurance. The reviewer can read them.",
-        ),
-        template="governance/qa/approve.jinja",
-        save=lambda data: services.qa_approve(
-            actor=request.user, review=access.review, summary=data["summary"]
-        ),
-        success="governance:qa_queue",
+        access,
+        decide=services.qa_approve,
+        label="Overall comments (optional)",
+        hint="For the record of this quality assurance. The reviewer can read them.",
+        template="approve",
         message=f"Review of case {reference} approved, signed off and locked",
         context=shown,
     )
@@ -245,19 +254,13 @@ def return_review(request: HttpRequest, reference: str) -> HttpResponse:
             else "the reviewer",
         }
 
-    return form_page(
+    return _decision_page(
         request,
-        form=DecisionForm(
-            posted(request),
-            label="Overall comments" + ("" if not comments else " (optional)"),
-            hint="What the reviewer most needs to do. Needed if you have not commented on a "
-            "section.",
-        ),
-        template="governance/qa/return.jinja",
-        save=lambda data: services.qa_return(
-            actor=request.user, review=access.review, summary=data["summary"]
-        ),
-        success="governance:qa_queue",
+        access,
+        decide=services.qa_return,
+        label="Overall comments" + ("" if not comments else " (optional)"),
+        hint="What the reviewer most needs to do. Needed if you have not commented on a section.",
+        template="return",
         message=f"Review of case {reference} returned to the reviewer",
         context=shown,
     )

@@ -3,12 +3,11 @@ again (they are the only way in) and own the rules."""
 
 from django import forms
 
-from leder.core.fields import NHSDateField
+from leder.core.fields import NHSDateField, text_box
+from leder.organisations.forms import OrganisationPickerField
 from leder.reviews.models import ContactKind, ContactMethod, ContactOutcome, ContactPreference
 from leder.reviews.services.contacts import DETAIL_FIELDS
 from leder.reviews.services.uploads import ACCEPTED_DESCRIPTION, max_bytes, size_label
-
-NO_ORGANISATION = ""
 
 
 def _telephone(label: str, **options) -> forms.CharField:
@@ -43,10 +42,12 @@ class ContactForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the contact knew the person"},
     )
-    organisation = forms.ChoiceField(
+    organisation = OrganisationPickerField(
         label="Organisation (if any)",
         required=False,
-        help_text="The person's GP practice and the organisations involved in their care",
+        required_message="Choose their organisation from the list, or type its name below",
+        help_text="The person's GP practice and the organisations involved in their care are "
+        "listed first",
     )
     organisation_name = forms.CharField(
         label="Another organisation",
@@ -100,25 +101,18 @@ class ContactForm(forms.Form):
     )
     advocate_telephone = _telephone("Advocate's telephone (optional)")
     advocate_email = _email("Advocate's email address (optional)")
-    notes = forms.CharField(
-        label="Notes (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    notes = text_box("Notes (optional)", max_length=None)
 
     # Sent to `contact_add`/`contact_update` as they are (the organisation is chosen apart).
     SERVICE_FIELDS = ("name", "kind", *DETAIL_FIELDS)
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["organisation"].choices = [(NO_ORGANISATION, "None chosen")] + [
-            (key, o.name) for key, o in self.organisations.items()
-        ]
+        self.fields["organisation"].shown = organisations
 
     @property
     def chosen_organisation(self):
-        return self.organisations.get(self.cleaned_data.get("organisation") or "")
+        return self.cleaned_data.get("organisation")
 
 
 class ContactAttemptForm(forms.Form):
@@ -135,25 +129,24 @@ class ContactAttemptForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what happened"},
     )
-    notes = forms.CharField(
-        label="Notes (optional)",
-        required=False,
+    notes = text_box(
+        "Notes (optional)",
         help_text="What you talked about, or what to try next",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
+        max_length=None,
     )
 
 
 class FamilyNotPossibleForm(forms.Form):
-    reason = forms.CharField(
-        label="Why was no conversation with family or someone close to the person possible?",
+    reason = text_box(
+        "Why was no conversation with family or someone close to the person possible?",
+        required="Enter why no conversation with family or someone close was possible",
         help_text=(
             "For example, the person had no family and nobody close to them could be found, or "
             "the family asked not to take part"
         ),
-        error_messages={
-            "required": "Enter why no conversation with family or someone close was possible"
-        },
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
+        max_length=None,
     )
 
 
@@ -166,10 +159,11 @@ class GpRecordReviewedForm(forms.Form):
 
 
 class RecordsRequestForm(forms.Form):
-    organisation = forms.ChoiceField(
+    organisation = OrganisationPickerField(
         label="Which organisation are you asking?",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the organisation to ask for records"},
+        help_text="The person's GP practice and the organisations involved in their care are "
+        "listed first",
+        required_message="Choose the organisation to ask for records",
     )
     email = forms.EmailField(
         label="Email address to send the upload link to",
@@ -181,39 +175,25 @@ class RecordsRequestForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    requested = forms.CharField(
-        label="Which records are you asking for?",
+    requested = text_box(
+        "Which records are you asking for?",
+        required="Enter which records you are asking for",
         help_text=(
             "For example, GP records for the last 2 years of the person's life. Do not write "
             "the person's name: the email gives only the case reference, and the upload page "
             "shows their name and date of birth to the link's holder"
         ),
-        error_messages={"required": "Enter which records you are asking for"},
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
+        max_length=None,
     )
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["organisation"].choices = [
-            (key, o.name) for key, o in self.organisations.items()
-        ]
-        self.fields["organisation"].choice_hints = {
-            key: f"{o.get_kind_display()}, ODS code {o.ods_code}"
-            for key, o in self.organisations.items()
-        }
+        self.fields["organisation"].shown = organisations
 
     @property
     def chosen_organisation(self):
-        return self.organisations.get(self.cleaned_data.get("organisation") or "")
-
-
-class OrganisationSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search for another organisation by name or ODS code",
-        required=False,
-        max_length=100,
-    )
+        return self.cleaned_data.get("organisation")
 
 
 class UploadForm(forms.Form):

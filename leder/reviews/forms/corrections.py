@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from leder.core.fields import NHSDateField
+from leder.core.fields import NHSDateField, text_box
 from leder.notifications.models import Answer, Sex
 from leder.organisations.models import Organisation, OrganisationKind
 from leder.reference.models import EthnicCategory
@@ -30,9 +30,7 @@ class CorrectionForm(forms.Form):
     )
     has_learning_disability = forms.ChoiceField(label="Learning disability", choices=Answer.choices)
     is_autistic = forms.ChoiceField(label="Autistic", choices=Answer.choices)
-    address = forms.CharField(
-        label="Usual address", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    address = text_box("Usual address", rows=3, max_length=None)
     postcode = forms.CharField(label="Postcode", required=False, max_length=10)
     gp_practice = forms.CharField(
         label="GP practice ODS code",
@@ -40,12 +38,11 @@ class CorrectionForm(forms.Form):
         max_length=12,
         help_text="For example, C99901. Leave empty if not known.",
     )
-    reason = forms.CharField(
-        label="Why are you correcting these details?",
+    reason = text_box(
+        "Why are you correcting these details?",
+        required="Enter why the details are being corrected",
         help_text="Kept with the values before and after in the audit log.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": "Enter why the details are being corrected"},
+        rows=3,
     )
 
     def clean_nhs_number(self) -> str:
@@ -82,3 +79,18 @@ class CorrectionForm(forms.Form):
             "postcode": n.postcode,
             "gp_practice": n.gp_practice.ods_code if n.gp_practice_id else "",
         }
+
+
+class ReviewerCorrectionForm(CorrectionForm):
+    """The reviewer's form: only what the review establishes (`REVIEW_ESTABLISHES`)."""
+
+    def __init__(self, *args, names, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in names and name != "reason":
+                del self.fields[name]
+        self.fields["reason"].label = "What in the review shows these details were wrong?"
+        self.fields["reason"].help_text = (
+            "For example, the GP record gives another date of birth. Kept with the values "
+            "before and after in the audit log."
+        )

@@ -10,7 +10,7 @@ only apply to a complete section check `self.is_draft`. Forms that need the revi
 from django import forms
 from django.db.models import Q
 
-from leder.core.fields import NHSDateField
+from leder.core.fields import NHSDateField, text_box
 from leder.core.time import today
 from leder.reviews import sections
 from leder.reviews.models import GradingScale, LearningKind, LearningTheme
@@ -47,11 +47,12 @@ class GradingForm(forms.Form):
             "invalid_choice": "Select a grade from the scale",
         },
     )
-    rationale = forms.CharField(
-        label="Why did you choose this grade?",
+    rationale = text_box(
+        "Why did you choose this grade?",
+        required="Enter why you chose this grade",
         help_text="What in the person's care led you to it: what went well and what did not",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Enter why you chose this grade"},
+        rows=8,
+        max_length=None,
     )
 
     def __init__(self, *args, review=None, **kwargs):
@@ -79,14 +80,13 @@ class LearningSectionForm(forms.Form):
 
     wants_review = True
 
-    no_learning_reason = forms.CharField(
-        label="If the review found no learning, say why",
+    no_learning_reason = text_box(
+        "If the review found no learning, say why",
         help_text=(
             "Only if you have recorded no learning above. This is unusual: most reviews find "
             "good practice or something that could have been better"
         ),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
+        max_length=None,
     )
 
     def __init__(self, *args, review=None, **kwargs):
@@ -123,13 +123,14 @@ class LearningItemForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what kind of learning it is"},
     )
-    text = forms.CharField(
-        label="Describe the learning",
+    text = text_box(
+        "Describe the learning",
+        required="Describe the learning",
         help_text=(
             "What happened and what it shows. Name organisations and roles, not members of staff"
         ),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Describe the learning"},
+        rows=6,
+        max_length=None,
     )
     themes = ThemeChoiceField(
         label="Which themes does it relate to?",
@@ -179,11 +180,7 @@ class FocusedDecisionForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select reasons from the list"},
     )
-    other_reason = forms.CharField(
-        label="If you have another reason, what is it?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
+    other_reason = text_box("If you have another reason, what is it?", rows=3, max_length=None)
 
     def __init__(self, *args, review=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,19 +204,20 @@ class FocusedDecisionForm(forms.Form):
 class FurtherEvidenceForm(forms.Form):
     """What the focused review found beyond the initial review, and where it came from."""
 
-    evidence = forms.CharField(
-        label="What further evidence did you gather, and what did it show?",
-        widget=forms.Textarea(attrs={"rows": 10}),
-        error_messages={"required": "Enter the further evidence and what it showed"},
+    evidence = text_box(
+        "What further evidence did you gather, and what did it show?",
+        required="Enter the further evidence and what it showed",
+        rows=10,
+        max_length=None,
     )
-    sources = forms.CharField(
-        label="Where did it come from?",
+    sources = text_box(
+        "Where did it come from?",
+        required="Enter where the further evidence came from",
         help_text=(
             "For example, records from the hospital trust, conversations with staff, the care "
             "provider's incident reports"
         ),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter where the further evidence came from"},
+        max_length=None,
     )
 
 
@@ -255,23 +253,17 @@ class MeetingForm(forms.Form):
         help_text="For example, 15 3 2026",
         required=False,
     )
-    attendees = forms.CharField(
-        label="Who attended?",
+    attendees = text_box(
+        "Who attended?",
         help_text=(
             "One person a line: their name or role, a comma, then their organisation. For "
             "example: Sam Patel, ward manager, Anytown Hospitals NHS Trust"
         ),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
+        rows=6,
+        max_length=None,
     )
-    discussion = forms.CharField(
-        label="What was discussed?", widget=forms.Textarea(attrs={"rows": 6}), required=False
-    )
-    findings = forms.CharField(
-        label="What did the meeting find?",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
-    )
+    discussion = text_box("What was discussed?", rows=6, max_length=None)
+    findings = text_box("What did the meeting find?", rows=6, max_length=None)
 
     DETAILS = {
         "meeting_date": "Enter the date of the meeting",

@@ -3,7 +3,7 @@ the form asks the same question so the reviewer sees every problem at once, next
 
 from django import forms
 
-from leder.core.fields import NHSDateField
+from leder.core.fields import NHSDateField, text_box
 from leder.reviews.models import Review, TimelineEventKind
 from leder.reviews.services.timeline import event_date_problem, organisations_for
 
@@ -31,11 +31,12 @@ class TimelineEventForm(forms.Form):
         required=False,
         max_length=200,
     )
-    description = forms.CharField(
-        label="What happened",
+    description = text_box(
+        "What happened",
+        required="Enter what happened",
         help_text="What happened, who was involved and what it meant for the person.",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Enter what happened"},
+        rows=5,
+        max_length=None,
     )
 
     def __init__(self, *args, review: Review, **kwargs):

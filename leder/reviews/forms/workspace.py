@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django import forms
 
-from leder.core.fields import NHSDateField
+from leder.core.fields import NHSDateField, text_box
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -77,11 +77,11 @@ class FamilyInvolvementForm(forms.Form):
         "Was the family offered the draft pen portrait to comment on?",
         required_message="Select yes if the family was offered the draft pen portrait",
     )
-    pen_portrait_comments = forms.CharField(
-        label="The family's comments on the pen portrait",
+    pen_portrait_comments = text_box(
+        "The family's comments on the pen portrait",
         help_text="If they commented, what they said, in their words where you can",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
+        rows=5,
+        max_length=None,
     )
     wants_copy = _yes_no(
         "Does the family want a copy of the completed review?",
@@ -117,26 +117,28 @@ LD_SEVERITY_CHOICES = [
 class PenPortraitForm(forms.Form):
     """Who the person was, in the words of the people who knew them."""
 
-    who_they_were = forms.CharField(
-        label="Who was the person?",
+    who_they_were = text_box(
+        "Who was the person?",
+        required="Enter who the person was",
         help_text=(
             "Their life, personality, what they liked doing, the people and places important "
             "to them"
         ),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Enter who the person was"},
+        rows=8,
+        max_length=None,
     )
-    what_mattered = forms.CharField(
-        label="What mattered to them?",
+    what_mattered = text_box(
+        "What mattered to them?",
+        required="Enter what mattered to the person",
         help_text="What was important to them about how they lived and were cared for",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Enter what mattered to the person"},
+        rows=6,
+        max_length=None,
     )
-    what_people_said = forms.CharField(
-        label="What did people who knew them say about them?",
+    what_people_said = text_box(
+        "What did people who knew them say about them?",
         help_text="Optional. Family, friends, carers and staff",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
+        rows=6,
+        max_length=None,
     )
     ld_severity = forms.ChoiceField(
         label="How severe was their learning disability?",

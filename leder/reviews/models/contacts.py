@@ -6,8 +6,9 @@ conversation with family or someone close, with the GP (or a review of the GP re
 one other person involved in the person's care.
 """
 
-from django.conf import settings
 from django.db import models
+
+from leder.core.model_fields import actor_field
 
 __all__ = [
     "Contact",
@@ -99,9 +100,7 @@ class Contact(models.Model):
     advocate_email = models.EmailField("Advocate's email address", blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -129,9 +128,7 @@ class ContactAttempt(models.Model):
     outcome = models.CharField(max_length=20, choices=ContactOutcome.choices)
     notes = models.TextField(blank=True)
     recorded_at = models.DateTimeField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = actor_field()
 
     class Meta:
         ordering = ["made_on", "recorded_at", "pk"]
@@ -151,9 +148,7 @@ class ContactStatement(models.Model):
     family_not_possible_reason = models.TextField(blank=True)
     gp_record_reviewed_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField()
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = actor_field()
 
     def __str__(self) -> str:
         return f"Contacts statement for {self.review}"
@@ -179,9 +174,7 @@ class RecordsRequest(models.Model):
     email = models.EmailField("Email address")
     requested = models.TextField("What is requested")
     requested_at = models.DateTimeField()
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = actor_field()
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     status = models.CharField(

@@ -8,9 +8,10 @@ admin; a theme is retired (made inactive), never deleted, because past learning 
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from leder.core.model_fields import actor_field
 
 
 class GradingScaleQuerySet(models.QuerySet):
@@ -95,9 +96,7 @@ class LearningItem(models.Model):
     text = models.TextField()
     themes = models.ManyToManyField(LearningTheme, related_name="+")
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     updated_at = models.DateTimeField()
 
     class Meta:

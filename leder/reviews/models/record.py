@@ -7,8 +7,9 @@ holding a snapshot of the whole review and what changed, so any two versions can
 nothing a reviewer typed is ever lost.
 """
 
-from django.conf import settings
 from django.db import models
+
+from leder.core.model_fields import actor_field
 
 
 class ReviewKind(models.TextChoices):
@@ -23,9 +24,7 @@ class Review(models.Model):
     # the questions it was answered with.
     question_set_version = models.CharField(max_length=20, blank=True)
     started_at = models.DateTimeField()
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    started_by = actor_field()
     submitted_at = models.DateTimeField(null=True, blank=True)
     current_version = models.PositiveIntegerField(default=0)
 
@@ -46,9 +45,7 @@ class ReviewSection(models.Model):
     data = models.JSONField(default=dict)
     is_complete = models.BooleanField(default=False)
     updated_at = models.DateTimeField()
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = actor_field()
 
     class Meta:
         constraints = [
@@ -65,9 +62,7 @@ class ReviewVersion(models.Model):
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     saved_at = models.DateTimeField()
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    saved_by = actor_field()
     section_key = models.CharField(max_length=40)
     summary = models.CharField(max_length=300)
     snapshot = models.JSONField()

@@ -2,8 +2,9 @@
 organisation involved and what happened. Kept as rows of their own (not in `ReviewSection.data`)
 so they can be listed in date order, edited one at a time and referred to by the family copy."""
 
-from django.conf import settings
 from django.db import models
+
+from leder.core.model_fields import actor_field
 
 __all__ = ["TimelineEvent", "TimelineEventKind"]
 
@@ -36,13 +37,9 @@ class TimelineEvent(models.Model):
     organisation_name = models.CharField(max_length=200, blank=True)
     description = models.TextField()
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     updated_at = models.DateTimeField()
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = actor_field()
 
     class Meta:
         # Date order; events on the same day in the order they were entered.

@@ -10,11 +10,12 @@ row names what was done. Audit summaries carry no names: a contact is personal d
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
 from leder.core import audit, validators
+from leder.core.changes import save_stamped
 from leder.core.models import AuditAction
 from leder.core.time import now, today
 from leder.organisations.models import Organisation
@@ -28,15 +29,9 @@ from leder.reviews.models import (
     ContactStatement,
     Review,
 )
-from leder.reviews.services.records import edit_refusal, review_version_record
+from leder.reviews.services.records import check_can_edit, review_version_record
 
 SECTION_KEY = "contacts"
-
-
-def _check_can_edit(*, actor, review: Review) -> None:
-    refusal = edit_refusal(user=actor, review=review)
-    if refusal:
-        raise PermissionDenied(refusal)
 
 
 def _record(
@@ -191,7 +186,7 @@ def contact_add(
     empty unless given; another name is a `TypeError`). Each detail is checked: an email address
     or telephone number in the right form, a postcode with an address, the detail their
     preferred way of contact needs. Guarantees as the module says."""
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     fields = _clean_contact(
         name=name,
         kind=kind,
@@ -230,7 +225,7 @@ def contact_update(
     checks them). A save that changes nothing writes nothing; otherwise the guarantees the
     module says. The audit row names the fields changed, never their values."""
     review = contact.review
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     new = _clean_contact(
         name=name,
         kind=kind,
@@ -270,7 +265,7 @@ def contact_attempt_add(
     """Record one attempt to reach a contact. The date may not be in the future. Guarantees as
     the module says."""
     review = contact.review
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     errors = {}
     if made_on is None:
         errors["made_on"] = "Enter the date of the attempt"
@@ -311,14 +306,9 @@ def _statement_save(*, actor, review: Review, summary: str, **fields) -> Contact
     the permission checked; writes nothing if nothing changes."""
     with transaction.atomic():
         statement = ContactStatement.objects.select_for_update().filter(review=review).first()
-        if statement is None:
-            statement = ContactStatement(review=review)
-        elif all(getattr(statement, k) == v for k, v in fields.items()):
+        statement = statement or ContactStatement(review=review)
+        if not save_stamped(statement, fields, actor=actor):
             return statement
-        for key, value in fields.items():
-            setattr(statement, key, value)
-        statement.updated_at, statement.updated_by = now(), actor
-        statement.save()
         _record(
             actor=actor,
             review=review,
@@ -334,7 +324,7 @@ def _statement_save(*, actor, review: Review, summary: str, **fields) -> Contact
 def family_contact_not_possible_record(*, actor, review: Review, reason: str) -> ContactStatement:
     """Record why no conversation with family or someone close to the person was possible. The
     reason is required. Guarantees as the module says."""
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -350,7 +340,7 @@ def family_contact_not_possible_record(*, actor, review: Review, reason: str) ->
 
 def family_contact_not_possible_withdraw(*, actor, review: Review) -> ContactStatement | None:
     """Remove the recorded reason (for example once a conversation has happened after all)."""
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     if (
         not ContactStatement.objects.filter(review=review)
         .exclude(family_not_possible_reason="")
@@ -370,7 +360,7 @@ def gp_record_reviewed_record(
 ) -> ContactStatement:
     """Record the date the reviewer reviewed the GP record (None removes it). The date may not
     be in the future. Guarantees as the module says."""
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     if reviewed_on is not None and reviewed_on > today():
         raise ValidationError(
             {"reviewed_on": "Date you reviewed the GP record must be today or in the past"}

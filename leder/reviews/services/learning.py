@@ -1,6 +1,6 @@
 """Writes for grading of care, learning and the learning themes.
 
-Every write to a review checks that the actor may edit it now (`records.edit_refusal`), and
+Every write to a review checks that the actor may edit it now (`records.check_can_edit`), and
 records a version of the review and an audit row in the same transaction as the change, so a
 failed write leaves nothing behind and every save can be compared with any other.
 """
@@ -23,7 +23,7 @@ from leder.reviews.models import (
     ReviewSection,
 )
 from leder.reviews.services.records import (
-    edit_refusal,
+    check_can_edit,
     review_change_record,
     review_section_save,
     review_version_record,
@@ -32,12 +32,6 @@ from leder.reviews.services.records import (
 # The section keys of each kind of review: a focused review has its own grading and learning.
 GRADING_KEY = {ReviewKind.INITIAL: "grading", ReviewKind.FOCUSED: "focused_grading"}
 LEARNING_KEY = {ReviewKind.INITIAL: "learning", ReviewKind.FOCUSED: "focused_learning"}
-
-
-def _check_can_edit(*, actor, review: Review) -> None:
-    refusal = edit_refusal(user=actor, review=review)
-    if refusal:
-        raise PermissionDenied(refusal)
 
 
 # --- grading --------------------------------------------------------------------------------
@@ -81,7 +75,7 @@ def learning_item_add(
 ) -> LearningItem:
     """Add one piece of learning, tagged with at least one active theme. Writes a version and an
     audit row with the item."""
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     themes = _clean_learning(kind=kind, text=text, themes=themes)
     with transaction.atomic():
         stamp = now()
@@ -112,7 +106,7 @@ def learning_item_update(
     """Change one piece of learning. A theme retired since it was chosen may stay; a new one
     must be active. Writes a version and an audit row, or nothing if nothing changed."""
     review = item.review
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     current = set(item.themes.values_list("pk", flat=True))
     themes = _clean_learning(kind=kind, text=text, themes=themes, allowed_inactive=current)
     if (item.kind, item.text, current) == (kind, text.strip(), {t.pk for t in themes}):
@@ -136,7 +130,7 @@ def learning_item_update(
 def learning_item_remove(*, actor, item: LearningItem) -> None:
     """Remove one piece of learning. The version history keeps what it said."""
     review = item.review
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     with transaction.atomic():
         label = item.get_kind_display()
         audit.record(
@@ -160,7 +154,7 @@ def learning_section_save(
     """Save whether the learning section is finished, and (only when no learning was recorded)
     why none was identified. Marking it complete needs at least one piece of learning or that
     reason; a reason cannot stand beside recorded learning."""
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     reason = no_learning_reason.strip()
     has_items = review.learning_items.exists()
     if has_items and reason:

@@ -24,7 +24,7 @@ from django.db import transaction
 from leder.reference import icd10
 from leder.reviews import questions
 from leder.reviews.models import Review, ReviewSection
-from leder.reviews.services.records import _check_can_edit, review_section_save
+from leder.reviews.services.records import check_can_edit, review_section_save
 
 QUESTIONS_KEY = "questions"
 CAUSE_KEY = "cause_of_death"
@@ -55,7 +55,7 @@ def questions_group_save(
     page = question_set.group(group)
     if page is None:
         raise ValueError(f"No group {group!r} in question set {question_set.version}")
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     on_page = {q.key for g, q, _ in question_set.all_questions() if g.slug == page.slug}
     with transaction.atomic():
         saved, complete = _stored_data(review, QUESTIONS_KEY, lock=True)
@@ -73,7 +73,7 @@ def questions_complete_set(*, actor, review: Review, complete: bool) -> ReviewSe
     question that applies is answered) or not complete. Permission, version and audit: as
     `review_section_save`."""
     question_set = questions.question_set_for(review)
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     with transaction.atomic():
         saved, _ = _stored_data(review, QUESTIONS_KEY, lock=True)
         cleaned = questions.clean(question_set, saved)
@@ -274,7 +274,7 @@ def cause_of_death_code_use(*, actor, review: Review, line: str, code: str) -> R
         raise ValidationError(
             f"“{code}” is not an ICD-10 code that can be given as a cause of death"
         )
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     with transaction.atomic():
         saved, _ = _stored_data(review, CAUSE_KEY, lock=True)
         data = dict(saved)

@@ -11,6 +11,7 @@ from django.db.models import F
 from leder.casework.models import Case, CaseState
 from leder.casework.services.lifecycle import case_transition
 from leder.core import audit
+from leder.core.changes import save_stamped
 from leder.core.models import AuditAction
 from leder.core.time import now
 from leder.reviews import diffs, sections
@@ -45,7 +46,9 @@ def edit_refusal(*, user, review: Review) -> str | None:
     return None
 
 
-def _check_can_edit(*, actor, review: Review) -> None:
+def check_can_edit(*, actor, review: Review) -> None:
+    """`PermissionDenied`, saying why, unless `actor` may edit `review` now (`edit_refusal`):
+    every write to a review's content asks this first."""
     refusal = edit_refusal(user=actor, review=review)
     if refusal:
         raise PermissionDenied(refusal)
@@ -58,7 +61,7 @@ def review_start(*, actor, case: Case, kind: str = ReviewKind.INITIAL) -> Review
     if existing:
         return existing
     draft = Review(case=case, kind=kind)
-    _check_can_edit(actor=actor, review=draft)
+    check_can_edit(actor=actor, review=draft)
     from leder.reviews import questions  # the question set in force when the review starts
 
     with transaction.atomic():
@@ -138,6 +141,13 @@ def review_change_record(
     )
 
 
+def locked_section(review: Review, key: str) -> ReviewSection:
+    """The review's row for section `key`, locked for update; a new, unsaved one (no answers)
+    where there is none yet."""
+    row = ReviewSection.objects.select_for_update().filter(review=review, key=key).first()
+    return row or ReviewSection(review=review, key=key, data={})
+
+
 def review_section_save(
     *, actor, review: Review, key: str, data: dict, complete: bool
 ) -> ReviewSection:
@@ -147,15 +157,11 @@ def review_section_save(
     section = sections.get(key)
     if section.form_class is None:
         raise ValueError(f"{key} is not a simple section")
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     with transaction.atomic():
-        row = ReviewSection.objects.select_for_update().filter(review=review, key=key).first()
-        if row and row.data == data and row.is_complete == complete:
+        row = locked_section(review, key)
+        if not save_stamped(row, {"data": data, "is_complete": complete}, actor=actor):
             return row
-        if row is None:
-            row = ReviewSection(review=review, key=key)
-        row.data, row.is_complete, row.updated_at, row.updated_by = data, complete, now(), actor
-        row.save()
         review_version_record(
             actor=actor,
             review=review,
@@ -196,7 +202,7 @@ def review_submit(*, actor, review: Review) -> NextStep:
     """Submit the review. Refused, listing exactly what is missing section by section, unless
     every section is complete. Moves the case on (QA, focused review or panel) in the same
     transaction; after this the reviewer cannot edit until the review is returned."""
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     missing = review_missing(review)
     if missing:
         raise ValidationError(

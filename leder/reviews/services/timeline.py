@@ -5,23 +5,23 @@ transaction, so every change to the timeline can be seen and compared later."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from leder.core import audit, presenters
+from leder.core.changes import save_stamped
 from leder.core.models import AuditAction
 from leder.core.time import now, today
 from leder.organisations.models import Organisation
 from leder.reviews.models import Review, ReviewSection, TimelineEvent, TimelineEventKind
-from leder.reviews.services.records import edit_refusal
+from leder.reviews.services.records import (
+    check_can_edit,
+    locked_section,
+    review_change_record,
+    review_version_record,
+)
 
 SECTION_KEY = "timeline"
-
-
-def _check_can_edit(*, actor, review: Review) -> None:
-    refusal = edit_refusal(user=actor, review=review)
-    if refusal:
-        raise PermissionDenied(refusal)
 
 
 def event_date_problem(occurred_on: date, *, review: Review) -> str | None:
@@ -58,13 +58,13 @@ def organisations_for(review: Review) -> list[Organisation]:
 
 
 def _clean(
-    *,
     review: Review,
     occurred_on: date,
     kind: str,
     organisation: Organisation | None,
     organisation_name: str,
     description: str,
+    /,
 ) -> dict:
     """The event's fields, checked; a ValidationError naming each field that is wrong."""
     errors = {}
@@ -96,9 +96,6 @@ def _clean(
 
 
 def _record_version(*, actor, review: Review, summary: str) -> None:
-    # Imported here: `records` imports the section registry, which imports this part.
-    from leder.reviews.services.records import review_version_record
-
     review_version_record(actor=actor, review=review, section_key=SECTION_KEY, summary=summary)
 
 
@@ -106,8 +103,6 @@ def _record_change(
     *, actor, review: Review, action, event: TimelineEvent, done: str, to: str
 ) -> None:
     """The event's audit row ("… added to <review>") and the review's new version ("… added")."""
-    from leder.reviews.services.records import review_change_record
-
     review_change_record(
         actor=actor,
         review=review,
@@ -136,15 +131,8 @@ def timeline_event_add(
     """Add an event to the review's timeline. Only the case's reviewer while the review is
     editable; the date must fall within the person's life. Writes the event, a version and an
     audit row, or nothing at all."""
-    _check_can_edit(actor=actor, review=review)
-    fields = _clean(
-        review=review,
-        occurred_on=occurred_on,
-        kind=kind,
-        organisation=organisation,
-        organisation_name=organisation_name,
-        description=description,
-    )
+    check_can_edit(actor=actor, review=review)
+    fields = _clean(review, occurred_on, kind, organisation, organisation_name, description)
     with transaction.atomic():
         moment = now()
         event = TimelineEvent.objects.create(
@@ -179,23 +167,12 @@ def timeline_event_update(
     """Change an event. The same checks as adding one; a save that changes nothing writes
     nothing (no empty version)."""
     review = event.review
-    _check_can_edit(actor=actor, review=review)
-    fields = _clean(
-        review=review,
-        occurred_on=occurred_on,
-        kind=kind,
-        organisation=organisation,
-        organisation_name=organisation_name,
-        description=description,
-    )
+    check_can_edit(actor=actor, review=review)
+    fields = _clean(review, occurred_on, kind, organisation, organisation_name, description)
     with transaction.atomic():
         locked = TimelineEvent.objects.select_for_update().get(pk=event.pk)
-        if all(getattr(locked, name) == value for name, value in fields.items()):
+        if not save_stamped(locked, fields, actor=actor):
             return locked
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        locked.updated_at, locked.updated_by = now(), actor
-        locked.save()
         _record_change(
             actor=actor,
             review=review,
@@ -210,7 +187,7 @@ def timeline_event_update(
 def timeline_event_remove(*, actor, event: TimelineEvent) -> None:
     """Remove an event. What it said stays readable in the review's earlier versions."""
     review = event.review
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     label = _label(event)
     with transaction.atomic():
         audit.record(
@@ -227,21 +204,15 @@ def timeline_mark_complete(*, actor, review: Review, complete: bool) -> ReviewSe
     """Mark the timeline complete (or not). A timeline with no events cannot be complete. Kept
     in the section's `ReviewSection` row so the workspace reads every section's state alike.
     Marking it as it already is writes nothing."""
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     if complete and not review.timeline_events.exists():
         raise ValidationError(
             "Add at least one event before marking the timeline as complete", code="empty"
         )
     with transaction.atomic():
-        row = (
-            ReviewSection.objects.select_for_update().filter(review=review, key=SECTION_KEY).first()
-        )
-        if row is not None and row.is_complete == complete:
+        row = locked_section(review, SECTION_KEY)
+        if not save_stamped(row, {"is_complete": complete}, actor=actor):
             return row
-        if row is None:
-            row = ReviewSection(review=review, key=SECTION_KEY, data={})
-        row.is_complete, row.updated_at, row.updated_by = complete, now(), actor
-        row.save()
         # Drop a prefetched copy of the sections, so the version's snapshot sees this change.
         getattr(review, "_prefetched_objects_cache", {}).pop("sections", None)
         _record_version(

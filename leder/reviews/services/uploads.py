@@ -42,7 +42,7 @@ from leder.reviews.models import (
     ScanStatus,
     UploadedRecord,
 )
-from leder.reviews.services.records import edit_refusal, review_version_record
+from leder.reviews.services.records import check_can_edit, review_version_record
 
 log = logging.getLogger(__name__)
 
@@ -150,12 +150,6 @@ def upload_link_resolve(token: str, *, lock: bool = False) -> UploadLink:
 # --- the reviewer's requests --------------------------------------------------------------------
 
 
-def _check_can_edit(*, actor, review: Review) -> None:
-    refusal = edit_refusal(user=actor, review=review)
-    if refusal:
-        raise PermissionDenied(refusal)
-
-
 def records_request_create(
     *,
     actor,
@@ -171,7 +165,7 @@ def records_request_create(
     Returns the request. The e-mail with its link is sent by `tasks.records_request_send`, which
     calls this: the link's token is made by the task (`upload_link_issue`), so it is never stored.
     """
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     errors = {}
     if organisation is None or organisation.kind not in PROVIDER_KINDS:
         errors["organisation"] = "Select the organisation to ask for records"
@@ -233,7 +227,7 @@ def upload_link_issue(request: RecordsRequest) -> str:
 
 def _request_status_set(*, actor, request: RecordsRequest, status: str, summary: str):
     review = request.review
-    _check_can_edit(actor=actor, review=review)
+    check_can_edit(actor=actor, review=review)
     with transaction.atomic():
         locked = RecordsRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status == status:
