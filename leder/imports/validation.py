@@ -20,16 +20,17 @@ Nothing is written here: `check_rows` returns a `RowResult` per row, and for a r
 a `RowPlan` holding exactly what the commit will write.
 """
 
+import json
 import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 
 from django import forms as django_forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Lookup, Q
 from django.db.models.functions import Upper
 from django.forms.utils import ErrorDict
 from django.utils import timezone
@@ -1032,6 +1033,12 @@ def _person_key(person: PersonInput) -> duplicates.PersonKey:
     )
 
 
+@lru_cache(maxsize=65536)
+def _date_variants(day: date) -> frozenset[date]:
+    """`duplicates.date_variants`, once a date: a file's rows share their dates."""
+    return frozenset(duplicates.date_variants(day))
+
+
 class _FileIndex:
     """The ready rows so far, indexed by NHS number and by date of death, so a row is compared
     only with the rows a typo could make the same death: the blocking keys are
@@ -1080,8 +1087,8 @@ def _mark_duplicates(results: list[RowResult], index: _FileIndex) -> None:
     keys = {r.number: _person_key(r.plan.person) for r in ready}
     variants = {
         r.number: (
-            duplicates.date_variants(keys[r.number].date_of_birth),
-            duplicates.date_variants(keys[r.number].date_of_death),
+            _date_variants(keys[r.number].date_of_birth),
+            _date_variants(keys[r.number].date_of_death),
         )
         for r in ready
     }
@@ -1123,16 +1130,36 @@ _CANDIDATE_FIELDS = (
 def _database_candidates(ready, keys, variants) -> "_CandidateIndex":
     """Every notification that may be a duplicate of a row of the batch: one query, by NHS
     number or by the dates a typo could have made of the rows' dates (the blocking keys of
-    `duplicates.find_candidates`)."""
+    `duplicates.find_candidates`). The thousands of dates go as one parameter each for births
+    and deaths (`_AmongDays`), not one parameter a date."""
     numbers = {k.nhs_number for k in keys.values() if k.nhs_number}
     births = set().union(*(v[0] for v in variants.values()))
     deaths = set().union(*(v[1] for v in variants.values()))
     pool = Notification.objects.exclude(state=NotificationState.MERGED)
-    query = Q(date_of_death__in=deaths, date_of_birth__in=births)
+    query = Q(_AmongDays(F("date_of_death"), deaths)) & Q(_AmongDays(F("date_of_birth"), births))
     if numbers:
         query |= Q(nhs_number__in=numbers)
     rows = pool.filter(query).values_list(*_CANDIDATE_FIELDS)
     return _CandidateIndex(rows)
+
+
+class _AmongDays(Lookup):
+    """`date IN (days…)` with the days as one parameter: an array on PostgreSQL, a JSON list
+    read by `json_each` on SQLite. The same rows as `__in`, without a query of thousands of
+    parameters for the database to parse and plan, a batch at a time."""
+
+    lookup_name = "among_days"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        days = sorted(day.isoformat() for day in self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::date[])", [*params, days]
+        if connection.vendor == "sqlite":
+            return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(days)]
+        placeholders = ", ".join(["%s"] * len(days)) or "NULL"
+        return f"{lhs} IN ({placeholders})", [*params, *days]
 
 
 @dataclass(frozen=True)

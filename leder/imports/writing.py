@@ -35,7 +35,7 @@ from leder.casework.models import (
     CaseState,
     Reviewer,
 )
-from leder.core import audit
+from leder.core import audit, bulk
 from leder.core.models import AuditAction
 from leder.core.time import now
 from leder.imports import validation
@@ -171,8 +171,9 @@ def _notifications(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             **{**vars(person), "icb_id": icb.pk},
         )
         decisions.append((w, assessment, rules))
-    Notification.objects.bulk_create([w.notification for w in work], batch_size=BATCH_SIZE)
-    NotificationSource.objects.bulk_create(
+    bulk.insert(Notification, [w.notification for w in work])
+    bulk.insert(
+        NotificationSource,
         [
             NotificationSource(
                 notification=w.notification,
@@ -184,9 +185,9 @@ def _notifications(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             )
             for w in work
         ],
-        batch_size=BATCH_SIZE,
     )
-    EligibilityDecision.objects.bulk_create(
+    bulk.insert(
+        EligibilityDecision,
         [
             EligibilityDecision(
                 notification=w.notification,
@@ -197,7 +198,6 @@ def _notifications(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             )
             for w, assessment, rules in decisions
         ],
-        batch_size=BATCH_SIZE,
     )
 
 
@@ -252,15 +252,15 @@ def _cases(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             due_on=deadlines.due_date(notified_on=notified_on),
             reviewer=w.reviewer,
         )
-    Case.objects.bulk_create([w.case for w in opened], batch_size=BATCH_SIZE)
+    bulk.insert(Case, [w.case for w in opened])
     through = Case.involved_organisations.through
-    through.objects.bulk_create(
+    bulk.insert(
+        through,
         [
             through(case_id=w.case.pk, organisation_id=w.notification.gp_practice_id)
             for w in opened
             if w.notification.gp_practice_id
         ],
-        batch_size=BATCH_SIZE,
     )
     allocations = []
     for w in opened:
@@ -277,7 +277,7 @@ def _cases(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             responded_at=allocated if accepted else None,
         )
         allocations.append(w.allocation)
-    Allocation.objects.bulk_create(allocations, batch_size=BATCH_SIZE)
+    bulk.insert(Allocation, allocations)
     events, holds = [], []
     for w in opened:
         details = {"imported": True, "batch": batch.pk, "row": w.result.number}
@@ -315,8 +315,8 @@ def _cases(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
                     expected_end_on=hold.expected_end_on,
                 )
             )
-    CaseEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-    CaseHold.objects.bulk_create(holds, batch_size=BATCH_SIZE)
+    bulk.insert(CaseEvent, events)
+    bulk.insert(CaseHold, holds)
 
 
 # --- reviews ---------------------------------------------------------------------------------
@@ -331,20 +331,24 @@ def _pen_portrait(severity: str) -> dict:
     }
 
 
-def _cause(plan: validation.RowPlan) -> dict:
+def _cause(plan: validation.RowPlan, made: dict) -> dict:
+    """The cause-of-death section's data, made once for each code and place (`made`)."""
     from leder.reference import icd10
     from leder.reviews.services.questions import cause_of_death_record
 
-    cause = {"a_text": icd10.title(plan.cause_code), "a_code": plan.cause_code}
-    if plan.cause_place:
-        cause["place_of_death"] = plan.cause_place
-    return cause_of_death_record(cause)
+    key = (plan.cause_code, plan.cause_place)
+    if key not in made:
+        cause = {"a_text": icd10.title(plan.cause_code), "a_code": plan.cause_code}
+        if plan.cause_place:
+            cause["place_of_death"] = plan.cause_place
+        made[key] = cause_of_death_record(cause)
+    return dict(made[key])
 
 
 def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
     from leder.governance.models import SignOff, SignOffRoute
     from leder.governance.services.signoff import content_hash
-    from leder.reviews import diffs, questions
+    from leder.reviews import questions
     from leder.reviews.models import (
         LearningItem,
         LearningKind,
@@ -375,17 +379,17 @@ def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             submitted_at=submitted,
             current_version=1,
         )
-    Review.objects.bulk_create([w.review for w in reviewed], batch_size=BATCH_SIZE)
+    bulk.insert(Review, [w.review for w in reviewed])
     empty = _empty_snapshot(reviewed[0].review)
 
-    sections, items = [], []
+    sections, items, causes = [], [], {}
     for w in reviewed:
         plan, rp = w.plan, w.plan.review
         rows: dict[str, tuple[dict, bool]] = {}
         if plan.ld_severity:
             rows["pen_portrait"] = (_pen_portrait(plan.ld_severity), False)
         if plan.cause_code:
-            rows[CAUSE_KEY] = (_cause(plan), True)
+            rows[CAUSE_KEY] = (_cause(plan, causes), True)
         if plan.profile:
             rows["profile"] = (plan.profile, True)
         if rp is not None:
@@ -429,19 +433,19 @@ def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
                 )
             )
         items += w.items
-    ReviewSection.objects.bulk_create(sections, batch_size=BATCH_SIZE)
-    LearningItem.objects.bulk_create([item for item, _ in items], batch_size=BATCH_SIZE)
+    bulk.insert(ReviewSection, sections)
+    bulk.insert(LearningItem, [item for item, _ in items])
     through = LearningItem.themes.through
-    through.objects.bulk_create(
+    bulk.insert(
+        through,
         [
             through(learningitem_id=item.pk, learningtheme_id=theme.pk)
             for item, themes in items
             for theme in themes
         ],
-        batch_size=BATCH_SIZE,
     )
 
-    versions, imported = [], []
+    versions, imported, unchanged = [], [], {}
     for w in reviewed:
         w.snapshot = _snapshot(empty, w, loaded)
         rp = w.plan.review
@@ -457,7 +461,7 @@ def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
                 section_key="imported",
                 summary=summary,
                 snapshot=w.snapshot,
-                changes=[c.as_dict() for c in diffs.changes_between({}, w.snapshot)],
+                changes=_changes_from_nothing(w.snapshot, empty, unchanged),
             )
         )
         if rp is not None:
@@ -475,8 +479,8 @@ def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
                     summary=rp.summary,
                 )
             )
-    ReviewVersion.objects.bulk_create(versions, batch_size=BATCH_SIZE)
-    ImportedReview.objects.bulk_create(imported, batch_size=BATCH_SIZE)
+    bulk.insert(ReviewVersion, versions)
+    bulk.insert(ImportedReview, imported)
     # Last, once the content is written (the database's lock triggers refuse content added
     # to a signed-off review).
     signoffs = []
@@ -493,7 +497,7 @@ def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             content_hash=content_hash(w.snapshot),
         )
         signoffs.append(w.signoff)
-    SignOff.objects.bulk_create(signoffs, batch_size=BATCH_SIZE)
+    bulk.insert(SignOff, signoffs)
 
 
 def _empty_snapshot(just_inserted) -> dict:
@@ -504,6 +508,24 @@ def _empty_snapshot(just_inserted) -> dict:
     from leder.reviews import sections
 
     return {s.key: s.snapshot(just_inserted) for s in sections.sections_for(just_inserted.kind)}
+
+
+def _changes_from_nothing(snapshot: dict, empty: dict, unchanged: dict) -> list[dict]:
+    """`[c.as_dict() for c in diffs.changes_between({}, snapshot)]`, section by section (which
+    is how `changes_between` goes), each section left as it was in `empty` worked out once
+    for all the reviews and kept in `unchanged`."""
+    from leder.reviews import diffs
+
+    changes = []
+    for key in sorted(snapshot):
+        value = snapshot[key]
+        if key in empty and value is empty[key]:
+            if key not in unchanged:
+                unchanged[key] = [c.as_dict() for c in diffs.changes_between({}, {key: value})]
+            changes += unchanged[key]
+        else:
+            changes += [c.as_dict() for c in diffs.changes_between({}, {key: value})]
+    return changes
 
 
 def _snapshot(empty: dict, w: _Work, loaded: _Loaded) -> dict:
