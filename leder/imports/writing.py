@@ -25,13 +25,9 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from leder.casework import deadlines
+from leder.casework.bulk_writes import NewCase, cases_insert
 from leder.casework.models import (
-    Allocation,
-    AllocationStatus,
     Case,
-    CaseEvent,
-    CaseHold,
     CaseState,
     Reviewer,
 )
@@ -41,17 +37,14 @@ from leder.core.time import now
 from leder.imports import validation
 from leder.imports.models import ImportBatch, ImportedReview
 from leder.notifications import eligibility
+from leder.notifications.bulk_writes import notifications_insert
 from leder.notifications.models import (
     Channel,
-    EligibilityDecision,
     EligibilityRules,
     Notification,
-    NotificationSource,
 )
 from leder.notifications.services import references_allocate
 from leder.organisations.areas import AreaSource
-
-BATCH_SIZE = 1000
 
 NOT_ELIGIBLE = CaseState.NOT_ELIGIBLE
 AWAITING = CaseState.AWAITING_ALLOCATION
@@ -66,15 +59,24 @@ class _Work:
     result: validation.RowResult
     plan: validation.RowPlan
     notification: Notification | None = None
-    case: Case | None = None
+    # The row's case, when it has one: made and inserted by `casework.bulk_writes`, which
+    # only ever makes new cases (`new.case`, `new.allocation`).
+    new: NewCase | None = None
     reviewer: Reviewer | None = None
-    allocation: Allocation | None = None
     review: object = None
     sections: dict = field(default_factory=dict)
     items: list = field(default_factory=list)  # (LearningItem, [LearningTheme])
     snapshot: dict | None = None
     signoff: object = None
     steps: list = field(default_factory=list)
+
+    @property
+    def case(self) -> Case | None:
+        return self.new.case if self.new is not None else None
+
+    @property
+    def allocation(self):
+        return self.new.allocation if self.new is not None else None
 
 
 class _Loaded:
@@ -153,7 +155,7 @@ def _notifications(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
     for year, rows in sorted(by_year.items()):
         for w, reference in zip(rows, references_allocate(year, len(rows)), strict=True):
             references[id(w)] = reference
-    decisions = []
+    rules_of = []
     for w in work:
         person = w.plan.person
         rules = loaded.rules_for(person.date_of_death)
@@ -170,34 +172,11 @@ def _notifications(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             area_explanation="",
             **{**vars(person), "icb_id": icb.pk},
         )
-        decisions.append((w, assessment, rules))
-    bulk.insert(Notification, [w.notification for w in work])
-    bulk.insert(
-        NotificationSource,
-        [
-            NotificationSource(
-                notification=w.notification,
-                received_at=w.plan.received_at,
-                channel=Channel.IMPORT,
-                recorded_by=actor,
-                original_reference=w.notification.reference,
-                **vars(w.plan.notifier),
-            )
-            for w in work
-        ],
-    )
-    bulk.insert(
-        EligibilityDecision,
-        [
-            EligibilityDecision(
-                notification=w.notification,
-                outcome=assessment.outcome,
-                reason=assessment.reason,
-                rules=rules,
-                decided_at=w.plan.received_at,
-            )
-            for w, assessment, rules in decisions
-        ],
+        rules_of.append(rules)
+    notifications_insert(
+        [w.notification for w in work],
+        sources=[{"recorded_by": actor, **vars(w.plan.notifier)} for w in work],
+        rules=rules_of,
     )
 
 
@@ -237,86 +216,42 @@ def _cases(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
     at = now()
     for w in opened:
         plan = w.plan
-        notified_on = timezone.localtime(plan.received_at).date()
         steps = _steps(w, batch)
         w.steps = steps
-        state = steps[-1][2] if steps else CaseState.NOTIFIED
         w.reviewer = loaded.reviewers.get(plan.reviewer_id) if plan.reviewer_id else None
-        w.case = Case(
+        allocated = _at(plan.allocated_on, 10) if w.reviewer is not None else None
+        hold = plan.hold
+        w.new = NewCase(
             notification=w.notification,
-            state=state,
-            state_changed_at=steps[-1][3] if steps else at,
-            held_from_state=steps[-2][2] if state == CaseState.ON_HOLD else "",
+            steps=steps,
             opened_at=plan.received_at,
-            notified_on=notified_on,
-            due_on=deadlines.due_date(notified_on=notified_on),
-            reviewer=w.reviewer,
-        )
-    bulk.insert(Case, [w.case for w in opened])
-    through = Case.involved_organisations.through
-    bulk.insert(
-        through,
-        [
-            through(case_id=w.case.pk, organisation_id=w.notification.gp_practice_id)
-            for w in opened
-            if w.notification.gp_practice_id
-        ],
-    )
-    allocations = []
-    for w in opened:
-        if w.reviewer is None:
-            continue
-        accepted = w.plan.state != CaseState.ALLOCATED
-        allocated = _at(w.plan.allocated_on, 10)
-        w.allocation = Allocation(
-            case=w.case,
+            # Every step is the contact's who imports (ADR 0155).
+            actor_of=lambda transition: (actor, {}),
+            state_changed_at=at,
+            held_from_state=steps[-2][2] if plan.state == CaseState.ON_HOLD else "",
             reviewer=w.reviewer,
             allocated_by=actor,
             allocated_at=allocated,
-            status=AllocationStatus.ACCEPTED if accepted else AllocationStatus.OFFERED,
-            responded_at=allocated if accepted else None,
-        )
-        allocations.append(w.allocation)
-    bulk.insert(Allocation, allocations)
-    events, holds = [], []
-    for w in opened:
-        details = {"imported": True, "batch": batch.pk, "row": w.result.number}
-        for transition, source, target, moment, reason in w.steps:
-            extra = {}
-            if transition in ("allocate", "accept") and w.allocation is not None:
-                extra = {
-                    "allocation": w.allocation.pk,
-                    "reviewer": w.reviewer.pk,
-                    "reviewer_name": w.reviewer.user.full_name,
+            responded_at=allocated if plan.state != CaseState.ALLOCATED else None,
+            hold=(
+                {
+                    "started_at": _at(hold.started_on, 10),
+                    "started_by": actor,
+                    "reason": hold.reason,
+                    "kind": hold.kind,
+                    "other_organisation": hold.organisation,
+                    "other_reference": hold.reference,
+                    "expected_end_on": hold.expected_end_on,
                 }
-            events.append(
-                CaseEvent(
-                    case=w.case,
-                    transition=transition,
-                    from_state=source,
-                    to_state=target,
-                    actor=actor,
-                    occurred_at=moment,
-                    reason=reason,
-                    details={**details, **extra},
-                )
-            )
-        if w.plan.hold is not None:
-            hold = w.plan.hold
-            holds.append(
-                CaseHold(
-                    case=w.case,
-                    started_at=_at(hold.started_on, 10),
-                    started_by=actor,
-                    reason=hold.reason,
-                    kind=hold.kind,
-                    other_organisation=hold.organisation,
-                    other_reference=hold.reference,
-                    expected_end_on=hold.expected_end_on,
-                )
-            )
-    bulk.insert(CaseEvent, events)
-    bulk.insert(CaseHold, holds)
+                if hold is not None
+                else None
+            ),
+            details={"imported": True, "batch": batch.pk, "row": w.result.number},
+            involved_organisation_ids=(
+                (w.notification.gp_practice_id,) if w.notification.gp_practice_id else ()
+            ),
+        )
+    cases_insert([w.new for w in opened])
 
 
 # --- reviews ---------------------------------------------------------------------------------
@@ -504,7 +439,10 @@ def _empty_snapshot(just_inserted) -> dict:
     """Each initial-review section's snapshot with nothing in it, from the sections' own
     `snapshot` on a review this import has just inserted and not yet written to (a few queries,
     once), so a section another part registers is snapshotted as `review_snapshot` does. It
-    only reads."""
+    only reads. The same for every review of the import: every section's snapshot reads only
+    rows that belong to the review (its sections, learning, timeline, contacts, records), and
+    none of the new reviews has any yet (a test holds each sign-off's hash equal to
+    `review_snapshot`'s, which a section reading anything else would break)."""
     from leder.reviews import sections
 
     return {s.key: s.snapshot(just_inserted) for s in sections.sections_for(just_inserted.kind)}

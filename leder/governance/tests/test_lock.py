@@ -814,8 +814,25 @@ def test_bulk_import_never_targets_an_existing_review():
                         f"{function.name} creates a review for a case it did not open"
                     )
     if bulk_reviews:
-        # the bulk path's cases (`w.case = ...`) are only ever new, unsaved Case objects, which
-        # `Case.objects.bulk_create` inserts (never an existing case looked up)
+        # the bulk path's cases are only ever new, unsaved Case objects: made where the import
+        # sets a `.case`, or by the writer it shares with the demo history
+        # (`casework.bulk_writes.cases_insert`, ADR 0178), which inserts them with
+        # `bulk.insert(Case, …)` and never reads a case from the database
+        writer = Path(importlib.import_module("leder.casework.bulk_writes").__file__)
+        tree = ast.parse(writer.read_text())
+        case_builds += [
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Attribute) and t.attr == "case" for t in node.targets)
+        ]
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+        assert ("Case", "insert") in {_objects_call(c) for c in calls}
+        assert not [
+            c
+            for c in calls
+            if (_objects_call(c) or ("", ""))[0] == "Case" and _objects_call(c)[1] != "insert"
+        ], "the case writer reads or changes existing cases"
         assert case_builds and all(
             isinstance(v, ast.Call) and _name(v.func) == "Case" and isinstance(v.func, ast.Name)
             for v in case_builds
