@@ -12,6 +12,9 @@ Like `bulk_create` it only inserts (no update on conflict), sends no signals and
 automatic (use `bulk_create` for those).
 """
 
+import gc
+from contextlib import contextmanager
+
 from django.db import connections, models
 
 BATCH_SIZE = 1000
@@ -105,3 +108,19 @@ def insert(model, objects: list, *, batch_size: int = BATCH_SIZE, using: str = "
                 obj._state.adding = False
                 obj._state.db = using
     return objects
+
+
+@contextmanager
+def cycle_collector_paused():
+    """Python's cycle collector paused for a bulk job, and resumed after. The job keeps tens of
+    thousands of objects alive (rows, plans, model instances), and each full collection walks
+    every one of them again, more often the more are made: a cost that grows faster than the
+    rows. Nothing the job makes relies on the collector; what it leaves is collected once it
+    resumes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

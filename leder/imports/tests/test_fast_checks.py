@@ -196,3 +196,27 @@ def test_each_imported_version_records_the_changes_from_nothing(icb, lac):
     for version in versions:
         expected = [c.as_dict() for c in diffs.changes_between({}, version.snapshot)]
         assert version.changes == expected
+
+
+def test_the_cycle_collector_is_paused_for_the_check_and_resumed_after(icb, lac):
+    import gc
+
+    seen = []
+    real = validation.check_rows
+
+    def check_rows(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    validation.check_rows = check_rows
+    try:
+        batch = tasks.import_batch_upload(
+            actor=lac, icb=icb, file_name="g.csv", content=as_csv([row(nhs_number=nhs_number())])
+        )
+        from leder.imports import services
+
+        services.import_batch_commit(actor=lac, batch=batch)
+    finally:
+        validation.check_rows = real
+    assert seen == [False, False]
+    assert gc.isenabled()
