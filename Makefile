@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NHSUK_FRONTEND_VERSION := 10.6.1
+AUTOCOMPLETE_VERSION := 3.0.1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # manage.py defaults to production settings (ADR 0110); the demo targets ask for the demo ones.
@@ -18,7 +19,7 @@ help:
 	@echo "make lint      ruff and djlint"
 	@echo "make worker    run the background task worker"
 	@echo "make scheduler run the periodic jobs (reminders, clean-up, stuck-job recovery)"
-	@echo "make frontend  refresh the vendored NHS.UK frontend ($(NHSUK_FRONTEND_VERSION))"
+	@echo "make frontend  refresh the vendored NHS.UK frontend ($(NHSUK_FRONTEND_VERSION)) and accessible-autocomplete ($(AUTOCOMPLETE_VERSION))"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +52,7 @@ scheduler: migrate
 # pytest exits 5 when it collects no tests: that is a failure here, never a pass.
 test: install
 	$(TESTING) $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Missing migrations: run manage.py makemigrations" && exit 1)
-	$(TESTING) $(BIN)/pytest -n 2 --dist loadfile -q; status=$$?; \
+	$(TESTING) $(BIN)/pytest -n 2 --dist loadfile -q --durations=15; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "No tests were collected"; exit 1; fi; exit $$status
 
 test-fast: install
@@ -84,6 +85,14 @@ frontend:
 	sed -i -e 's#//\# sourceMappingURL=.*$$##' leder/core/static/nhsuk/nhsuk-frontend.min.js
 	cp -r /tmp/nhsuk-frontend/package/dist/nhsuk/assets leder/core/static/nhsuk/assets
 	echo $(NHSUK_FRONTEND_VERSION) > leder/core/static/nhsuk/VERSION
+	# alphagov's accessible-autocomplete, for the organisation pickers (ADR 0167).
+	rm -rf /tmp/accessible-autocomplete && mkdir -p /tmp/accessible-autocomplete
+	cd /tmp/accessible-autocomplete && npm pack accessible-autocomplete@$(AUTOCOMPLETE_VERSION) && tar xzf accessible-autocomplete-$(AUTOCOMPLETE_VERSION).tgz
+	rm -rf leder/core/static/core/vendor/accessible-autocomplete && mkdir -p leder/core/static/core/vendor/accessible-autocomplete
+	cp /tmp/accessible-autocomplete/package/dist/accessible-autocomplete.min.js /tmp/accessible-autocomplete/package/dist/accessible-autocomplete.min.css /tmp/accessible-autocomplete/package/LICENSE.txt leder/core/static/core/vendor/accessible-autocomplete/
+	sed -i -e 's#/\*\# sourceMappingURL=[^*]*\*/##' leder/core/static/core/vendor/accessible-autocomplete/accessible-autocomplete.min.css
+	sed -i -e 's#//\# sourceMappingURL=.*$$##' leder/core/static/core/vendor/accessible-autocomplete/accessible-autocomplete.min.js
+	echo $(AUTOCOMPLETE_VERSION) > leder/core/static/core/vendor/accessible-autocomplete/VERSION
 
 clean:
 	rm -rf $(VENV) var staticfiles

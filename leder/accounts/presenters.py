@@ -74,6 +74,7 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "Record a notification taken by telephone",
         "notifications:telephone_entry",
         frozenset({Role.LAC}),
+        "A death told to the team by telephone, entered as the caller answers",
     ),
     StaffLink(
         "Import historic notifications and reviews",
@@ -139,6 +140,7 @@ STAFF_LINKS: tuple[StaffLink, ...] = (
         "Reviews waiting for quality assurance",
         "governance:qa_queue",
         frozenset({Role.SENIOR_REVIEWER}),
+        "Check submitted reviews, comment, then approve or return them",
     ),
     StaffLink(
         "Governance panel",

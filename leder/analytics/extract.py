@@ -109,6 +109,14 @@ ACTION_SCHEMA: dict[str, pl.DataType] = {
     "cancelled_on": pl.Date,
 }
 
+#: The case events frame (`case_events_frame`): one row per state transition.
+EVENT_SCHEMA: dict[str, pl.DataType] = {
+    "reference": pl.String,  # the notification's reference
+    "to_state": pl.String,
+    "occurred_on": pl.Date,  # Europe/London day of the transition
+    "sequence": pl.Int64,  # order of the transitions (by time, then as written)
+}
+
 #: Version of the extract's definition (columns and their meaning); goes into the manifest.
 EXTRACT_VERSION = "4"  # 2: due_on, hold_days (ADR 0140); 3: autism, profile, answers;
 # 4: child deaths' cause and grade from the child death review (ADR 0154)
@@ -534,8 +542,7 @@ def scope_ld_population(scope: Scope) -> int | None:
 def case_events_frame(cohort: Cohort, scope: Scope, *, until: date) -> pl.DataFrame:
     """Every state transition up to the end of `until` (Europe/London) of the cases of the
     cohort's notifications in `scope`, in the order they happened: reference, `to_state`, the
-    day it happened and its `sequence` (`performance.EVENT_SCHEMA`). One query, values only."""
-    from leder.analytics.performance import EVENT_SCHEMA
+    day it happened and its `sequence` (`EVENT_SCHEMA`). One query, values only."""
     from leder.casework.models import CaseEvent
 
     rows = (

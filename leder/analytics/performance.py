@@ -32,7 +32,8 @@ from datetime import date
 import polars as pl
 from django.conf import settings
 
-from leder.analytics.metrics import ACTIVE, BACKLOG_BANDS, due_on_expr, share_of
+from leder.analytics.metric_registry import ACTIVE, share_of
+from leder.analytics.metrics_reviews import BACKLOG_BANDS, due_on_expr
 from leder.analytics.results import Layout, MetricResult
 from leder.casework.deadlines import WITHIN_6_MONTHS
 
@@ -87,15 +88,6 @@ def _backlog_band(as_of: date) -> pl.Expr:
             condition &= pl.col("notified_on").dt.offset_by(f"{high}mo") > pl.lit(as_of)
         expr = pl.when(condition).then(pl.lit(column)).otherwise(expr)
     return expr.alias("band")
-
-
-#: The case events frame (`extract.case_events_frame`): one row per state transition.
-EVENT_SCHEMA: dict[str, pl.DataType] = {
-    "reference": pl.String,  # the notification's reference
-    "to_state": pl.String,
-    "occurred_on": pl.Date,  # Europe/London day of the transition
-    "sequence": pl.Int64,  # order of the transitions (by time, then as written)
-}
 
 
 def states_on(deaths: pl.DataFrame, events: pl.DataFrame, day: date) -> pl.DataFrame:
@@ -162,9 +154,9 @@ def performance(
     received in the period, the reviews completed in it, and every notification up to `as_of`
     (for the backlog). Rows: each region's ICBs then the region, and England last.
 
-    With `events` (`EVENT_SCHEMA`: every transition of those cases), the notified and waiting
-    frames' states are those at the end of `as_of` (`states_on`), so a past quarter's backlog
-    is what was open on its last day; without, the frames' states (today's) are used."""
+    With `events` (`extract.EVENT_SCHEMA`: every transition of those cases), the notified and
+    waiting frames' states are those at the end of `as_of` (`states_on`), so a past quarter's
+    backlog is what was open on its last day; without, the frames' states (today's) are used."""
     if events is not None:
         notified = states_on(notified, events, as_of).with_columns(
             pl.when(pl.col("allocated_on") <= pl.lit(as_of))

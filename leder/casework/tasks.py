@@ -45,28 +45,35 @@ def send_allocation_offer(*, allocation_id: int) -> None:
 @task
 def send_transfer_notice(*, transfer_id: int, what: str) -> int:
     """E-mail the local area contacts of both ICBs that a transfer was asked, accepted or
-    returned. The reference only: e-mail is not a safe place for who the person was."""
+    returned, and whoever asked for it (a regional coordinator is not one of those LACs). The
+    reference only: e-mail is not a safe place for who the person was."""
+    from leder.accounts import rules
     from leder.accounts.models import Role
     from leder.accounts.selectors import users_holding
     from leder.casework.models import Transfer
 
-    transfer = Transfer.objects.select_related("notification", "from_icb", "to_icb").get(
-        pk=transfer_id
-    )
+    transfer = Transfer.objects.select_related(
+        "notification", "from_icb", "to_icb", "requested_by"
+    ).get(pk=transfer_id)
+    people = [
+        user
+        for icb in (transfer.from_icb, transfer.to_icb)
+        for user in users_holding(role=Role.LAC, organisation=icb)
+    ]
+    people.append(transfer.requested_by)
     recipients = sorted(
-        {
-            user.email.strip().lower()
-            for icb in (transfer.from_icb, transfer.to_icb)
-            for user in users_holding(role=Role.LAC, organisation=icb)
-            if user.email
-        }
+        {user.email.strip().lower() for user in people if user.email and user.is_active}
     )
     if not recipients:
         return 0
     reference = transfer.notification.reference
+    asker = transfer.from_icb.display_name
+    if not rules.has_role(transfer.requested_by, Role.LAC, organisation=transfer.from_icb):
+        asker = f"The regional coordinator {transfer.requested_by.full_name}"
     context = {
         "reference": reference,
         "what": what,
+        "asker": asker,
         "from_icb": transfer.from_icb.display_name,
         "to_icb": transfer.to_icb.display_name,
         "reason": transfer.decision_reason if what == "returned" else transfer.reason,

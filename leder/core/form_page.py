@@ -29,6 +29,9 @@ A view then says only which form, which service, where to go after and which tem
 A check the view makes before calling the service (a reference that names no review) is a
 `ValidationError` raised in `save`, so it is shown like the service's own.
 
+A POST by an organisation picker's "Search" button (`core/picker.py`) is not a submission: the
+page is shown again with every answer as typed, nothing saved and no errors.
+
 Two needs recur, and are said explicitly:
 
 - What only the shown page needs (its presenters, and the audited view of the person's data it
@@ -47,6 +50,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect as _redirect
 from django.shortcuts import render
+
+from leder.core.picker import is_search_submission, keep_answers
 
 
 def posted(request: HttpRequest):
@@ -103,7 +108,9 @@ def form_page[T](
     - `refusals` are the exceptions, besides `ValidationError`, by which the service refuses
       with a message written for the person; the message is shown at the top of the form.
     """
-    if request.method in valid_on and form.is_valid():
+    if is_search_submission(request):
+        keep_answers(form)  # a picker's "Search": the page again, every answer kept
+    elif request.method in valid_on and form.is_valid():
         try:
             result = save(dict(form.cleaned_data))
         except ValidationError as error:

@@ -9,6 +9,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 
 from leder.core.fields import NHSDateWidget
+from leder.core.picker import DONE_SUFFIX, SEARCH_BUTTON, SearchableSelect, search_field_name
 
 RADIO_WIDGETS = (forms.RadioSelect,)
 CHECKBOX_WIDGETS = (forms.CheckboxSelectMultiple,)
@@ -39,6 +40,8 @@ def widget_kind(bound: BoundField) -> str:
         return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
+    if isinstance(widget, SearchableSelect):
+        return "picker"
     if isinstance(widget, forms.Select):
         return "select"
     if isinstance(widget, forms.Textarea):
@@ -119,6 +122,8 @@ def field_params(
                 for part in ("day", "month", "year")
             ],
         )
+    elif kind == "picker":
+        params.update(_picker_params(bound, legend))
     elif kind == "select":
         params.update(
             id=bound.auto_id,
@@ -149,6 +154,46 @@ def field_params(
             params["attributes"] = {k: str(v) for k, v in attrs.items()}
     params.update(extra)
     return params
+
+
+def _picker_params(bound: BoundField, legend: dict) -> dict:
+    """A select of the field's shown choices and search matches, and its search box."""
+    search_name = search_field_name(bound.html_name)
+    query = (
+        " ".join(str(bound.form.data.get(search_name, "")).split()) if bound.form.is_bound else ""
+    )
+    value = bound.value()
+    options, found = bound.field.items(query=query, value=value)
+    chosen = "" if value in (None, "") else str(value)
+    if not chosen and len(found) == 1:
+        chosen = str(found[0].pk)  # one match: chosen for them, as they would
+    status = ""
+    if query:
+        if not found:
+            status = f"Nothing matches ‘{query}’. Check the spelling, or search by code."
+        elif len(found) == 1:
+            status = f"1 match for ‘{query}’, chosen in the list above."
+        else:
+            status = f"{len(found)} matches for ‘{query}’, at the top of the list above."
+    return {
+        "id": bound.auto_id,
+        "name": bound.html_name,
+        "label": legend,
+        "items": [{"value": v, "text": t, "selected": v == chosen} for v, t in options],
+        "formGroup": {"classes": "leder-picker__choice"},
+        "picker": {
+            "source": bound.field.source_url(),
+            "search": {
+                "id": f"{bound.auto_id}-search",
+                "name": search_name,
+                "done": bound.html_name + DONE_SUFFIX,
+                "value": query,
+                "label": bound.field.search_label,
+                "button": SEARCH_BUTTON,
+            },
+            "status": status,
+        },
+    }
 
 
 def error_href(bound: BoundField) -> str:

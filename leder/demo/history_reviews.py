@@ -4,7 +4,8 @@ write. See `history`."""
 
 from collections import Counter
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from random import Random
+from typing import Protocol
 
 from leder.demo.history_data import (
     ACTION_TITLES,
@@ -23,8 +24,15 @@ from leder.demo.history_data import (
     _Staff,
 )
 
-if TYPE_CHECKING:  # the builder imports this module
-    from leder.demo.history_cases import _Builder
+
+class _Run(Protocol):
+    """What the reviews read and count of the history being built (`history_cases._Builder`,
+    which imports this module)."""
+
+    rng: Random
+    counts: Counter
+    as_of: date
+    end: datetime
 
 
 INITIAL_KEYS = ("pen_portrait", "cause_of_death", "grading", "learning", "focused_decision")
@@ -43,7 +51,7 @@ class _Reviews:
     """Writes the reviews of the history's cases: sections, learning, versions, QA rounds,
     sign-offs and actions, in that order (content before the sign-offs that lock it)."""
 
-    def __init__(self, builder: "_Builder", staff: dict[int, _Staff]):
+    def __init__(self, builder: _Run, staff: dict[int, _Staff]):
         from leder.governance.models import QAChecklist
         from leder.reviews.models import GradingScale, LearningTheme
 

@@ -268,7 +268,8 @@ CASE_COLUMNS: tuple[Column, ...] = (
     _added(
         "hold_expected_end_on",
         "Expected to end",
-        "On hold: optional date.",
+        "On hold: optional date, past or future (the local area contacts are reminded once it "
+        "has passed).",
         "",
     ),
     _added(

@@ -660,13 +660,17 @@ def _text(values: dict, column: str) -> str:
 
 _COLUMN_ORDER = {name: index for index, name in enumerate(NAMES)}
 # The date fields the import's own dates are cleaned with, one per subject, made once.
-_DATE_FIELDS: dict[str, NHSDateField] = {}
+_DATE_FIELDS: dict[tuple[str, bool], NHSDateField] = {}
 
 
-def _date(result: RowResult, values: dict, column: str, subject: str) -> date | None:
-    field_ = _DATE_FIELDS.get(subject)
+def _date(
+    result: RowResult, values: dict, column: str, subject: str, *, allow_future: bool = False
+) -> date | None:
+    field_ = _DATE_FIELDS.get((subject, allow_future))
     if field_ is None:
-        field_ = _DATE_FIELDS[subject] = NHSDateField(subject=subject)
+        field_ = _DATE_FIELDS[(subject, allow_future)] = NHSDateField(
+            subject=subject, allow_future=allow_future
+        )
     try:
         return field_.clean(_date_parts(values.get(column, "")))
     except ValidationError as error:
@@ -675,8 +679,12 @@ def _date(result: RowResult, values: dict, column: str, subject: str) -> date | 
         return None
 
 
-def _optional_date(result: RowResult, values: dict, column: str, subject: str) -> date | None:
-    return _date(result, values, column, subject) if _text(values, column) else None
+def _optional_date(
+    result: RowResult, values: dict, column: str, subject: str, *, allow_future: bool = False
+) -> date | None:
+    if not _text(values, column):
+        return None
+    return _date(result, values, column, subject, allow_future=allow_future)
 
 
 def _not_before(result, column, day, earlier, what: str) -> None:
@@ -763,7 +771,11 @@ def _check_hold(result, values, outcome, received_on, allocated_on) -> HoldPlan 
     reason = _text(values, "hold_reason")
     if kind == HoldKind.OTHER and not reason:
         result.error("hold_reason", "Enter why the case is on hold")
-    expected = _optional_date(result, values, "hold_expected_end_on", "date expected to end")
+    # An open hold's process is usually still to end: the date may be in the future, as on the
+    # hold page (the reminder goes once it has passed).
+    expected = _optional_date(
+        result, values, "hold_expected_end_on", "date expected to end", allow_future=True
+    )
     _not_before(result, "hold_expected_end_on", expected, started_on, "the date put on hold")
     for column, limit in (
         ("hold_reason", 2000),

@@ -211,6 +211,25 @@ def _steps(w: _Work, batch) -> list[tuple[str, str, str, datetime, str]]:
     return steps
 
 
+def _steps_taken_by(actor, hold):
+    """Who took each step (the contact who imports, ADR 0155) and what its event adds: a hold's
+    event says what the hold page puts in it (`lifecycle.hold_fields` reads it)."""
+
+    def of(transition: str) -> tuple[object, dict]:
+        if transition == "hold" and hold is not None:
+            return actor, {
+                "hold_kind": hold.kind,
+                "other_organisation": hold.organisation,
+                "other_reference": hold.reference,
+                "expected_end_on": (
+                    hold.expected_end_on.isoformat() if hold.expected_end_on else ""
+                ),
+            }
+        return actor, {}
+
+    return of
+
+
 def _cases(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
     opened = [w for w in work if w.plan.state is not None or w.plan.needs_review]
     at = now()
@@ -225,8 +244,7 @@ def _cases(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             notification=w.notification,
             steps=steps,
             opened_at=plan.received_at,
-            # Every step is the contact's who imports (ADR 0155).
-            actor_of=lambda transition: (actor, {}),
+            actor_of=_steps_taken_by(actor, hold),
             state_changed_at=at,
             held_from_state=steps[-2][2] if plan.state == CaseState.ON_HOLD else "",
             reviewer=w.reviewer,

@@ -1,7 +1,6 @@
-"""Sending one message: build its content (in the task, so tokens are made here), then hand it
-to GOV.UK Notify or, where Notify is not configured, to Django's mailer (SMTP, or the console in
-the demo) and the local letter printer. A failure is recorded on the message and, for e-mails and
-text messages whose kind allows it, followed by a letter where an address is known (ADR 0180)."""
+"""Sending one message whose content is built: hand it to GOV.UK Notify or, where Notify is not
+configured, to Django's mailer (SMTP, or the console in the demo) and the local letter printer
+(ADR 0180). What the outcome means for the message is recorded by `services.message_send`."""
 
 import io
 import logging
@@ -11,7 +10,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from leder.messaging import kinds
@@ -144,45 +142,14 @@ def _send_locally(message: Message, kind: kinds.Kind, values: dict, content) -> 
     return "", "local-print"
 
 
-def deliver(message_id: int) -> Message | None:
-    """Send one queued message. Safe to run twice: a message no longer queued is left alone."""
-    from leder.messaging import services
-
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(of=("self",))
-            .select_related("contact", "case")
-            .filter(pk=message_id)
-            .first()
-        )
-        if message is None or message.status != MessageStatus.QUEUED:
-            return message
-        kind = kinds.get(message.kind)
-        content = kind.build(message)
-    if content is None:
-        # Withdrawn or expired meanwhile: nothing to send, and no letter in its place.
-        services.status_record(
-            message, MessageStatus.FAILED, source="send", detail="Nothing to send", fallback=False
-        )
-        return message
+def transmit(message: Message, kind: kinds.Kind, content: kinds.Content) -> tuple[str, str, str]:
+    """Hand `message`, its content built, to its back end: GOV.UK Notify where it is configured,
+    else the mailer or the local letter printer. Returns (provider id, back end, the status the
+    message now has); raises SendFailed."""
     values = _personalisation(message, content)
-    try:
-        if notify_configured():
-            provider_id, backend = _send_notify(message, kind, values, content)
-            status = MessageStatus.SENDING
-        else:
-            provider_id, backend = _send_locally(message, kind, values, content)
-            status = (
-                MessageStatus.TO_PRINT if message.channel == Channel.LETTER else MessageStatus.SENT
-            )
-    except SendFailed as error:
-        log.warning("Message %s not sent: %s", message.reference, error)
-        services.status_record(message, MessageStatus.FAILED, source="send", detail=str(error))
-        return message
-    message.provider_id = provider_id
-    message.backend = backend
-    Message.objects.filter(pk=message.pk).update(
-        provider_id=provider_id, backend=backend, letter_file=message.letter_file
-    )
-    services.status_record(message, status, source="send")
-    return message
+    if notify_configured():
+        provider_id, backend = _send_notify(message, kind, values, content)
+        return provider_id, backend, MessageStatus.SENDING
+    provider_id, backend = _send_locally(message, kind, values, content)
+    status = MessageStatus.TO_PRINT if message.channel == Channel.LETTER else MessageStatus.SENT
+    return provider_id, backend, status

@@ -1,8 +1,13 @@
-"""Writing messages: queue one for a contact, record each delivery status, fall back to a letter.
+"""Writing messages: queue one for a contact, send it, record each delivery status, fall back to
+a letter.
 
 Every message is audited when queued (who asked for it, which way it goes and why, never its
-content); every status change is a `DeliveryEvent`."""
+content); every status change is a `DeliveryEvent`. A queued message is handed to `outbox`, from
+which the sending task (`tasks.send_message`) takes it and calls `message_send` back: this module
+knows nothing of the task (ADR 0196). A failed e-mail or text message whose kind allows it is
+followed by a letter where an address is known."""
 
+import logging
 import uuid
 from datetime import timedelta
 
@@ -11,7 +16,7 @@ from django.db import transaction
 from leder.core import audit
 from leder.core.models import AuditAction
 from leder.core.time import now
-from leder.messaging import kinds
+from leder.messaging import kinds, outbox
 from leder.messaging.models import (
     FAILED_STATUSES,
     Channel,
@@ -19,7 +24,8 @@ from leder.messaging.models import (
     Message,
     MessageStatus,
 )
-from leder.messaging.routing import Route, route
+from leder.messaging.routing import Route, notify_configured, route
+from leder.messaging.sending import NOTIFY_STATUSES, SendFailed, notify_client, transmit
 
 # Statuses a later report may not undo (a late "sending" after "delivered").
 FINAL_STATUSES = FAILED_STATUSES | {
@@ -29,14 +35,11 @@ FINAL_STATUSES = FAILED_STATUSES | {
 }
 
 
+log = logging.getLogger(__name__)
+
+
 class CannotReach(Exception):
     """The contact has no detail the message could be sent by."""
-
-
-def _enqueue(message: Message) -> None:
-    from leder.messaging.tasks import send_message
-
-    transaction.on_commit(lambda: send_message.enqueue(message_id=message.pk))
 
 
 @transaction.atomic
@@ -92,7 +95,7 @@ def message_queue(
             "contact_id": contact.pk if contact else None,
         },
     )
-    _enqueue(message)
+    outbox.hand_over(message.pk)
     return message
 
 
@@ -120,6 +123,42 @@ def status_record(
     if status in FAILED_STATUSES and fallback:
         fallback_to_letter(current)
     return True
+
+
+def message_send(message_id: int) -> Message | None:
+    """Send one queued message: build its content (here, in the sending task, so a link's token
+    is made only now: ADR 0181), hand it to its back end and record the outcome. Safe to run
+    twice: a message no longer queued is left alone."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("contact", "case")
+            .filter(pk=message_id)
+            .first()
+        )
+        if message is None or message.status != MessageStatus.QUEUED:
+            return message
+        kind = kinds.get(message.kind)
+        content = kind.build(message)
+    if content is None:
+        # Withdrawn or expired meanwhile: nothing to send, and no letter in its place.
+        status_record(
+            message, MessageStatus.FAILED, source="send", detail="Nothing to send", fallback=False
+        )
+        return message
+    try:
+        provider_id, backend, status = transmit(message, kind, content)
+    except SendFailed as error:
+        log.warning("Message %s not sent: %s", message.reference, error)
+        status_record(message, MessageStatus.FAILED, source="send", detail=str(error))
+        return message
+    message.provider_id = provider_id
+    message.backend = backend
+    Message.objects.filter(pk=message.pk).update(
+        provider_id=provider_id, backend=backend, letter_file=message.letter_file
+    )
+    status_record(message, status, source="send")
+    return message
 
 
 def fallback_to_letter(message: Message) -> Message | None:
@@ -164,15 +203,13 @@ def fallback_to_letter(message: Message) -> Message | None:
         summary=f"Queued a letter in place of a failed {message.get_channel_display().lower()}",
         details={"kind": message.kind, "failed_message": message.pk},
     )
-    _enqueue(letter)
+    outbox.hand_over(letter.pk)
     return letter
 
 
 def callback_record(payload: dict) -> Message | None:
     """A delivery receipt from Notify's callback: find the message by Notify's id (or our
     reference) and record its status. Unknown messages are ignored (None)."""
-    from leder.messaging.sending import NOTIFY_STATUSES
-
     provider_id = str(payload.get("id") or "")
     reference = str(payload.get("reference") or "")
     message = None
@@ -207,9 +244,6 @@ def statuses_refresh(*, older_than: timedelta = timedelta(minutes=10), limit: in
     settled, and record any change (with the same fallback as a callback). Nothing to do
     without Notify."""
     from notifications_python_client.errors import APIError
-
-    from leder.messaging.routing import notify_configured
-    from leder.messaging.sending import NOTIFY_STATUSES, notify_client
 
     if not notify_configured():
         return {"checked": 0, "changed": 0}

@@ -1,7 +1,78 @@
-"""Forms of the organisations pages: an ICB's LeDeR contact details. They check what was typed;
-the service checks again and owns the rules."""
+"""Forms of the organisations pages (an ICB's LeDeR contact details: they check what was typed;
+the service checks again and owns the rules), and the organisation picker every staff form uses
+to choose an organisation (ADR 0167)."""
+
+from collections.abc import Iterable
 
 from django import forms
+from django.urls import reverse
+
+from leder.core.picker import SearchableModelChoiceField
+from leder.organisations.models import PROVIDER_KINDS, Organisation, OrganisationKind
+from leder.organisations.selectors import organisations_matching, organisations_open
+
+
+def organisation_label(organisation: Organisation) -> str:
+    """How an organisation reads in a picker: the name people know and the ODS code, so that
+    two of one name differ (the endpoint and the select use this one function)."""
+    return f"{organisation.display_name} ({organisation.ods_code})"
+
+
+def organisation_choices(kinds: Iterable[str]):
+    """The organisations a picker of `kinds` accepts: those open today."""
+    return organisations_open().filter(kind__in=list(kinds))
+
+
+def picker_source(kinds: Iterable[str]) -> str:
+    return reverse("organisations:choices") + "?kinds=" + ",".join(sorted(kinds))
+
+
+class OrganisationPickerField(SearchableModelChoiceField):
+    """Choose one open organisation of `kinds`: the select offers `shown` (set it to those
+    relevant to the ICB, see `casework.selectors.organisations_relevant_to`), the search and
+    the autocomplete any other open organisation of those kinds."""
+
+    def __init__(
+        self,
+        *,
+        label: str,
+        required_message: str,
+        kinds: Iterable[str] = PROVIDER_KINDS,
+        empty_label: str = "Choose an organisation",
+        **kwargs,
+    ):
+        kinds = tuple(str(k) for k in kinds)
+        super().__init__(
+            queryset=organisation_choices(kinds),
+            label=label,
+            required_message=required_message,
+            search=lambda query, within: organisations_matching(query=query, within=within),
+            row_label=organisation_label,
+            source=lambda: picker_source(kinds),
+            search_label="Not in the list? Search all organisations by name or ODS code",
+            empty_label=empty_label,
+            **kwargs,
+        )
+        self.kinds = kinds
+
+    def __deepcopy__(self, memo):
+        # Each form gets the organisations open on its own day, not on the day of the import.
+        copied = super().__deepcopy__(memo)
+        copied.queryset = organisation_choices(self.kinds)
+        return copied
+
+
+def icb_picker_field(*, label: str, required: str, help_text: str = "") -> OrganisationPickerField:
+    """Choose one open ICB; set `shown` to those to offer first (all open ICBs by default)."""
+    field = OrganisationPickerField(
+        label=label,
+        required_message=required,
+        kinds=(OrganisationKind.ICB,),
+        empty_label="Choose an ICB",
+        help_text=help_text,
+    )
+    field.search_label = "Not in the list? Search ICBs by name or ODS code"
+    return field
 
 
 class OrganisationNameChoiceField(forms.ModelChoiceField):

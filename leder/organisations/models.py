@@ -248,3 +248,51 @@ class IcbContactDetails(models.Model):
 
     def __str__(self) -> str:
         return f"LeDeR contact details of {self.icb}"
+
+
+class PostcodeLookup(models.Model):
+    """One load of a published postcode directory (ONS NSPL or ONSPD), reduced to the postcode
+    sectors and districts that lie wholly in one ICB (`PostcodeArea`). The latest load is the
+    one in use; each says what it was built from, so a placement can name its source and date."""
+
+    source = models.CharField(
+        max_length=200, help_text="What was loaded, as published: for example ONSPD May 2026"
+    )
+    published_on = models.DateField(help_text="The date the directory was published")
+    file_name = models.CharField(max_length=300)
+    file_sha256 = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField()
+    live_postcodes = models.PositiveIntegerField()
+    sectors = models.PositiveIntegerField(help_text="Sectors wholly in one ICB")
+    districts = models.PositiveIntegerField(help_text="Districts wholly in one ICB")
+    # ICB codes of the file that no open ICB here carries (their postcodes place nothing).
+    unknown_icb_codes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        get_latest_by = "loaded_at"
+
+    def __str__(self) -> str:
+        return f"{self.source} (published {self.published_on:%d %B %Y})"
+
+
+class PostcodeArea(models.Model):
+    """A postcode sector ("LS1 4") or district ("LS1") every live postcode of which the
+    directory puts in one ICB. A sector or district shared by two ICBs has no row."""
+
+    lookup = models.ForeignKey(PostcodeLookup, on_delete=models.CASCADE, related_name="areas")
+    prefix = models.CharField(max_length=8)
+    icb = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.ICB},
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lookup", "prefix"], name="unique_postcode_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} → {self.icb}"

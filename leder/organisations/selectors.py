@@ -7,7 +7,7 @@ lists references only (a notification's reference, a user's e-mail and role), ne
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from leder.core.time import today
 from leder.organisations import followers
@@ -163,3 +163,39 @@ def icb_contact_details(icb: Organisation | None):
     from leder.organisations.models import IcbContactDetails
 
     return IcbContactDetails.objects.filter(icb=icb).first()
+
+
+ORGANISATION_RESULTS_LIMIT = 25
+
+
+def organisations_matching(
+    *,
+    query: str,
+    within: QuerySet[Organisation] | None = None,
+    limit: int = ORGANISATION_RESULTS_LIMIT,
+) -> list[Organisation]:
+    """Organisations of `within` (default: every organisation) whose ODS code is `query` or whose
+    name or short name contains every word of it, an exact code first, then by name; at most
+    `limit`. Not personal data, so not scoped to a user."""
+    words = query.split()
+    if not words:
+        return []
+    found = Organisation.objects.all() if within is None else within
+    for word in words:
+        found = found.filter(
+            Q(name__icontains=word) | Q(short_name__icontains=word) | Q(ods_code__iexact=word)
+        )
+    code = normalise_ods_code(query)
+    exact = list((within if within is not None else Organisation.objects).filter(ods_code=code))
+    rest = list(found.exclude(ods_code=code).order_by("name")[: max(limit - len(exact), 0)])
+    return (exact + rest)[:limit]
+
+
+def organisations_in_area(icbs) -> QuerySet[Organisation]:
+    """The ICBs `icbs` and the organisations recorded as in their area (their GP practices,
+    providers and local authorities), open today, by name."""
+    return (
+        Organisation.objects.open_on(today())
+        .filter(Q(pk__in=[i.pk for i in icbs]) | Q(icb__in=[i.pk for i in icbs]))
+        .order_by("name")
+    )

@@ -1,4 +1,5 @@
-"""Staff pages of the organisations app, mounted under /staff/: an ICB's LeDeR contact details."""
+"""Staff pages of the organisations app, mounted under /staff/: an ICB's LeDeR contact details,
+and the organisation pickers' search."""
 
 from django.urls import path
 
@@ -6,6 +7,7 @@ from leder.organisations import views
 
 app_name = "organisations"
 urlpatterns = [
+    path("organisations/choices", views.organisation_choices, name="choices"),
     path("leder-contact", views.leder_contact_mine, name="leder_contact_mine"),
     path("icbs/<str:ods_code>/leder-contact", views.leder_contact, name="leder_contact"),
     path(

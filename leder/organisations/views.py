@@ -2,17 +2,27 @@
 them. They are not personal data, so viewing them is not audited; every change is."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from leder.accounts.decorators import verified_staff_required
 from leder.accounts.models import ICB_ROLES, Role
 from leder.accounts.rules import has_any_role, has_role, organisations_where
 from leder.core.form_page import fields, form_page, posted
-from leder.organisations.forms import IcbContactDetailsForm
-from leder.organisations.models import Organisation, OrganisationKind
+from leder.organisations.forms import (
+    IcbContactDetailsForm,
+    organisation_label,
+)
+from leder.organisations.forms import (
+    organisation_choices as open_organisations_of,
+)
+from leder.organisations.models import PROVIDER_KINDS, Organisation, OrganisationKind
 from leder.organisations.presenters import icb_contact
-from leder.organisations.selectors import icb_contact_details, normalise_ods_code
+from leder.organisations.selectors import (
+    icb_contact_details,
+    normalise_ods_code,
+    organisations_matching,
+)
 from leder.organisations.services.contact_details import FIELDS, icb_contact_details_set
 
 
@@ -70,3 +80,22 @@ def leder_contact_change(request: HttpRequest, ods_code: str) -> HttpResponse:
         message="Contact details saved",
         context={"icb": icb},
     )
+
+
+@verified_staff_required
+def organisation_choices(request: HttpRequest) -> JsonResponse:
+    """The organisation pickers' search (ADR 0167): open organisations of `kinds` (comma
+    separated; providers by default) matching `q`, as `{"results": [{"value", "label"}]}`.
+    Staff only; organisations are not personal data, so it is not audited."""
+    kinds = [k for k in request.GET.get("kinds", "").split(",") if k in OrganisationKind.values]
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    found = []
+    if len(query) >= 2:
+        found = organisations_matching(
+            query=query, within=open_organisations_of(kinds or PROVIDER_KINDS)
+        )
+    response = JsonResponse(
+        {"results": [{"value": o.pk, "label": organisation_label(o)} for o in found]}
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response

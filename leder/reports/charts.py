@@ -1,6 +1,6 @@
 """Charts of published figures: altair bar charts rendered to SVG on the server (vl-convert).
 
-Every chart is drawn from a `PublishedResult` and its table (`presenters.figure_table`), and
+Every chart is drawn from a `PublishedResult` and its table (`tables.figure_table`), and
 always sits beside that table, which is the accessible and exact form; the chart is a picture
 of it and agrees with it (ADR 0166): each bar's value is the table's rounded number, each label
 the table's own text, and a suppressed cell keeps its place labelled "[c]" with no bar (never a
@@ -132,7 +132,7 @@ def _wrapped(name: str) -> str:
 
 def chart_points(published: PublishedResult, spec: ChartSpec) -> list[dict]:
     """What the chart shows: one point per (category, series), with totals left out. Each point
-    carries the table's own cell (`presenters.figure_table`): `value` is the number rounded as
+    carries the table's own cell (`tables.figure_table`): `value` is the number rounded as
     the table rounds it, `label` the text the table shows ("44.9", "1,234", "[c]"), `row` and
     `column` where that cell is. A suppressed cell is a point with `suppressed` set and no
     value: it keeps its place on the chart, labelled "[c]", and is never drawn as a bar (and

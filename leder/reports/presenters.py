@@ -7,16 +7,7 @@ from dataclasses import dataclass
 from leder.analytics.results import PublishedResult
 from leder.core.presenters import count as count_text
 from leder.reports.charts import render_chart
-from leder.reports.tables import (  # noqa: F401  (the table's names are read here too)
-    COLUMNS,
-    COUNT,
-    NO_FIGURE,
-    SUPPRESSED,
-    SUPPRESSION_NOTE,
-    Cell,
-    FigureTable,
-    figure_table,
-)
+from leder.reports.tables import SUPPRESSION_NOTE, FigureTable, figure_table
 
 
 @dataclass(frozen=True)

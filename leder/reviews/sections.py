@@ -131,13 +131,18 @@ def register_simple(
     hint: str,
     url_name: str = SECTION_PAGE,
     missing: Callable[[Review], list[str]] | None = None,
+    check: Callable[[Review, ReviewSection], list[str]] | None = None,
     required: tuple[str, ...] = (),
     labels: dict | None = None,
     snapshot: Callable[[Review], Any] | None = None,
     extra: dict | None = None,
 ) -> Section:
-    """Register a simple section: its answers are `form_class`'s cleaned data. Unless given,
-    what is missing is `simple_missing(key, required, labels)` and the snapshot the answers."""
+    """Register a simple section: its answers are `form_class`'s cleaned data. What is missing
+    is `missing` if given, else `answers_missing(key, check)` where the section has a `check` of
+    its answers, else `simple_missing(key, required, labels)`; the snapshot is the answers
+    unless given."""
+    if missing is None and check is not None:
+        missing = answers_missing(key, check)
     return register(
         Section(
             key=key,

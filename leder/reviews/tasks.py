@@ -2,7 +2,8 @@
 
 This module imports the services, never the reverse: `records_request_send` is the one way to
 ask an organisation for records, the service writing the request and the e-mail enqueued once
-that commits."""
+that commits; `person_correct_and_tell` is how a page corrects the person's details, the local
+area contacts being e-mailed once a reviewer's correction commits."""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,6 +15,7 @@ from django.urls import reverse
 from leder.core import presenters
 from leder.core.jobs import when_lost
 from leder.reviews.models import RecordsRequest, RecordsRequestStatus
+from leder.reviews.services.corrections import LABELS, CorrectionResult, person_correct
 from leder.reviews.services.uploads import records_request_create, size_label, upload_link_issue
 
 
@@ -80,3 +82,71 @@ when_lost(
     subject=lambda kw: f"Records request e-mail {kw.get('request_id')}",
     requeue=True,
 )
+
+
+def person_correct_and_tell(**asked) -> CorrectionResult:
+    """Correct the person's details (`person_correct`, with its guarantees: `asked` is its
+    arguments). A correction by the reviewer is the local area contacts' to know: what was
+    corrected and what the checks run again found are e-mailed to them once it commits (they
+    decide what follows a changed eligibility or a possible duplicate)."""
+    with transaction.atomic():
+        result = person_correct(**asked)
+        if result.corrected_as == "reviewer":
+            notification_id = asked["notification"].pk
+            told = {
+                "fields": list(result.changes),
+                "eligibility": [result.eligibility_before, result.eligibility_after],
+                "duplicates": result.new_duplicates,
+                "triggers_changed": result.triggers_before != result.triggers_after,
+            }
+            transaction.on_commit(
+                lambda: send_correction_notice.enqueue(notification_id=notification_id, **told)
+            )
+    return result
+
+
+@task
+def send_correction_notice(
+    *,
+    notification_id: int,
+    fields: list[str],
+    eligibility: list[str],
+    duplicates: list[str],
+    triggers_changed: bool,
+) -> int:
+    """E-mail the ICB's local area contacts that the reviewer corrected the person's details
+    (enqueued by `person_correct_and_tell`): which details, never their values, and what the
+    checks run again changed. The reference only: e-mail is not a safe place for who the person
+    was."""
+    from leder.accounts.models import Role
+    from leder.accounts.selectors import users_holding
+    from leder.core.email import send_text_email
+    from leder.notifications.models import EligibilityOutcome, Notification
+
+    notification = Notification.objects.select_related("icb").get(pk=notification_id)
+    recipients = sorted(
+        {
+            user.email.strip().lower()
+            for user in users_holding(role=Role.LAC, organisation=notification.icb)
+            if user.email
+        }
+    )
+    if not recipients:
+        return 0
+    before, after = eligibility
+    outcome = dict(EligibilityOutcome.choices)
+    send_text_email(
+        subject=f"Details corrected by the reviewer: {notification.reference}",
+        template="reviews/corrections/reviewer_corrected.txt",
+        context={
+            "reference": notification.reference,
+            "fields": [LABELS.get(name, name) for name in fields],
+            "eligibility_changed": before != after,
+            "eligibility_before": outcome.get(before, before),
+            "eligibility_after": outcome.get(after, after),
+            "duplicates": duplicates,
+            "triggers_changed": triggers_changed,
+        },
+        to=recipients,
+    )
+    return len(recipients)

@@ -100,7 +100,8 @@ def open_page(browser, *, width: int = 1100, height: int = 900):
     (or the `another_page` fixture) so that the same checks apply."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # An upper bound on waiting for a state, not a pause: generous, for a busy 2-core machine.
+    page.set_default_timeout(30_000)
     page.console_watch = ConsoleWatch(page)
     return page
 

@@ -41,6 +41,32 @@ def select_option(page, selector: str, label_start: str) -> None:
     assert chosen.startswith(label_start), chosen
 
 
+def pick(page, field_id: str, typed: str, option_start: str = "") -> str:
+    """Choose from an organisation picker (the accessible autocomplete) by keyboard: Tab to it,
+    type `typed` (nothing: Down arrow opens every shown choice), Down arrow to the suggestion
+    starting `option_start` (default: the first), Enter. Returns the value the form will send
+    (that of the hidden select the autocomplete stands for)."""
+    tab_to(page, f"#{field_id}")
+    page.keyboard.press("Control+A")
+    if typed:
+        page.keyboard.type(typed)
+    else:
+        page.keyboard.press("ArrowDown")
+    listbox = page.locator(f"#{field_id}__listbox")
+    listbox.locator("li.autocomplete__option", has_text=option_start).first.wait_for()
+    for _ in range(listbox.locator("li.autocomplete__option").count()):
+        current = listbox.locator("li.autocomplete__option--focused").inner_text()
+        if current.startswith(option_start):
+            break
+        page.keyboard.press("ArrowDown")
+    else:
+        raise AssertionError(f"No suggestion starts {option_start!r}")
+    page.keyboard.press("Enter")
+    value = page.eval_on_selector(f"#{field_id}-select", "s => s.value")
+    assert value, f"nothing chosen in {field_id}"
+    return value
+
+
 def press_button(page, text: str) -> None:
     tab_to(page, f"button:has-text('{text}'), input[type=submit][value='{text}']")
     with page.expect_navigation():

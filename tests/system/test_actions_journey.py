@@ -16,6 +16,7 @@ from leder.accounts.tests.factories import sign_in_verified, user_with_role
 from leder.governance.models import Action, ActionStatus
 from leder.governance.tests.test_actions import make_review
 from leder.organisations.models import Organisation, OrganisationKind
+from tests.system.keyboard import pick
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -58,9 +59,7 @@ def test_the_chair_agrees_an_action_and_tracks_it_to_completion(page, live_serve
 
     due = timezone.localdate() + timedelta(days=90)
     page.get_by_label("What will be done").fill("Do better")
-    page.get_by_label("Organisation that owns the action").select_option(
-        label="Journey Hospitals NHS Trust (TSTRJ1)"
-    )
+    pick(page, "id_owner_organisation", "journey hosp", "Journey Hospitals NHS Trust (TSTRJ1)")
     page.get_by_label("Person who owns the action").fill("Director of Nursing")
     page.get_by_label("Day").fill(str(due.day))
     page.get_by_label("Month").fill(str(due.month))

@@ -11,7 +11,7 @@ from leder.accounts.tests.factories import totp_device, user_with_role
 from leder.notifications.models import Notification
 from leder.organisations.areas import AreaSource
 from leder.organisations.tests.factories import GpPracticeFactory, IcbFactory, RegionFactory
-from tests.system.keyboard import choose, fill, press_button, select_option
+from tests.system.keyboard import choose, fill, pick, press_button, select_option
 from tests.system.test_triage_and_allocation import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -153,7 +153,7 @@ def test_a_lac_transfers_a_case_and_the_neighbouring_lac_accepts_it(page, live_s
     press_button(page, "Ask to transfer")
     assert page.locator(".nhsuk-error-summary").is_visible()
     axe_check(page)
-    select_option(page, "#id_to_icb", "Test Hills")
+    pick(page, "id_to_icb", "Hills", "Test Hills")
     fill(page, "#id_reason", "She lived in a care home in Hills")
     snap(page, "t1-ask")
     press_button(page, "Ask to transfer")
@@ -181,3 +181,62 @@ def test_a_lac_transfers_a_case_and_the_neighbouring_lac_accepts_it(page, live_s
     case.refresh_from_db()
     assert case.notification.icb == hills
     assert case.state == CaseState.AWAITING_ALLOCATION and case.due_on == due_on
+
+
+def test_a_regional_coordinator_transfers_a_death_by_its_reference(page, live_server, axe_check):
+    """Item 2 of issue 15, "by its LAC or a regional coordinator": the coordinator finds the
+    death by its reference (a wrong one is an accessible error), sees its ICB, stage and how its
+    area was decided but not who it was, and asks; the neighbouring ICB's LAC accepts it."""
+    from leder.casework.models import Case
+    from leder.casework.services.triage import case_triage
+    from leder.notifications.tests.factories import nhs_number, notify
+    from tests.system.test_triage_and_allocation import sign_out
+
+    region = RegionFactory(name="Test Midlands")
+    vale = IcbFactory(short_name="Test Vale", region=region)
+    hills = IcbFactory(short_name="Test Hills", region=region)
+    lac = user_with_role(Role.LAC, vale, full_name="Vera Vale")
+    receiver = user_with_role(Role.LAC, hills, full_name="Hugo Hills")
+    coordinator = user_with_role(Role.REGIONAL_COORDINATOR, region, full_name="Rita Region")
+    for user in (receiver, coordinator):
+        totp_device(user)
+    notification = notify(
+        vale, given_name="Temperance", family_name="Okonkwo", nhs_number=nhs_number()
+    ).notification
+    case_triage(actor=lac, notification=notification, decision="eligible")
+
+    sign_in(page, live_server.url, coordinator, axe_check)
+    with page.expect_navigation():
+        page.click("a:has-text('Transfers')")
+    axe_check(page)
+    fill(page, "#reference", "LDR-2099-999999")
+    press_button(page, "Find the death")
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert page.title().startswith("Error:")
+    axe_check(page)
+    fill(page, "#reference", notification.reference)
+    press_button(page, "Find the death")
+    assert page.locator("h1").inner_text() == "Transfer to another ICB"
+    content = page.content()
+    assert "Awaiting allocation" in content and "Test Vale" in content
+    assert "Okonkwo" not in content and notification.nhs_number not in content
+    axe_check(page)
+    snap(page, "r1-find")
+    pick(page, "id_to_icb", "Hills", "Test Hills")
+    fill(page, "#id_reason", "The family says she lived in Hills")
+    press_button(page, "Ask to transfer")
+    assert "their local area contact decides" in page.content()
+    axe_check(page)
+    snap(page, "r2-asked")
+    sign_out(page)
+
+    sign_in(page, live_server.url, receiver, axe_check, steps_ahead=1)
+    with page.expect_navigation():
+        page.click("a:has-text('Transfers')")
+    with page.expect_navigation():
+        page.click(f"a:has-text('{notification.reference} from Test Vale')")
+    axe_check(page)
+    choose(page, "decision", "accept")
+    press_button(page, "Save decision")
+    axe_check(page)
+    assert Case.objects.get(notification=notification).notification.icb == hills

@@ -178,7 +178,7 @@ WAITING_TODAY = [
 
 
 def _events():
-    from leder.analytics.performance import EVENT_SCHEMA
+    from leder.analytics.extract import EVENT_SCHEMA
 
     rows = [(ref, state, day, i) for i, (ref, state, day) in enumerate(EVENTS_ON)]
     return pl.DataFrame(rows, schema=EVENT_SCHEMA, orient="row")

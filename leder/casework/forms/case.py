@@ -4,6 +4,7 @@ from django import forms
 
 from leder.casework.models import HoldKind
 from leder.core.fields import NHSDateField, radios, text_box
+from leder.organisations.forms import OrganisationPickerField
 
 
 class HoldForm(forms.Form):
@@ -49,33 +50,14 @@ class ResumeForm(forms.Form):
     )
 
 
-class ProviderSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Name or ODS code of the organisation",
-        help_text="For example, a GP practice, hospital trust, care provider or council.",
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-
-
 class InvolvedOrganisationForm(forms.Form):
-    organisation = forms.TypedChoiceField(
+    organisation = OrganisationPickerField(
         label="Which organisation was involved in the person's care?",
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the organisation involved in the person's care",
-            "invalid_choice": "Select one of the organisations listed",
-        },
+        help_text="GP practices, trusts, care providers and councils of the ICB's area and its "
+        "cases are listed first",
+        required_message="Choose the organisation involved in the person's care",
     )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisations = {o.pk: o for o in organisations}
-        self.fields["organisation"].choices = [
-            (o.pk, f"{o.name} ({o.ods_code})") for o in organisations
-        ]
-        self.fields["organisation"].choice_hints = {
-            str(o.pk): o.get_kind_display() for o in organisations
-        }
+        self.fields["organisation"].shown = organisations

@@ -11,16 +11,9 @@ from leder.casework.services.register import (
     reviewer_details_problems,
 )
 from leder.core.fields import NHSDateField, text_box
-from leder.organisations.models import Organisation
+from leder.organisations.forms import OrganisationPickerField
 
 NOTE_TOO_LONG = "The note must be 2,000 characters or fewer"
-
-
-class OrganisationChoiceField(forms.ModelChoiceField):
-    """A provider, named with its kind and ODS code so that two of the same name differ."""
-
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.name} ({obj.get_kind_display()}, {obj.ods_code})"
 
 
 def _capacity_field() -> forms.IntegerField:
@@ -48,15 +41,13 @@ class ReviewerDetailsForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the reviewer's profession"},
     )
-    employer = OrganisationChoiceField(
-        queryset=Organisation.objects.none(),
+    employer = OrganisationPickerField(
         label="Employer",
         help_text=(
             "A reviewer is never allocated the review of a person their employer cared for."
         ),
         required=False,
-        empty_label="Not in the list",
-        error_messages={"invalid_choice": "Select the reviewer's employer from the list"},
+        required_message="Choose the reviewer's employer from the list",
     )
     employer_name = forms.CharField(
         label="Employer, if it is not in the list",
@@ -75,7 +66,7 @@ class ReviewerDetailsForm(forms.Form):
     def __init__(self, *args, employers=None, **kwargs):
         super().__init__(*args, **kwargs)
         if employers is not None:
-            self.fields["employer"].queryset = employers
+            self.fields["employer"].shown = employers
         self.fields["recruitment_status"].choice_hints = {
             RecruitmentStatus.IN_TRAINING: "Not offered cases until they are trained",
             RecruitmentStatus.TRAINED: "Can be offered cases",
@@ -166,22 +157,17 @@ class TrainingForm(forms.Form):
 
 
 class OrganisationConflictForm(forms.Form):
-    organisation = OrganisationChoiceField(
-        queryset=Organisation.objects.none(),
+    organisation = OrganisationPickerField(
         label="Which organisation?",
         help_text="An organisation they work or worked for, or have another link with.",
-        empty_label="Select an organisation",
-        error_messages={
-            "required": "Select the organisation",
-            "invalid_choice": "Select the organisation from the list",
-        },
+        required_message="Choose the organisation",
     )
     note = text_box("Note (optional)", rows=3, too_long=NOTE_TOO_LONG)
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisations is not None:
-            self.fields["organisation"].queryset = organisations
+            self.fields["organisation"].shown = organisations
 
 
 class PersonConflictForm(forms.Form):

@@ -3,13 +3,14 @@
 from django import forms
 
 from leder.core.fields import radios, text_box
-from leder.organisations.forms import icb_choice_field
+from leder.organisations.forms import icb_picker_field
 
 
 class TransferRequestForm(forms.Form):
-    to_icb = icb_choice_field(
+    to_icb = icb_picker_field(
         label="Which ICB should this death move to?",
-        required="Select the ICB the death should move to",
+        required="Choose the ICB the death should move to",
+        help_text="The ICBs of your region are listed first",
     )
     reason = text_box(
         "Why should it move?",
@@ -20,7 +21,7 @@ class TransferRequestForm(forms.Form):
 
     def __init__(self, *args, icbs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_icb"].queryset = icbs.order_by("name")
+        self.fields["to_icb"].shown = icbs.order_by("name")
 
 
 class TransferDecisionForm(forms.Form):

@@ -113,22 +113,32 @@ def cases_allocated_to_shown(*, user, show: str, today) -> QuerySet[Case]:
     return cases
 
 
-PROVIDER_RESULTS_LIMIT = 25
+def organisations_relevant_to(icbs, *, kinds=PROVIDER_KINDS) -> QuerySet[Organisation]:
+    """The organisations an organisation picker offers an ICB's staff first (ADR 0167): open
+    today, of `kinds`, by name, and linked to one of `icbs`: the ICB itself, those recorded as
+    in its area (GP practices, providers, local authorities), those involved in its cases, its
+    deaths' GP practices and its reviewers' employers. Any other is found by the picker's
+    search. Organisations are not personal data, and this reveals no case."""
+    from leder.casework.models import Reviewer
+    from leder.notifications.models import Notification
 
-
-def providers_matching(*, query: str, limit: int = PROVIDER_RESULTS_LIMIT) -> list[Organisation]:
-    """Open providers (GP practices, trusts, local authorities, care providers) whose name or ODS
-    code contains `query`, by name, at most `limit`. Organisations are not personal data."""
-    query = query.strip()
-    if not query:
-        return []
-    return list(
-        Organisation.objects.open_on(today())
-        .filter(kind__in=PROVIDER_KINDS)
-        .filter(
-            Q(name__icontains=query) | Q(short_name__icontains=query) | Q(ods_code__iexact=query)
+    icb_ids = [icb.pk for icb in icbs]
+    linked = (
+        Q(pk__in=icb_ids)
+        | Q(icb__in=icb_ids)
+        | Q(
+            pk__in=Case.objects.filter(notification__icb__in=icb_ids).values(
+                "involved_organisations"
+            )
         )
-        .order_by("name")[:limit]
+        | Q(pk__in=Notification.objects.filter(icb__in=icb_ids).values("gp_practice"))
+        | Q(pk__in=Reviewer.objects.filter(icb__in=icb_ids).values("employer"))
+    )
+    return (
+        Organisation.objects.open_on(today())
+        .filter(kind__in=[str(k) for k in kinds])
+        .filter(linked)
+        .order_by("name")
     )
 
 

@@ -29,8 +29,6 @@ from leder.casework.models import (
     ReviewerTraining,
 )
 from leder.notifications.duplicates import NAME_THRESHOLD, dates_match
-from leder.organisations.models import PROVIDER_KINDS
-from leder.organisations.selectors import organisations_open
 
 # Who may read an ICB's register, and who may change it.
 REGISTER_READERS = (Role.LAC, Role.SENIOR_REVIEWER)
@@ -125,12 +123,6 @@ def reviewer_workload(*, icb) -> QuerySet[Reviewer]:
         )
         .order_by("-free_capacity", "user__full_name", "pk")
     )
-
-
-def provider_choices() -> QuerySet:
-    """Organisations a reviewer can work for or declare a conflict with: providers of care
-    (trusts, GP practices, local authorities, care providers, others) open today, by name."""
-    return organisations_open().filter(kind__in=PROVIDER_KINDS)
 
 
 def users_who_can_join(*, icb) -> list:

@@ -5,19 +5,20 @@ from django.http import Http404
 
 from leder.accounts.models import Role
 from leder.accounts.rules import organisations_where, regions_where
-from leder.casework.models import Transfer
+from leder.casework.models import Case, Transfer
 from leder.notifications.models import Notification
 
 
 def transferable_by(user) -> QuerySet[Notification]:
     """Notifications a user may ask to move on the transfer page: those of the ICBs where they
-    are a local area contact. (A regional coordinator may ask too, through the service, but has
-    no page that shows a person's notification: see docs/adr/0151.)"""
+    are a local area contact, and those of every ICB of the regions they coordinate (the page
+    shows a coordinator the reference, the ICB, the case's state and how the area was decided,
+    never who the person was: docs/adr/0156)."""
     if not user.is_authenticated:
         return Notification.objects.none()
-    return Notification.objects.filter(icb__in=organisations_where(user, Role.LAC)).select_related(
-        "icb", "icb__region"
-    )
+    return Notification.objects.filter(
+        Q(icb__in=organisations_where(user, Role.LAC)) | Q(icb__region__in=regions_where(user))
+    ).select_related("icb", "icb__region")
 
 
 def transferable_for(*, user, reference: str) -> Notification:
@@ -63,3 +64,8 @@ def transfers_of(notification) -> list[Transfer]:
             "from_icb", "to_icb", "requested_by", "decided_by"
         )
     )
+
+
+def case_of(notification) -> Case | None:
+    """The case of a notification the caller has already found through `transferable_for`."""
+    return Case.objects.filter(notification=notification).only("pk", "state").first()

@@ -243,18 +243,15 @@ def test_adding_an_organisation_already_listed_or_not_chosen_is_refused(client, 
     sign_in_verified(client, lac)
     before = written()
 
-    response = client.post(url("case_organisation_add", case), {"q": "northshire"})
-    assert "Select the organisation involved in the person&#39;s care" in response.content.decode()
+    response = client.post(url("case_organisation_add", case), {})
+    assert "Choose the organisation involved in the person&#39;s care" in response.content.decode()
 
-    response = client.post(
-        url("case_organisation_add", case), {"q": "northshire", "organisation": trust.pk}
-    )
+    response = client.post(url("case_organisation_add", case), {"organisation": trust.pk})
     assert "is already listed for this case" in response.content.decode()
 
-    response = client.post(
-        url("case_organisation_add", case), {"q": "northshire", "organisation": icb.pk}
-    )
-    assert "Select one of the organisations listed" in response.content.decode()
+    # An ICB is not a provider: not a choice, whatever is posted.
+    response = client.post(url("case_organisation_add", case), {"organisation": icb.pk})
+    assert "Choose the organisation involved in the person&#39;s care" in response.content.decode()
     assert written() == before
 
 

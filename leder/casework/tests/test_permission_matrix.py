@@ -344,6 +344,15 @@ def build_world() -> World:
         date_of_death=date(2025, 6, 1),
         nhs_number=nhs_number(),
     )
+    # A case in initial review with R1: its reviewer corrects what the review establishes.
+    w.ivy = b_cases.make(
+        CaseState.INITIAL_REVIEW,
+        reviewer=w.r1,
+        given_name="Ivanhoe",
+        family_name="Cheesewright",
+        date_of_birth=date(1959, 9, 9),
+        nhs_number=nhs_number(),
+    )
     w.barn = b_cases.notification(
         given_name="Barnaby",
         family_name="Fitzgibbon",
@@ -360,7 +369,7 @@ def build_world() -> World:
         nhs_number=zeb_n.nhs_number,
     ).notification
     w.flag = DuplicateFlag.objects.get(notification=w.dup, candidate=zeb_n)
-    for case in (w.zeb, w.otto, w.pere, w.corn, w.dru, w.mort, w.kit):
+    for case in (w.zeb, w.otto, w.pere, w.corn, w.dru, w.mort, w.kit, w.ivy):
         case.refresh_from_db()
     _person_secrets(w, "zeb", zeb_n, viewers=b_whole)
     _person_secrets(w, "otto", w.otto.notification, viewers=b_whole | {B_REVIEWER})
@@ -371,6 +380,7 @@ def build_world() -> World:
     )
     _person_secrets(w, "mort", w.mort.notification, viewers=b_whole)
     _person_secrets(w, "kit", w.kit.notification, viewers=b_whole)
+    _person_secrets(w, "ivy", w.ivy.notification, viewers=b_whole | {B_REVIEWER})
     _person_secrets(w, "barn", w.barn, viewers={B_LAC})
     # The duplicate is Zebedee again: same name and number, its own reference.
     w.secrets["dup:ref"] = Secret((w.dup.reference,), frozenset({B_LAC}))
@@ -542,7 +552,45 @@ def _eligibility(w) -> dict:
     return {"outcome": outcome, "reason": "Checked with the GP"}
 
 
+def _correction(case, *, reviewer: bool = False):
+    """A plausible correction of the person's ethnic group (the LAC's form has every detail;
+    the reviewer's, what the review establishes)."""
+
+    def data(w) -> dict:
+        n = case(w).notification
+        born = {
+            "date_of_birth_day": str(n.date_of_birth.day),
+            "date_of_birth_month": str(n.date_of_birth.month),
+            "date_of_birth_year": str(n.date_of_birth.year),
+        }
+        given = {
+            **born,
+            "sex": n.sex,
+            "ethnic_category": "N" if n.ethnic_category_id != "N" else "A",
+            "has_learning_disability": n.has_learning_disability,
+            "is_autistic": n.is_autistic,
+            "gp_practice": "",
+            "reason": "The GP record gives another ethnic group",
+        }
+        if reviewer:
+            return given
+        return {
+            **given,
+            "given_name": n.given_name,
+            "family_name": n.family_name,
+            "date_of_death_day": str(n.date_of_death.day),
+            "date_of_death_month": str(n.date_of_death.month),
+            "date_of_death_year": str(n.date_of_death.year),
+            "nhs_number": n.nhs_number,
+            "address": n.address,
+            "postcode": n.postcode,
+        }
+
+    return data
+
+
 LAC = frozenset({Role.LAC})
+REVIEWING = frozenset({Role.REVIEWER, Role.SENIOR_REVIEWER})
 ROUTES: dict[str, Route] = {
     # Triage
     "casework:triage_queue": Route(
@@ -768,24 +816,52 @@ ROUTES: dict[str, Route] = {
         frozenset({RC}),
         post=lambda w: {"icb": w.icb_a.pk, "note": "moved"},
     ),
-    # Transfers: B's LAC asks to move B's notification; no transfer exists to decide.
-    "casework:transfers": Route(lambda w: [plain()], frozenset({Role.LAC, RC})),
+    # Transfers: B's LAC, or B's regional coordinator, asks to move B's notification; no
+    # transfer exists to decide. The list finds a death by its reference (a coordinator's way
+    # in): B's references are found only by those who may ask to move them, and the answer to
+    # anyone else is the one for a reference that does not exist.
+    "casework:transfers": Route(
+        lambda w: [
+            plain(),
+            Variant(query=urlencode({"reference": w.barn.reference}), label="find"),
+            Variant(query=urlencode({"reference": NOT_A_REFERENCE}), label="find nothing"),
+        ],
+        frozenset({Role.LAC, RC}),
+    ),
     "casework:transfer_request": Route(
-        lambda w: one(by_ref(w.barn), viewers=ONLY_B_LAC),
-        LAC,
+        lambda w: one(by_ref(w.barn), viewers=frozenset({B_LAC, B_RC})),
+        frozenset({Role.LAC, RC}),
         post=lambda w: {"to_icb": w.icb_a.pk, "reason": "Lived in Alder"},
-        writers=ONLY_B_LAC,
+        writers=frozenset({B_LAC, B_RC}),
     ),
     "casework:transfer_decide": Route(
         lambda w: one({"pk": NOT_AN_ID}), frozenset({Role.LAC, RC}), post=lambda w: {}
     ),
+    # Corrections to the person's details (issue 15 item 3): B's LAC from the notification;
+    # the reviewer writing B's review from the review, for what it establishes. Whoever else
+    # may see the case is refused (403); nobody else finds it (404, as for no case).
+    "reviews:person_correct": Route(
+        lambda w: one(by_ref(w.zeb), viewers=ONLY_B_LAC),
+        LAC,
+        post=_correction(lambda w: w.zeb),
+        writers=ONLY_B_LAC,
+    ),
+    "reviews:review_person_correct": Route(
+        lambda w: one(by_ref(w.ivy), viewers={B_REVIEWER}),
+        REVIEWING,
+        post=_correction(lambda w: w.ivy, reviewer=True),
+        writers=frozenset({B_REVIEWER}),
+    ),
 }
+# The routes of the reviews namespace in the matrix: the pages that change the person's details.
+REVIEW_ROUTES = frozenset({"person_correct", "review_person_correct"})
 
 
 def urls_to_cover() -> dict[str, str]:
-    """Every URL in the "casework" namespace, and the notifications app's staff URLs (the inbox
-    and telephone entry, under /staff/), as {"namespace:name": "route"}, found by walking the
-    URL configuration as Django resolves it."""
+    """Every URL in the "casework" namespace, the notifications app's staff URLs (the inbox
+    and telephone entry, under /staff/), and the reviews app's corrections of the person's
+    details, as {"namespace:name": "route"}, found by walking the URL configuration as Django
+    resolves it."""
     found: dict[str, str] = {}
 
     def walk(patterns, namespace: str, prefix: str) -> None:
@@ -799,6 +875,7 @@ def urls_to_cover() -> dict[str, str]:
             elif isinstance(pattern, URLPattern) and (
                 namespace == "casework"
                 or (namespace == "notifications" and route.startswith("staff/"))
+                or (namespace == "reviews" and pattern.name in REVIEW_ROUTES)
             ):
                 assert pattern.name, f"/{route} has no name, so it cannot be in the matrix"
                 found[f"{namespace}:{pattern.name}"] = route
@@ -954,12 +1031,16 @@ def forbidden_for(world, actor: str, *, lac_data: bool = False) -> dict[str, Sec
     }
 
 
-def leaks(world, actor: str, result: Result, *, asked: str = "", lac_data=False) -> list[str]:
+def leaks(
+    world, actor: str, result: Result, *, asked: str = "", lac_data=False, loaded=frozenset()
+) -> list[str]:
     """The secrets the actor may not see that the response or its audit rows contain; and audit
-    rows about objects whose secret the actor may not see (the view loaded them). Text the actor
-    typed themselves (`asked`: the query string and form data) may be echoed back (a search box,
-    an audit row of the filters used): those texts are left out, the person's other identifiers
-    are not."""
+    rows about objects whose secret the actor may not see (the view loaded them), unless the
+    route lets this actor open that object (`loaded`: a regional coordinator's transfer page
+    opens a death of the region by its reference, and audits it, without showing who it was).
+    Text the actor typed themselves (`asked`: the query string, form data, and the URL of an
+    object they may open) may be echoed back (a search box, an audit row of the filters used):
+    those texts are left out, the person's other identifiers are not."""
     found = []
     asked = asked.casefold()
     forbidden = {
@@ -973,7 +1054,7 @@ def leaks(world, actor: str, result: Result, *, asked: str = "", lac_data=False)
             found.append(f"shows {key} ({shown[0]!r})")
     for row in result.audit:
         about = world.objects.get((row["object_type"], row["object_id"]))
-        if about in forbidden:
+        if about in forbidden and about not in loaded:
             found.append(f"audited {row['object_type']} {row['object_id']} ({about})")
         written = (row["summary"] + json.dumps(row["details"])).casefold()
         for key, secret in forbidden.items():
@@ -1019,7 +1100,21 @@ class Check:
         # A search box may show what was searched for; an error page must not repeat the
         # reference in the URL it was asked for.
         asked = unquote_plus(variant.query) + json.dumps(data or {})
-        for leak in leaks(self.world, self.actor, result, asked=asked, lac_data=route.lac_data):
+        loaded = frozenset()
+        if variant.names_object and among(self.actor, variant.viewers):
+            # They may open this object: the URL they asked for may be echoed, and the view
+            # may audit that they opened it.
+            asked += json.dumps(variant.kwargs)
+            named = (self.world.subject_of.get(item) for item in variant.kwargs.items())
+            loaded = frozenset(key for key in named if key)
+        for leak in leaks(
+            self.world,
+            self.actor,
+            result,
+            asked=asked,
+            lac_data=route.lac_data,
+            loaded=loaded,
+        ):
             self.fail(where, leak)
         # A writer changes data only through an object they may open (not, say, B's LAC
         # through A's case with B's reviewer).

@@ -312,7 +312,7 @@ def test_with_nobody_to_add_the_page_says_how_to_get_someone_the_role(client, la
         ({"capacity": "-1"}, "must be 0 to 20"),
         ({"capacity": "lots"}, "Enter the most reviews they can hold at once, as a number"),
         ({"recruitment_status": ""}, "Select whether they are trained or still in training"),
-        ({"employer": "999999", "employer_name": ""}, "Select the reviewer&#39;s employer from"),
+        ({"employer": "999999", "employer_name": ""}, "Choose the reviewer&#39;s employer from"),
     ],
 )
 def test_adding_with_bad_input_shows_the_message_and_writes_nothing(
@@ -475,10 +475,10 @@ def test_the_training_service_refuses_a_future_date(lac, reviewer):
 
 
 def test_the_lac_declares_an_organisation_conflict(client, lac, reviewer):
-    care_home = provider("Oak House Care", kind=OrganisationKind.CARE_PROVIDER)
+    care_home = provider("Oak House Care", kind=OrganisationKind.CARE_PROVIDER, icb=reviewer.icb)
     sign_in_verified(client, lac)
     page = client.get(urls(reviewer)["organisation"])
-    assert "Oak House Care (Care provider," in page.text
+    assert f"Oak House Care ({care_home.ods_code})" in page.text
     response = client.post(
         urls(reviewer)["organisation"],
         {"organisation": str(care_home.pk), "note": "Worked there until 2024"},
@@ -495,7 +495,7 @@ def test_the_lac_declares_an_organisation_conflict(client, lac, reviewer):
 def test_an_organisation_conflict_needs_an_organisation(client, lac, reviewer):
     sign_in_verified(client, lac)
     response = client.post(urls(reviewer)["organisation"], {"organisation": ""})
-    assert "There is a problem" in response.text and "Select the organisation" in response.text
+    assert "There is a problem" in response.text and "Choose the organisation" in response.text
     assert not ReviewerConflict.objects.exists()
 
 

@@ -2,6 +2,8 @@
 reason; the receiving LAC accepts (the old ICB's allocations end, the clock runs on, the history
 says where it has been) or returns it with a reason; both ICBs' LACs are told."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -161,3 +163,67 @@ def test_the_pages_ask_decide_and_show_where_the_case_has_been(
     page = client.get(reverse("casework:case", args=[case.reference])).content.decode()
     assert "Where this case has been" in page
     assert "Transferred from Test ICB to Other ICB" in page
+
+
+def test_a_regional_coordinator_transfers_through_the_pages(
+    client, icb, other_icb, lac, other_lac, cases, django_capture_on_commit_callbacks
+):
+    """Item 2 of issue 15: "by its LAC or a regional coordinator". The coordinator finds the
+    death by its reference (never by who it was), sees where it stands, and asks; the receiving
+    LAC decides; the coordinator is told with both LACs."""
+    from leder.accounts.tests.factories import region
+    from leder.core.models import AuditEvent
+
+    icb.region = region()
+    icb.save()
+    case = cases.make(CaseState.AWAITING_ALLOCATION)
+    elsewhere = user_with_role(Role.REGIONAL_COORDINATOR, region(name="Elsewhere Region"))
+    coordinator = user_with_role(Role.REGIONAL_COORDINATOR, icb.region)
+    listing = reverse("casework:transfers")
+
+    # Another region's coordinator: the same answer as for a reference that does not exist.
+    sign_in_verified(client, elsewhere)
+    theirs = client.get(listing, {"reference": case.reference}).content.decode()
+    nobody = client.get(listing, {"reference": "LDR-2099-999999"}).content.decode()
+    assert "No death in your ICBs or regions has that reference" in theirs
+
+    def same(text, reference):
+        return re.sub(r'nonce="[^"]*"', "", text).replace(reference, "X")
+
+    assert same(theirs, case.reference) == same(nobody, "LDR-2099-999999")
+    url = reverse("casework:transfer_request", args=[case.reference])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"to_icb": other_icb.pk, "reason": "x"}).status_code == 404
+    client.logout()
+
+    sign_in_verified(client, coordinator)
+    found = client.get(listing, {"reference": case.reference.lower()})
+    assert found.status_code == 302 and found["Location"] == url
+    page = client.get(url).content.decode()
+    assert "Awaiting allocation" in page and icb.display_name in page
+    person = case.notification
+    assert person.family_name not in page and person.nhs_number not in page
+    assert AuditEvent.objects.filter(
+        actor=coordinator, object_id=str(person.pk), summary__contains="to transfer it"
+    ).exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"to_icb": str(other_icb.pk), "reason": "Lived there"})
+    assert response.status_code == 302
+    transfer = Transfer.objects.get()
+    assert transfer.requested_by == coordinator
+    assert {*mail.outbox[0].to} == {lac.email, other_lac.email, coordinator.email}
+    client.logout()
+
+    sign_in_verified(client, other_lac)
+    decide = reverse("casework:transfer_decide", args=[transfer.pk])
+    assert client.post(decide, {"decision": "accept", "reason": ""}).status_code == 302
+    case.refresh_from_db()
+    assert case.notification.icb == other_icb
+    client.logout()
+
+    # The coordinator sees where it went; it is no longer theirs to move.
+    sign_in_verified(client, coordinator)
+    listing_page = client.get(listing).content.decode()
+    assert case.reference in listing_page and "Accepted" in listing_page
+    assert client.get(url).status_code == 404

@@ -16,7 +16,6 @@ from leder.accounts.decorators import verified_staff_required
 from leder.casework.forms.case import (
     HoldForm,
     InvolvedOrganisationForm,
-    ProviderSearchForm,
     ResumeForm,
 )
 from leder.casework.presenters.case import (
@@ -170,18 +169,20 @@ def resume(request: HttpRequest, reference: str) -> HttpResponse:
 
 @verified_staff_required
 def organisation_add(request: HttpRequest, reference: str) -> HttpResponse:
-    """Search open providers by name or ODS code (GET), then choose one (POST). Without
-    JavaScript: the search is an ordinary form, the results are radios."""
+    """Choose an open provider: the organisation picker offers those relevant to the case's ICB
+    and finds any other by its search (a plain select and a Search button without JavaScript)."""
     require_lac(request)
     case = selectors.case_for_lac(user=request.user, reference=reference)
-    data = request.POST if request.method == "POST" else request.GET
-    search = ProviderSearchForm(data)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
-    found = selectors.providers_matching(query=query)
-    form = InvolvedOrganisationForm(posted(request), organisations=found)
+    involved = case.involved_organisations.values("pk")
+    form = InvolvedOrganisationForm(
+        posted(request),
+        organisations=selectors.organisations_relevant_to([case.notification.icb]).exclude(
+            pk__in=involved
+        ),
+    )
 
     def add(data):
-        organisation = form.organisations[data["organisation"]]
+        organisation = data["organisation"]
         case_involved_organisation_add(actor=request.user, case=case, organisation=organisation)
         return organisation
 
@@ -192,15 +193,7 @@ def organisation_add(request: HttpRequest, reference: str) -> HttpResponse:
         save=add,
         success=lambda _: redirect("casework:case", reference=case.reference),
         message=lambda organisation: f"{organisation.name} added",
-        context=lambda: _shown(
-            request,
-            case,
-            "add an organisation",
-            search=search,
-            query=query,
-            found=found,
-            limit_reached=len(found) >= selectors.PROVIDER_RESULTS_LIMIT,
-        ),
+        context=lambda: _shown(request, case, "add an organisation"),
         rename={NON_FIELD_ERRORS: "organisation"},
     )
 

@@ -22,6 +22,7 @@ from leder.casework.forms.register import (
 from leder.casework.models import ConflictKind, RecruitmentStatus
 from leder.casework.presenters.register import ReviewerPresenter
 from leder.casework.selectors import register as selectors
+from leder.casework.selectors.case import organisations_relevant_to
 from leder.casework.services import register as services
 from leder.core import audit
 from leder.core.form_page import fields, form_page, posted
@@ -106,7 +107,7 @@ def add(request: HttpRequest) -> HttpResponse:
         posted(request),
         candidates=candidates,
         show_icb=len(icbs) > 1,
-        employers=selectors.provider_choices(),
+        employers=organisations_relevant_to(icbs),
         initial={"capacity": 2, "recruitment_status": RecruitmentStatus.IN_TRAINING},
     )
 
@@ -143,7 +144,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     reviewer = _reviewer_to_change(request, pk)
     form = ReviewerEditForm(
         posted(request),
-        employers=selectors.provider_choices(),
+        employers=organisations_relevant_to([reviewer.icb]),
         initial={
             "profession": reviewer.profession,
             "employer": reviewer.employer_id,
@@ -231,11 +232,14 @@ def _conflict_page(request, pk: int, *, kind: str, form, template: str, answers)
 
 @verified_staff_required
 def conflict_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    icb = _reviewer_to_change(request, pk).icb
     return _conflict_page(
         request,
         pk,
         kind=ConflictKind.ORGANISATION,
-        form=OrganisationConflictForm(posted(request), organisations=selectors.provider_choices()),
+        form=OrganisationConflictForm(
+            posted(request), organisations=organisations_relevant_to([icb])
+        ),
         template="casework/register/conflict_organisation.jinja",
         answers=("organisation", "note"),
     )

@@ -39,7 +39,20 @@ def _row(transfer) -> dict:
 
 @verified_staff_required
 def transfer_list(request: HttpRequest) -> HttpResponse:
+    """Transfers to and from the user's ICBs or regions, and a box to start one by reference
+    (how a regional coordinator reaches a death: the LAC, the escalation list or the family
+    gives them its reference)."""
     _transfer_roles_only(request)
+    typed = request.GET.get("reference", "").strip().upper()
+    not_found = ""
+    if "reference" in request.GET:
+        if not typed:
+            not_found = "Enter the reference of the death to transfer"
+        elif selectors.transferable_by(request.user).filter(reference=typed).exists():
+            return redirect("casework:transfer_request", reference=typed)
+        else:
+            # The same words whether the reference does not exist or is another area's.
+            not_found = "No death in your ICBs or regions has that reference"
     mine = rules.organisations_where(request.user, Role.LAC)
     rows = list(selectors.transfers_visible_to(request.user)[:100])
     incoming = [
@@ -50,7 +63,12 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/transfers/list.jinja",
-        {"incoming": incoming, "rows": [_row(t) for t in rows]},
+        {
+            "incoming": incoming,
+            "rows": [_row(t) for t in rows],
+            "typed": typed,
+            "not_found": not_found,
+        },
     )
 
 
@@ -58,9 +76,28 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 def transfer_request(request: HttpRequest, reference: str) -> HttpResponse:
     _transfer_roles_only(request)
     notification = selectors.transferable_for(user=request.user, reference=reference)
+    # Offered first: the other ICBs of its region (the picker's search finds any other).
+    neighbours = icbs_open().exclude(pk=notification.icb_id)
+    if notification.icb.region_id:
+        neighbours = neighbours.filter(region_id=notification.icb.region_id)
+
+    def shown() -> dict:
+        audit.record_view(
+            actor=request.user,
+            obj=notification,
+            summary=f"Viewed {notification.reference} to transfer it",
+            request=request,
+        )
+        return {
+            "reference": notification.reference,
+            "from_icb": notification.icb.display_name,
+            "refusal": services.transfer_refusal(notification),
+            "rows": _where_it_stands(notification),
+        }
+
     return form_page(
         request,
-        form=TransferRequestForm(posted(request), icbs=icbs_open().exclude(pk=notification.icb_id)),
+        form=TransferRequestForm(posted(request), icbs=neighbours),
         template="casework/transfers/request.jinja",
         save=lambda data: services.transfer_request(
             actor=request.user, notification=notification, **fields(data, "to_icb", "reason")
@@ -70,12 +107,34 @@ def transfer_request(request: HttpRequest, reference: str) -> HttpResponse:
             f"Transfer of {t.notification.reference} to "
             f"{t.to_icb.display_name} asked: their local area contact decides"
         ),
-        context=lambda: {
-            "reference": notification.reference,
-            "from_icb": notification.icb.display_name,
-            "refusal": services.transfer_refusal(notification),
-        },
+        context=shown,
     )
+
+
+def _where_it_stands(notification) -> list[dict]:
+    """What a regional coordinator needs to ask for a move, and nothing about who the person
+    was: the ICB now, the case's state, how the area was decided, and where it has been."""
+    case = selectors.case_of(notification)
+    moves = [
+        f"{t.from_icb.display_name} to {t.to_icb.display_name}, "
+        f"{t.get_status_display().lower()} ({presenters.date_short(t.requested_at)})"
+        for t in selectors.transfers_of(notification)
+    ]
+    how = notification.get_area_source_display() or "Not recorded"
+    if notification.area_explanation:
+        how = f"{how}: {notification.area_explanation}"
+    return [
+        {"key": {"text": "Now with"}, "value": {"text": notification.icb.display_name}},
+        {
+            "key": {"text": "Stage"},
+            "value": {"text": case.get_state_display() if case else "Not triaged yet"},
+        },
+        {"key": {"text": "How its area was decided"}, "value": {"text": how}},
+        {
+            "key": {"text": "Transfers so far"},
+            "value": {"text": "; ".join(moves) if moves else "None"},
+        },
+    ]
 
 
 @verified_staff_required

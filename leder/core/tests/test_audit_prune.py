@@ -21,7 +21,6 @@ from leder.core.audit_checkpoints import (
 )
 from leder.core.audit_prune import AuditPruneRefused, audit_prune
 from leder.core.models import AuditAction, AuditEvent, AuditPrune
-from leder.core.tests.test_audit import _write
 
 pytestmark = pytest.mark.django_db
 
@@ -31,44 +30,23 @@ OLD = REAL_NOW - timedelta(days=DAYS + 10)
 
 
 @pytest.fixture(autouse=True)
-def retention(settings, tmp_path):
+def retention(settings, checkpoint_dir):
     settings.AUDIT_RETENTION_DAYS = DAYS
-    settings.AUDIT_CHECKPOINT_DIR = str(tmp_path / "checkpoints")
-    return tmp_path / "checkpoints"
-
-
-def _write_at(when, n: int, monkeypatch) -> list[AuditEvent]:
-    monkeypatch.setattr(audit, "now", lambda: when)
-    try:
-        return _write(n)
-    finally:
-        monkeypatch.setattr(audit, "now", clock.now)
+    return checkpoint_dir
 
 
 @pytest.fixture
-def pruned(monkeypatch, django_capture_on_commit_callbacks):
+def pruned(write_rows, django_capture_on_commit_callbacks):
     """Rows 1–5 old and checkpointed, rows 6–7 old but not checkpointed, rows 8–9 recent: the
     prune takes 1–5 (up to the checkpoint), keeps 6–9 and adds its own row 10, which the
     checkpoint written after it vouches for."""
-    old = _write_at(OLD, 5, monkeypatch)
+    old = write_rows(5, at=OLD)
     write_checkpoint()
-    old += _write_at(OLD + timedelta(hours=1), 2, monkeypatch)
-    recent = _write(2)
+    old += write_rows(2, at=OLD + timedelta(hours=1))
+    recent = write_rows(2)
     with django_capture_on_commit_callbacks(execute=True):
         report = audit_prune()
     return report, old, recent
-
-
-def _tamper(sql: str, params=()) -> None:
-    """As an insider with DDL rights: with the triggers out of the way, change the table."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_delete")
-        cursor.execute(sql, params)
 
 
 def test_a_prune_takes_the_start_up_to_a_signed_checkpoint_and_the_rest_verifies(pruned, capsys):
@@ -94,8 +72,8 @@ def test_a_prune_takes_the_start_up_to_a_signed_checkpoint_and_the_rest_verifies
     assert verify_checkpoints() == (1, [])
 
 
-def test_nothing_goes_without_a_period_a_checkpoint_or_anything_old(settings, monkeypatch):
-    _write_at(OLD, 3, monkeypatch)
+def test_nothing_goes_without_a_period_a_checkpoint_or_anything_old(write_rows, settings):
+    write_rows(3, at=OLD)
     # No checkpoint vouches for any old row.
     report = audit_prune()
     assert report.rows == 0 and "no signed checkpoint" in report.reason
@@ -108,17 +86,17 @@ def test_nothing_goes_without_a_period_a_checkpoint_or_anything_old(settings, mo
     assert AuditEvent.objects.count() == 3
 
 
-def test_a_checkpoint_of_a_recent_row_does_not_let_old_ones_go_with_it(monkeypatch):
-    _write_at(OLD, 2, monkeypatch)
-    _write(2)
+def test_a_checkpoint_of_a_recent_row_does_not_let_old_ones_go_with_it(write_rows):
+    write_rows(2, at=OLD)
+    write_rows(2)
     write_checkpoint()  # at row 4, which is not past its period
     report = audit_prune()
     assert report.rows == 0 and "row 2" in report.reason
     assert AuditEvent.objects.count() == 4
 
 
-def test_a_dry_run_says_what_would_go_and_changes_nothing(monkeypatch, retention):
-    _write_at(OLD, 4, monkeypatch)
+def test_a_dry_run_says_what_would_go_and_changes_nothing(write_rows, retention):
+    write_rows(4, at=OLD)
     write_checkpoint()
     report = audit_prune(dry_run=True)
     assert (report.rows, report.pruned_to, report.dry_run) == (4, 4, True)
@@ -126,10 +104,10 @@ def test_a_dry_run_says_what_would_go_and_changes_nothing(monkeypatch, retention
     assert not list(retention.glob(f"{ANCHOR_PREFIX}*"))
 
 
-def test_a_broken_chain_is_never_pruned(monkeypatch):
-    events = _write_at(OLD, 4, monkeypatch)
+def test_a_broken_chain_is_never_pruned(write_rows, tamper):
+    events = write_rows(4, at=OLD)
     write_checkpoint()
-    _tamper("UPDATE core_auditevent SET summary = 'hidden' WHERE id = %s", [events[1].pk])
+    tamper("UPDATE core_auditevent SET summary = 'hidden' WHERE id = %s", [events[1].pk])
     with pytest.raises(AuditPruneRefused, match="sequence 2"):
         audit_prune()
     assert AuditEvent.objects.count() == 4
@@ -146,24 +124,24 @@ def test_the_database_refuses_deletes_beyond_a_recorded_prune_and_changes_to_pru
     assert AuditEvent.objects.filter(sequence=6).exists()
 
 
-def test_an_edit_after_a_prune_is_named(pruned):
-    _tamper("UPDATE core_auditevent SET summary = 'nothing to see' WHERE sequence = 7")
+def test_an_edit_after_a_prune_is_named(tamper, pruned):
+    tamper("UPDATE core_auditevent SET summary = 'nothing to see' WHERE sequence = 7")
     _, broken = audit.verify_chain()
     assert broken.sequence == 7 and "edited" in broken.problem
 
 
-def test_the_rechain_attack_after_a_prune_is_named(pruned):
+def test_the_rechain_attack_after_a_prune_is_named(tamper, pruned):
     """Drop the triggers, delete row 7, renumber everything after it and recompute every later
     hash with the project's own function but without the key: named at the first recomputed
     row, just as before the prune."""
     guessed_key = b"the attacker does not hold the key"
-    _tamper("DELETE FROM core_auditevent WHERE sequence = 7")
+    tamper("DELETE FROM core_auditevent WHERE sequence = 7")
     previous = AuditEvent.objects.get(sequence=6).row_hash
     for row in AuditEvent.objects.filter(sequence__gt=7).order_by("sequence"):
         row.sequence -= 1
         row.previous_hash = previous
         row.row_hash = audit.compute_hash(row, guessed_key)
-        _tamper(
+        tamper(
             "UPDATE core_auditevent SET sequence = %s, previous_hash = %s, row_hash = %s "
             "WHERE id = %s",
             [row.sequence, row.previous_hash, row.row_hash, row.pk],
@@ -176,9 +154,9 @@ def test_the_rechain_attack_after_a_prune_is_named(pruned):
         call_command("audit_verify")
 
 
-def test_deleting_more_of_the_start_than_was_pruned_is_named(pruned):
+def test_deleting_more_of_the_start_than_was_pruned_is_named(tamper, pruned):
     """Rows 6–7 deleted as if pruned too: no signed anchor at row 7, so the start is named."""
-    _tamper("DELETE FROM core_auditevent WHERE sequence <= 7")
+    tamper("DELETE FROM core_auditevent WHERE sequence <= 7")
     _, broken = audit.verify_chain()
     assert broken.sequence == 8 and "start of the log was deleted" in broken.problem
     assert "1–7 missing" in broken.problem
@@ -199,8 +177,8 @@ def test_a_hand_made_prune_record_lets_rows_go_but_verify_still_names_it(pruned)
     assert broken.sequence == 8 and "no signed prune anchor" in broken.problem
 
 
-def test_a_forged_anchor_is_named_and_not_trusted(pruned, retention):
-    _tamper("DELETE FROM core_auditevent WHERE sequence <= 7")
+def test_a_forged_anchor_is_named_and_not_trusted(tamper, pruned, retention):
+    tamper("DELETE FROM core_auditevent WHERE sequence <= 7")
     row7_hash = "f" * 64
     (retention / f"{ANCHOR_PREFIX}000000000007-forged.json").write_text(
         json.dumps(
@@ -231,18 +209,18 @@ def test_a_checkpoint_renamed_as_an_anchor_does_not_pass_for_one(pruned, retenti
     assert good.sequence == 5 and "signature does not match" in str(bad[0])
 
 
-def test_cutting_the_tail_after_a_prune_is_caught(pruned):
-    _tamper("DELETE FROM core_auditevent WHERE sequence >= 9")
+def test_cutting_the_tail_after_a_prune_is_caught(tamper, pruned):
+    tamper("DELETE FROM core_auditevent WHERE sequence >= 9")
     assert audit.verify_chain() == (3, None)  # the chain alone cannot see a cut tail
     _, problems = verify_checkpoints()
     assert "row 10 was checkpointed" in str(problems[0])
 
 
-def test_deleting_everything_after_a_prune_is_caught(pruned, retention):
+def test_deleting_everything_after_a_prune_is_caught(tamper, pruned, retention):
     for path in retention.glob(f"{FILE_PREFIX}*"):
         path.chmod(0o644)
         path.unlink()  # even with every checkpoint gone, the anchor says rows followed it
-    _tamper("DELETE FROM core_auditevent")
+    tamper("DELETE FROM core_auditevent")
     assert audit.verify_chain() == (0, None)
     _, problems = verify_checkpoints()
     assert "rows were deleted from the end" in str(problems[0])
@@ -250,9 +228,7 @@ def test_deleting_everything_after_a_prune_is_caught(pruned, retention):
         call_command("audit_verify")
 
 
-def test_a_second_prune_continues_from_the_first(
-    pruned, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_a_second_prune_continues_from_the_first(pruned, django_capture_on_commit_callbacks):
     later = REAL_NOW + timedelta(days=DAYS + 5)
     with django_capture_on_commit_callbacks(execute=True):
         report = audit_prune(now=later)

@@ -8,6 +8,8 @@ from django import forms
 
 from leder.core.fields import NHSDateField
 from leder.governance.models import ActionStatus
+from leder.governance.selectors.actions import OWNER_KINDS
+from leder.organisations.forms import OrganisationPickerField
 
 # Case references as the service prints them: LDR-2026-000123.
 REFERENCE = re.compile(r"LDR-\d{4}-\d{6}", re.IGNORECASE)
@@ -116,11 +118,11 @@ class ActionForm(_OneOfTheirIcbs, forms.Form):
         "‘Train ward staff at the district hospital to use hospital passports’.",
     )
     description = _long_text("More detail (optional)", rows=3)
-    owner_organisation = OrganisationChoiceField(
-        queryset=None,
+    owner_organisation = OrganisationPickerField(
         label="Organisation that owns the action",
         required=False,
-        error_messages={"invalid_choice": "Select the organisation from the list"},
+        kinds=OWNER_KINDS,
+        required_message="Choose the organisation that owns the action from the list",
     )
     owner_name = _text(
         "Person who owns the action",
@@ -148,7 +150,7 @@ class ActionForm(_OneOfTheirIcbs, forms.Form):
 
     def __init__(self, *args, icbs, owners, themes, priorities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_organisation"].queryset = owners
+        self.fields["owner_organisation"].shown = owners
         self.fields["themes"].queryset = themes
         self.fields["priority"].queryset = priorities
         self._offer_icbs(icbs)

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from leder.accounts.models import Role
 from leder.accounts.rules import icbs_in_regions_where, organisations_where
+from leder.casework.selectors.case import organisations_relevant_to
 from leder.governance.models import (
     OPEN_ACTION_STATUSES,
     Action,
@@ -26,7 +27,7 @@ from leder.governance.models import (
 )
 from leder.governance.presenters.actions import ActionCounts
 from leder.governance.services.actions import AGREERS, PLAN_KEEPERS
-from leder.organisations.models import Organisation, OrganisationKind
+from leder.organisations.models import PROVIDER_KINDS, Organisation, OrganisationKind
 from leder.reviews.models import LearningTheme, Review, ReviewKind
 
 READERS = (Role.LAC, Role.SENIOR_REVIEWER, Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.ICB_LEAD)
@@ -139,22 +140,15 @@ def themes_offered() -> QuerySet[LearningTheme]:
     return LearningTheme.objects.filter(active=True).select_related("parent").order_by("name")
 
 
-def owner_organisation_choices(icb: Organisation | None = None) -> QuerySet[Organisation]:
-    """Who can own an action: the ICB itself, and providers and local authorities (its own
-    first would be nicer, but an owner may be outside the ICB, such as a national provider)."""
-    return Organisation.objects.filter(
-        Q(
-            kind__in=[
-                OrganisationKind.TRUST,
-                OrganisationKind.LOCAL_AUTHORITY,
-                OrganisationKind.CARE_PROVIDER,
-                OrganisationKind.GP_PRACTICE,
-                OrganisationKind.OTHER,
-            ]
-        )
-        | Q(pk=icb.pk if icb else None),
-        closed_on__isnull=True,
-    ).order_by("name")
+# Who can own an action: an ICB, providers and local authorities (an owner may be outside the
+# ICB, such as a national provider).
+OWNER_KINDS = (OrganisationKind.ICB, *PROVIDER_KINDS)
+
+
+def owner_organisation_choices(icbs) -> QuerySet[Organisation]:
+    """The owners the action form offers first: the ICBs `icbs` and the organisations relevant
+    to them (ADR 0167); the picker's search finds any other open owner."""
+    return organisations_relevant_to(icbs, kinds=OWNER_KINDS)
 
 
 def reviews_for_references(*, icb: Organisation, references: list[str]) -> tuple[list, list]:

@@ -141,7 +141,6 @@ def action_create(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("That is not an agenda item.")
         item = selectors.agenda_item_for(user=request.user, pk=int(raw_item))
         icbs = icbs.filter(pk=item.meeting.panel.icb_id)
-    first = icbs.first()
     initial = {}
     if item is not None:
         initial["case_references"] = item.review.case.reference
@@ -149,7 +148,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
         posted(request),
         initial=initial,
         icbs=icbs,
-        owners=selectors.owner_organisation_choices(first if len(icbs) == 1 else None),
+        owners=selectors.owner_organisation_choices(icbs),
         themes=selectors.themes_offered(),
         priorities=selectors.priorities_visible_to(request.user).filter(plan__icb__in=icbs),
     )

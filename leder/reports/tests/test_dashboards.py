@@ -18,7 +18,7 @@ from leder.casework.tests.factories import make_reviewer
 from leder.core.models import AuditAction, AuditEvent
 from leder.reports.charts import SPECS, chart_points
 from leder.reports.figures import published_figures
-from leder.reports.presenters import figure_table
+from leder.reports.tables import figure_table
 from leder.reports.tests.conftest import QUERY
 
 pytestmark = pytest.mark.django_db

@@ -203,7 +203,7 @@ def test_a_chart_labels_each_bar_as_its_table_writes_it():
     """Unrounded labels ("44.919") disagreed with the table ("44.9"): each label is the cell's
     own text now, and a suppressed category keeps its place as [c]."""
     from leder.reports.charts import SPECS, chart_points
-    from leder.reports.presenters import figure_table
+    from leder.reports.tables import figure_table
 
     table = pl.DataFrame(
         [("All", "All", 44.919, 40.0, 50.0), ("Sex", "Female", 2.0615, 1.0, 3.0)],

@@ -4,11 +4,10 @@ again (they are the only way in) and own the rules."""
 from django import forms
 
 from leder.core.fields import NHSDateField
+from leder.organisations.forms import OrganisationPickerField
 from leder.reviews.models import ContactKind, ContactMethod, ContactOutcome, ContactPreference
 from leder.reviews.services.contacts import DETAIL_FIELDS
 from leder.reviews.services.uploads import ACCEPTED_DESCRIPTION, max_bytes, size_label
-
-NO_ORGANISATION = ""
 
 
 def _telephone(label: str, **options) -> forms.CharField:
@@ -43,10 +42,12 @@ class ContactForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the contact knew the person"},
     )
-    organisation = forms.ChoiceField(
+    organisation = OrganisationPickerField(
         label="Organisation (if any)",
         required=False,
-        help_text="The person's GP practice and the organisations involved in their care",
+        required_message="Choose their organisation from the list, or type its name below",
+        help_text="The person's GP practice and the organisations involved in their care are "
+        "listed first",
     )
     organisation_name = forms.CharField(
         label="Another organisation",
@@ -111,14 +112,11 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["organisation"].choices = [(NO_ORGANISATION, "None chosen")] + [
-            (key, o.name) for key, o in self.organisations.items()
-        ]
+        self.fields["organisation"].shown = organisations
 
     @property
     def chosen_organisation(self):
-        return self.organisations.get(self.cleaned_data.get("organisation") or "")
+        return self.cleaned_data.get("organisation")
 
 
 class ContactAttemptForm(forms.Form):
@@ -166,10 +164,11 @@ class GpRecordReviewedForm(forms.Form):
 
 
 class RecordsRequestForm(forms.Form):
-    organisation = forms.ChoiceField(
+    organisation = OrganisationPickerField(
         label="Which organisation are you asking?",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the organisation to ask for records"},
+        help_text="The person's GP practice and the organisations involved in their care are "
+        "listed first",
+        required_message="Choose the organisation to ask for records",
     )
     email = forms.EmailField(
         label="Email address to send the upload link to",
@@ -194,26 +193,11 @@ class RecordsRequestForm(forms.Form):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["organisation"].choices = [
-            (key, o.name) for key, o in self.organisations.items()
-        ]
-        self.fields["organisation"].choice_hints = {
-            key: f"{o.get_kind_display()}, ODS code {o.ods_code}"
-            for key, o in self.organisations.items()
-        }
+        self.fields["organisation"].shown = organisations
 
     @property
     def chosen_organisation(self):
-        return self.organisations.get(self.cleaned_data.get("organisation") or "")
-
-
-class OrganisationSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search for another organisation by name or ODS code",
-        required=False,
-        max_length=100,
-    )
+        return self.cleaned_data.get("organisation")
 
 
 class UploadForm(forms.Form):

@@ -82,3 +82,18 @@ class CorrectionForm(forms.Form):
             "postcode": n.postcode,
             "gp_practice": n.gp_practice.ods_code if n.gp_practice_id else "",
         }
+
+
+class ReviewerCorrectionForm(CorrectionForm):
+    """The reviewer's form: only what the review establishes (`REVIEW_ESTABLISHES`)."""
+
+    def __init__(self, *args, names, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in names and name != "reason":
+                del self.fields[name]
+        self.fields["reason"].label = "What in the review shows these details were wrong?"
+        self.fields["reason"].help_text = (
+            "For example, the GP record gives another date of birth. Kept with the values "
+            "before and after in the audit log."
+        )

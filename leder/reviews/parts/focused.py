@@ -35,15 +35,12 @@ def _meeting_problems(review: Review, row: ReviewSection) -> list[str]:
     return []
 
 
-decision_missing = sections.answers_missing(DECISION_KEY, _decision_problems)
-meeting_missing = sections.answers_missing("focused_meeting", _meeting_problems)
-
 sections.register_simple(
     DECISION_KEY,
     title="Focused review decision",
     kinds=sections.INITIAL,
     order=100,
-    missing=decision_missing,
+    check=_decision_problems,
     form_class=FocusedDecisionForm,
     hint="Whether the review goes on to a focused review, and why",
 )
@@ -62,7 +59,7 @@ sections.register_simple(
     title="Multi-agency review meeting",
     kinds=sections.FOCUSED,
     order=120,
-    missing=meeting_missing,
+    check=_meeting_problems,
     form_class=MeetingForm,
     hint="Whether a meeting was held and, if so, who came and what it found",
 )

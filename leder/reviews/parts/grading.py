@@ -16,10 +16,6 @@ def _grade_missing(review: Review, row: ReviewSection) -> list[str]:
     return problems
 
 
-def grading_missing(key: str):
-    return sections.answers_missing(key, _grade_missing)
-
-
 def grading_snapshot(key: str):
     def snapshot(review: Review) -> dict:
         row = sections.stored(review, key)
@@ -43,7 +39,7 @@ def grading_snapshot(key: str):
 def _register(key: str, **section) -> None:
     sections.register_simple(
         key,
-        missing=grading_missing(key),
+        check=_grade_missing,
         snapshot=grading_snapshot(key),
         form_class=GradingForm,
         **section,

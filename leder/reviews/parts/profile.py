@@ -11,9 +11,6 @@ def _profile_problems(review: Review, row: ReviewSection) -> list[str]:
     return profile.missing(row.data, version=profile.version_for(review, row.data))
 
 
-profile_missing = sections.answers_missing(profile.SECTION_KEY, _profile_problems)
-
-
 def _page_context(review: Review) -> dict:
     from leder.reviews.presenters.profile import ProfilePresenter
 
@@ -25,7 +22,7 @@ sections.register_simple(
     title="The person's profile",
     kinds=sections.INITIAL,
     order=35,
-    missing=profile_missing,
+    check=_profile_problems,
     form_class=ProfileForm,
     hint="Down's syndrome, cerebral palsy, epilepsy and long-term conditions; mobility, "
     "communication, sight and hearing; where and how the person lived",

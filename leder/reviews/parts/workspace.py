@@ -30,14 +30,12 @@ def _family_problems(review: Review, row: ReviewSection) -> list[str]:
     return problems
 
 
-family_missing = sections.answers_missing("family", _family_problems)
-
 sections.register_simple(
     "family",
     title="Family involvement",
     kinds=sections.INITIAL,
     order=10,
-    missing=family_missing,
+    check=_family_problems,
     form_class=FamilyInvolvementForm,
     hint="Telling the family, inviting them to contribute, and what they asked for",
 )

@@ -1,12 +1,16 @@
 """Correcting the person's details after notification (issue 15, docs/adr/0153).
 
 `person_correct`: a local area contact of the death's ICB corrects any of `CORRECTABLE` with a
-reason. In one transaction: the values before and after go in the audit row; eligibility is
-assessed again by the rules of the (corrected) date of death and a changed outcome is recorded
-as a new decision (an earlier override by a person stands, and the result says what the rule
-would now decide); possible duplicates are searched again and new ones flagged; the data-driven
-focused-review triggers (ethnic group, autism without a learning disability) are worked out
-before and after. The result lists every change so the page can show it.
+reason; the case's reviewer, while writing the initial or focused review, corrects the facts the
+review establishes from the records and the people it talks to (`REVIEW_ESTABLISHES`: date of
+birth, sex, ethnic group, GP practice, learning disability and autism; docs/adr/0157).
+
+In one transaction: the values before and after go in the audit row; eligibility is assessed
+again by the rules of the (corrected) date of death and a changed outcome is recorded as a new
+decision (an earlier override by a person stands, and the result says what the rule would now
+decide); possible duplicates are searched again and new ones flagged; the data-driven focused-
+review triggers (ethnic group, autism without a learning disability) are worked out before and
+after. The result lists every change so the page can show it.
 
 It lives with the reviews because the focused-review rule does; the notification's own
 services stay below the review layer.
@@ -20,7 +24,7 @@ from django.db import transaction
 from nhs_number import is_valid as nhs_number_is_valid
 
 from leder.accounts import rules
-from leder.casework.models import Case
+from leder.casework.models import Case, CaseState
 from leder.core import audit
 from leder.core.models import AuditAction
 from leder.core.time import now, today
@@ -42,6 +46,62 @@ CORRECTABLE = (
     "has_learning_disability",
     "is_autistic",
 )
+# How each detail is named to people (in messages and e-mails).
+LABELS = {
+    "given_name": "given name",
+    "family_name": "family name",
+    "date_of_birth": "date of birth",
+    "date_of_death": "date of death",
+    "nhs_number": "NHS number",
+    "sex": "sex",
+    "ethnic_category": "ethnic group",
+    "address": "address",
+    "postcode": "postcode",
+    "gp_practice": "GP practice",
+    "has_learning_disability": "learning disability",
+    "is_autistic": "autism",
+}
+
+# What a review establishes from the GP record, the family and the other people it talks to.
+# Who the person was (names, NHS number), when they died and where they lived stay the LAC's.
+REVIEW_ESTABLISHES = (
+    "date_of_birth",
+    "sex",
+    "ethnic_category",
+    "gp_practice",
+    "has_learning_disability",
+    "is_autistic",
+)
+# The case states in which its reviewer writes a review (`records.EDITABLE_IN`).
+_REVIEWING = (CaseState.INITIAL_REVIEW, CaseState.FOCUSED_REVIEW)
+
+
+def correcting_reviewer_case(actor, notification: Notification) -> Case | None:
+    """The case whose reviewer `actor` is, while they write its review; None otherwise."""
+    case = (
+        Case.objects.filter(notification=notification, state__in=_REVIEWING)
+        .select_related("reviewer")
+        .first()
+    )
+    return case if case is not None and case.is_reviewer(actor) else None
+
+
+def _corrector(actor, notification: Notification, changes: dict) -> str:
+    """As whom `actor` corrects: "lac" or "reviewer" (PermissionDenied if neither may)."""
+    if rules.can_triage(actor, icb_id=notification.icb_id):
+        return "lac"
+    if correcting_reviewer_case(actor, notification) is not None:
+        beyond = sorted(set(changes) - set(REVIEW_ESTABLISHES))
+        if beyond:
+            raise PermissionDenied(
+                "A reviewer corrects only what the review establishes; ask the local area "
+                f"contact to correct: {', '.join(beyond)}."
+            )
+        return "reviewer"
+    raise PermissionDenied(
+        "Only a local area contact of this death's ICB, or the reviewer writing its review, "
+        "can correct it."
+    )
 
 
 @dataclass
@@ -53,10 +113,12 @@ class CorrectionResult:
     new_duplicates: list[str] = field(default_factory=list)
     triggers_before: list[str] = field(default_factory=list)
     triggers_after: list[str] = field(default_factory=list)
+    # "lac" or "reviewer": as whom the correction was made.
+    corrected_as: str = ""
 
     @property
     def messages(self) -> list[str]:
-        said = [f"Corrected: {', '.join(self.changes)}."]
+        said = [f"Corrected: {', '.join(LABELS.get(name, name) for name in self.changes)}."]
         if self.eligibility_before != self.eligibility_after:
             said.append(
                 f"Eligibility is now “{self.eligibility_after}” (was “{self.eligibility_before}”)."
@@ -110,14 +172,13 @@ def _validate(n: Notification) -> None:
 def person_correct(
     *, actor, notification: Notification, changes: dict, reason: str
 ) -> CorrectionResult:
-    if not rules.can_triage(actor, icb_id=notification.icb_id):
-        raise PermissionDenied("Only a local area contact of this death's ICB can correct it.")
+    corrector = _corrector(actor, notification, changes)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the details are being corrected"})
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
         raise ValueError(f"Not correctable here: {sorted(unknown)}")
-    result = CorrectionResult()
+    result = CorrectionResult(corrected_as=corrector)
     with transaction.atomic():
         n = Notification.objects.select_for_update().get(pk=notification.pk)
         result.triggers_before = _data_triggers(n)
@@ -146,6 +207,7 @@ def person_correct(
             details={
                 "changes": result.changes,
                 "reason": reason.strip(),
+                "corrected_as": corrector,
                 "eligibility": {
                     "from": result.eligibility_before,
                     "to": result.eligibility_after,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from leder.accounts.models import Role
 from leder.accounts.tests.factories import user_with_role
+from leder.casework.models import CaseState
 from leder.core.models import AuditEvent
 from leder.notifications.models import DuplicateFlag, EligibilityOutcome
 from leder.notifications.services import eligibility_override
@@ -173,10 +174,120 @@ def test_the_correction_page_shows_what_changed(client, lac, notification):
     data["reason"] = "Family corrected us"
     response = client.post(url, data, follow=True)
     text = response.content.decode()
-    assert "Corrected: date_of_birth, ethnic_category." in text
+    assert "Corrected: date of birth, ethnic group." in text
     assert "Eligibility is now" in text
     assert "Focused-review triggers from the data are now" in text
     other_lac = user_with_role(Role.LAC, user_with_role(Role.LAC).memberships.get().organisation)
     client.logout()
     sign_in_verified(client, other_lac)
     assert client.get(url).status_code == 404
+
+
+# -- The reviewer corrects what the review establishes (issue 15 item 3) -------------------------
+
+
+def test_the_reviewer_corrects_what_the_review_establishes_and_the_checks_run_again(
+    lac, case, reviewer, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from leder.reviews.tasks import person_correct_and_tell
+
+    notification = case.notification
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = person_correct_and_tell(
+            actor=reviewer,
+            notification=notification,
+            changes={
+                "ethnic_category": EthnicCategory.objects.get(code="N"),
+                "date_of_birth": date(2024, 6, 1),
+            },
+            reason="The GP record gives both",
+        )
+    assert result.corrected_as == "reviewer"
+    assert result.eligibility_after == EligibilityOutcome.NOT_ELIGIBLE
+    assert any("minority ethnic" in t for t in result.triggers_after)
+    entry = AuditEvent.objects.filter(
+        object_id=str(notification.pk), summary__startswith="Corrected"
+    ).get()
+    assert entry.actor == reviewer and entry.details["corrected_as"] == "reviewer"
+    assert entry.details["changes"]["ethnic_category"]["to"] == "N"
+    assert entry.details["eligibility"]["to"] == EligibilityOutcome.NOT_ELIGIBLE
+    # The LACs are told what was corrected and what the checks found, never the values.
+    [told] = mail.outbox
+    assert told.to == [lac.email]
+    assert "ethnic group, date of birth" in told.body and "Not eligible" in told.body
+    assert "2024" not in told.body and notification.family_name not in told.body
+
+
+def test_the_reviewer_may_not_correct_who_the_person_was_nor_outside_the_review(
+    lac, cases, case, reviewer
+):
+    from leder.casework.services.lifecycle import case_transition
+
+    notification = case.notification
+    for name, value in (
+        ("nhs_number", "9990000018"),
+        ("family_name", "Someone"),
+        ("date_of_death", date(2025, 1, 1)),
+        ("address", "1 Other Road"),
+    ):
+        with pytest.raises(PermissionDenied):
+            person_correct(
+                actor=reviewer, notification=notification, changes={name: value}, reason="r"
+            )
+    # Another reviewer of the ICB, and the reviewer once the case has left their hands.
+    other = cases.make(CaseState.INITIAL_REVIEW)
+    with pytest.raises(PermissionDenied):
+        person_correct(
+            actor=other.reviewer.user,
+            notification=notification,
+            changes={"sex": "male"},
+            reason="r",
+        )
+    case_transition(actor=lac, case=case, transition="hold", reason="Inquest")
+    with pytest.raises(PermissionDenied):
+        person_correct(
+            actor=reviewer, notification=notification, changes={"sex": "male"}, reason="r"
+        )
+    notification.refresh_from_db()
+    assert notification.nhs_number != "9990000018"
+
+
+def test_the_reviewers_page_from_the_review(client, lac, case, reviewer, review):
+    from django.urls import reverse
+
+    from leder.accounts.tests.factories import sign_in_verified
+
+    notification = case.notification
+    url = reverse("reviews:review_person_correct", args=[notification.reference])
+    workspace = reverse("reviews:workspace", args=[notification.reference, "initial"])
+    sign_in_verified(client, reviewer)
+    assert url in client.get(workspace).content.decode()
+    page = client.get(url).content.decode()
+    assert 'name="ethnic_category"' in page and 'name="nhs_number"' not in page
+    data = {
+        "date_of_birth_day": str(notification.date_of_birth.day),
+        "date_of_birth_month": str(notification.date_of_birth.month),
+        "date_of_birth_year": str(notification.date_of_birth.year),
+        "sex": notification.sex,
+        "ethnic_category": "N",
+        "has_learning_disability": notification.has_learning_disability,
+        "is_autistic": notification.is_autistic,
+        "gp_practice": "",
+        # Not on the reviewer's form: ignored, not corrected.
+        "nhs_number": "9990000018",
+        "reason": "The family told the reviewer",
+    }
+    response = client.post(url, data, follow=True)
+    text = response.content.decode()
+    assert response.redirect_chain[-1][0] == workspace
+    assert "Corrected: ethnic group." in text
+    assert "Focused-review triggers from the data are now" in text
+    notification.refresh_from_db()
+    assert notification.ethnic_category_id == "N" and notification.nhs_number != "9990000018"
+    # The LAC reaches the case but is not its reviewer: their page is the notification's.
+    client.logout()
+    sign_in_verified(client, lac)
+    assert client.get(url).status_code == 403

@@ -184,11 +184,58 @@ def test_the_reviewer_requests_records_through_the_page(
     assert "http://testserver/records/upload/" in mail.outbox[0].body
 
 
-def test_any_open_provider_can_be_found_by_searching(client, review, reviewer):
+def test_any_open_provider_can_be_found_by_searching_keeping_every_answer(client, review, reviewer):
+    """Without JavaScript: the picker's Search button submits the whole form; the page comes
+    back with the match chosen, every answer as typed, no error and nothing sent."""
+    trust = organisation(kind=OrganisationKind.TRUST, name="Northshire Hospitals Trust")
+    sign_in_verified(client, reviewer)
+    page = client.get(url("records_request", review.case)).content.decode()
+    assert "Northshire Hospitals Trust" not in page  # not linked to the case or its ICB
+
+    response = client.post(
+        url("records_request", review.case),
+        {
+            "organisation": "",
+            "organisation__search": " northshire  hospitals ",
+            "organisation__searched": "",
+            "picker-search": "organisation",
+            "email": "records@example.nhs.uk",
+            "requested": "Discharge letters since 2024",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(rf'<option value="{trust.pk}" selected\s*>', page)
+    assert "1 match for ‘northshire hospitals’" in page
+    assert 'value="records@example.nhs.uk"' in page
+    assert "Discharge letters since 2024" in page
+    assert "There is a problem" not in page and "<title>Error:" not in page
+    assert not RecordsRequest.objects.exists() and not mail.outbox
+
+    # Then "Send the upload link", with the chosen organisation, sends it.
+    response = client.post(
+        url("records_request", review.case),
+        {
+            "organisation": str(trust.pk),
+            "organisation__search": "northshire hospitals",
+            "organisation__searched": "northshire hospitals",
+            "email": "records@example.nhs.uk",
+            "requested": "Discharge letters since 2024",
+        },
+    )
+    assert response.status_code == 302
+    assert RecordsRequest.objects.get().organisation == trust
+
+
+def test_enter_in_a_changed_search_box_searches_rather_than_sends(client, review, reviewer):
     organisation(kind=OrganisationKind.TRUST, name="Northshire Hospitals Trust")
     sign_in_verified(client, reviewer)
-    page = client.get(url("records_request", review.case), {"q": "Northshire"}).content.decode()
-    assert "Northshire Hospitals Trust" in page
+    response = client.post(
+        url("records_request", review.case),
+        {"organisation__search": "Northshire", "organisation__searched": "", "email": "x"},
+    )
+    assert response.status_code == 200 and "There is a problem" not in response.text
+    assert "Northshire Hospitals Trust" in response.text and not RecordsRequest.objects.exists()
 
 
 def test_a_bad_request_page_keeps_what_was_typed(client, review, reviewer):

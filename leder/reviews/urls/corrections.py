@@ -10,4 +10,9 @@ urlpatterns = [
         corrections.person_correct_page,
         name="person_correct",
     ),
+    path(
+        "cases/<str:reference>/correct-details",
+        corrections.review_person_correct_page,
+        name="review_person_correct",
+    ),
 ]

@@ -19,7 +19,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from leder.accounts.decorators import verified_staff_required
-from leder.casework.selectors.case import providers_matching
 from leder.core import audit
 from leder.core.form_page import fields, form_page, posted
 from leder.core.time import today
@@ -29,7 +28,6 @@ from leder.reviews.forms.contacts import (
     ContactForm,
     FamilyNotPossibleForm,
     GpRecordReviewedForm,
-    OrganisationSearchForm,
     RecordsRequestForm,
 )
 from leder.reviews.presenters.contacts import ContactsPage, RecordsPage, RequestCard
@@ -143,7 +141,7 @@ def _contact_page(request, access, *, contact=None):
     initial = {}
     if contact is not None:
         initial = {name: getattr(contact, name) for name in ContactForm.SERVICE_FIELDS}
-        initial["organisation"] = str(contact.organisation_id or "")
+        initial["organisation"] = contact.organisation_id
     form = ContactForm(posted(request), initial=initial, organisations=organisations)
 
     def save(data):
@@ -290,12 +288,9 @@ def records_request(request: HttpRequest, reference: str, kind: str) -> HttpResp
     any open provider found by the search, which works without JavaScript), the address for the
     link and what is asked; the service sends the link."""
     access = _access(request, reference, kind, edit=True)
-    data = request.POST if request.method == "POST" else request.GET
-    search = OrganisationSearchForm(data)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
-    known = selectors.organisations_of_case(access.case)
-    found = [o for o in providers_matching(query=query) if o not in known]
-    form = RecordsRequestForm(posted(request), organisations=known + found)
+    form = RecordsRequestForm(
+        posted(request), organisations=selectors.organisations_of_case(access.case)
+    )
     return _section_form_page(
         request,
         access,
@@ -311,9 +306,6 @@ def records_request(request: HttpRequest, reference: str, kind: str) -> HttpResp
         message=lambda _: f"Upload link sent to {form.chosen_organisation.name}",
         page="request records",
         back=review_url("reviews:records", access),
-        search=search,
-        query=query,
-        found=found,
         link_days=settings.LEDER_UPLOAD_LINK_DAYS,
     )
 
