@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.db import connection, models, transaction
 
-from leder.core import audit_keys
+from leder.core import audit_keys, bulk
 from leder.core.models import AuditAction, AuditEvent
 from leder.core.time import now
 
@@ -192,7 +192,7 @@ def record_many(*, actor, entries, batch_size: int = 1000) -> int:
         event.row_hash = compute_hash(event, key)
         previous = event.row_hash
         events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    bulk.insert(AuditEvent, events, batch_size=batch_size)
     return len(events)
 
 

@@ -2,25 +2,19 @@
 holds, and the blanking of those who opted out: the part of `history_cases._Builder` that
 writes what it planned. See `history`."""
 
-from leder.casework import deadlines
-from leder.casework.models import (
-    Allocation,
-    AllocationStatus,
-    Case,
-    CaseEvent,
-    CaseHold,
-    CaseState,
-)
+from functools import partial
+
+from leder.casework.bulk_writes import NewCase, cases_insert
+from leder.casework.models import CaseState
 from leder.demo.history_data import (
     BATCH,
     HOLD_REASON,
-    LONDON,
     _Death,
     _name,
     _Staff,
 )
+from leder.notifications.bulk_writes import notifications_insert
 from leder.notifications.models import (
-    EligibilityDecision,
     Notification,
     NotificationSource,
     Relationship,
@@ -28,122 +22,71 @@ from leder.notifications.models import (
 
 
 class _Writes:
-    """Mixed into `_Builder`: writes the planned deaths in bulk."""
+    """Mixed into `_Builder`: writes the planned deaths in bulk, through the writers the bulk
+    import uses too (`notifications.bulk_writes`, `casework.bulk_writes`, ADR 0178)."""
 
     def _write_notifications(self, deaths: list[_Death]) -> None:
         rng = self.rng
         notifications = [d.notification for d in deaths]
-        Notification.objects.bulk_create(notifications, batch_size=BATCH)
-        sources, decisions = [], []
-        for n in notifications:
+        sources = []
+        for _ in notifications:
             relationship = rng.choice(list(Relationship))
             family = relationship in (Relationship.FAMILY, Relationship.FRIEND)
             sources.append(
-                NotificationSource(
-                    notification=n,
-                    received_at=n.received_at,
-                    channel=n.channel,
-                    relationship=relationship,
-                    name=_name(rng, "female"),
-                    organisation_name="" if family else "Synthetic Health Trust",
-                    original_reference=n.reference,
-                )
+                {
+                    "relationship": relationship,
+                    "name": _name(rng, "female"),
+                    "organisation_name": "" if family else "Synthetic Health Trust",
+                }
             )
-            decisions.append(
-                EligibilityDecision(
-                    notification=n,
-                    outcome=n.eligibility_outcome,
-                    reason=n.eligibility_reason,
-                    rules=n._rules,
-                    decided_at=n.received_at,
-                )
-            )
-        NotificationSource.objects.bulk_create(sources, batch_size=BATCH)
-        EligibilityDecision.objects.bulk_create(decisions, batch_size=BATCH)
+        notifications_insert(
+            notifications, sources=sources, rules=[n._rules for n in notifications]
+        )
 
     def _write_cases(self, deaths: list[_Death], staff: dict[int, _Staff]) -> None:
-        cases, opted_out = [], []
+        opened, opted_out = [], []
         for death in deaths:
             if not death.events:
                 continue
             n = death.notification
-            last = death.events[-1]
-            notified_on = n.received_at.astimezone(LONDON).date()
-            reviewer = death.reviewer if any(e[0] == "allocate" for e in death.events) else None
-            death.reviewer = reviewer
-            case = Case(
+            events = death.events
+            last = events[-1]
+            allocated = next((e[3] for e in events if e[0] == "allocate"), None)
+            death.reviewer = death.reviewer if allocated is not None else None
+            icb_staff = staff.get(n.icb_id)
+            new = NewCase(
                 notification=n,
-                state=last[2],
-                state_changed_at=last[3],
+                steps=events,
+                opened_at=events[0][3],
+                actor_of=partial(self._event_actor, death, icb_staff=icb_staff),
                 held_from_state=CaseState.INITIAL_REVIEW if last[0] == "hold" else "",
-                opened_at=death.events[0][3],
-                notified_on=notified_on,
-                due_on=deadlines.due_date(notified_on=notified_on),
-                reviewer=reviewer,
+                reviewer=death.reviewer,
+                allocated_by=icb_staff.lac if allocated is not None else None,
+                allocated_at=allocated,
+                responded_at=next((e[3] for e in events if e[0] == "accept"), None),
+                hold=(
+                    {
+                        "started_at": death.hold_at,
+                        "started_by": icb_staff.lac,
+                        "reason": HOLD_REASON,
+                    }
+                    if death.hold_at is not None and last[0] == "hold"
+                    else None
+                ),
             )
-            death.case = case
-            cases.append(case)
+            opened.append((death, new))
             if last[2] == CaseState.OPTED_OUT:
                 opted_out.append(n)
-        Case.objects.bulk_create(cases, batch_size=BATCH)
+        self.counts["case_events"] = cases_insert([new for _, new in opened])
+        for death, new in opened:
+            death.case, death.allocation = new.case, new.allocation
         self._erase_opted_out(opted_out)
-        allocations = []
-        for death in deaths:
-            if death.reviewer is None:
-                continue
-            allocated = next(e[3] for e in death.events if e[0] == "allocate")
-            accepted = next((e[3] for e in death.events if e[0] == "accept"), None)
-            allocation = Allocation(
-                case=death.case,
-                reviewer=death.reviewer,
-                allocated_by=staff[death.notification.icb_id].lac,
-                allocated_at=allocated,
-                status=AllocationStatus.ACCEPTED if accepted else AllocationStatus.OFFERED,
-                responded_at=accepted,
-            )
-            death.allocation = allocation
-            allocations.append(allocation)
-        Allocation.objects.bulk_create(allocations, batch_size=BATCH)
-        events, holds = [], []
-        for death in deaths:
-            icb_staff = staff.get(death.notification.icb_id)
-            for transition, source, target, at, reason in death.events:
-                actor, details = self._event_actor(death, transition, icb_staff)
-                events.append(
-                    CaseEvent(
-                        case=death.case,
-                        transition=transition,
-                        from_state=source,
-                        to_state=target,
-                        actor=actor,
-                        occurred_at=at,
-                        reason=reason,
-                        details=details,
-                    )
-                )
-            if death.hold_at is not None and death.events[-1][0] == "hold":
-                holds.append(
-                    CaseHold(
-                        case=death.case,
-                        started_at=death.hold_at,
-                        started_by=icb_staff.lac,
-                        reason=HOLD_REASON,
-                    )
-                )
-        CaseEvent.objects.bulk_create(events, batch_size=BATCH)
-        CaseHold.objects.bulk_create(holds, batch_size=BATCH)
-        self.counts["case_events"] = len(events)
 
     def _event_actor(self, death: _Death, transition: str, icb_staff: _Staff):
+        """Who took a step of the death's case, and what its event's details add (the
+        allocation's own are added by `cases_insert`)."""
         if transition in ("allocate", "accept"):
-            allocation = death.allocation
-            details = {
-                "allocation": allocation.pk,
-                "reviewer": allocation.reviewer_id,
-                "reviewer_name": allocation.reviewer.user.full_name,
-            }
-            actor = icb_staff.lac if transition == "allocate" else death.reviewer.user
-            return actor, details
+            return (icb_staff.lac if transition == "allocate" else death.reviewer.user), {}
         if transition in ("start_focused_review", "submit_to_panel", "submit_for_qa"):
             return death.reviewer.user, {}
         if transition == "qa_approve":

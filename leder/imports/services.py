@@ -26,7 +26,7 @@ from django.db import transaction
 
 from leder.accounts import rules
 from leder.casework.services.lifecycle import TransitionRefused
-from leder.core import audit
+from leder.core import audit, bulk
 from leder.core.models import AuditAction
 from leder.core.time import now
 from leder.imports import validation, writing
@@ -189,7 +189,10 @@ def import_batch_check_run(*, batch_id: int) -> ImportBatch:
             progress_set(batch.pk, stage="checking", done=done, total=total)
 
         progress(0, total)
-        results = validation.check_rows(rows, icb=batch.icb, sha256=batch.sha256, progress=progress)
+        with bulk.cycle_collector_paused():
+            results = validation.check_rows(
+                rows, icb=batch.icb, sha256=batch.sha256, progress=progress
+            )
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status != BatchStatus.CHECKING:
@@ -341,7 +344,7 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
         raise ValidationError(str(problem)) from None
     current = {"row": None}
     try:
-        with transaction.atomic():
+        with bulk.cycle_collector_paused(), transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status not in (BatchStatus.CHECKED, BatchStatus.COMMITTING):
                 raise ValidationError(

@@ -20,16 +20,19 @@ Nothing is written here: `check_rows` returns a `RowResult` per row, and for a r
 a `RowPlan` holding exactly what the commit will write.
 """
 
+import json
 import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache, lru_cache
 
 from django import forms as django_forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Lookup, Q
 from django.db.models.functions import Upper
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from leder.casework.lifecycle import TRANSITIONS
@@ -272,6 +275,41 @@ class _Cached:
         return (self.model.DoesNotExist if self.model else ObjectDoesNotExist)()
 
 
+class _FormCheck:
+    """One notification form, made once, cleaned for row after row exactly as Django's
+    `full_clean` cleans a form bound to the row's data: each field's `clean` on what its widget
+    reads from the data, the form's `clean_<field>` methods, then the form's `clean`, with
+    errors added by `add_error`, so the rules and the messages are the form's own. What it
+    leaves out is what costs and checks nothing: a new form per row and a bound field per
+    field (a test holds the two ways equal on good and bad rows)."""
+
+    def __init__(self, form):
+        self.form = form
+        self.steps = []
+        for name, field_ in form.fields.items():
+            if field_.disabled or isinstance(field_, django_forms.FileField):
+                raise TypeError(f"{type(form).__name__}.{name}: not a field a file can fill")
+            reader = field_.widget.value_from_datadict
+            self.steps.append((name, field_.clean, reader, getattr(form, f"clean_{name}", None)))
+
+    def run(self, data: dict):
+        form = self.form
+        form.data = data
+        form._bound_fields_cache = {}
+        form._errors = ErrorDict(renderer=form.renderer)
+        form.cleaned_data = cleaned = {}
+        for name, clean, read, clean_named in self.steps:
+            try:
+                cleaned[name] = clean(read(data, None, name))
+                if clean_named is not None:
+                    cleaned[name] = clean_named()
+            except ValidationError as error:
+                form.add_error(name, error)
+        form._clean_form()
+        form._post_clean()
+        return form
+
+
 class Lookups:
     """Everything a row is checked against, read once per check (a handful of queries)."""
 
@@ -293,24 +331,18 @@ class Lookups:
         self.practices: dict[str, Organisation | None] = {}
         self._forms: dict = {}
 
-    def bound_form(self, form_class, data: dict, kwargs: dict):
-        """`form_class(data, **kwargs)`, reusing the form made for the same arguments: a new
-        form deep-copies every field, which was most of the time a row took to check. The form
-        is bound afresh (its errors and cleaned data are rebuilt from `data`)."""
+    def form(self, form_class, kwargs: dict) -> "_FormCheck":
+        """The form of `form_class` made with these arguments, made once for the whole check
+        and then only cleaned, row after row (`_FormCheck.run`): making a form deep-copies
+        every field, and binding one builds a bound field per field; neither changes a rule."""
         key = (form_class, kwargs.get("relationship"), kwargs.get("has_care_concerns"))
-        form = self._forms.get(key)
-        if form is None:
-            form = form_class(data, **kwargs)
+        check = self._forms.get(key)
+        if check is None:
+            form = form_class({}, **kwargs)
             if form_class is nf.EqualityForm:
                 form.fields["ethnic_category"].queryset = self.ethnic
-            self._forms[key] = form
-            return form
-        form.data = data
-        form._errors = None
-        form._bound_fields_cache = {}
-        if hasattr(form, "cleaned_data"):
-            del form.cleaned_data
-        return form
+            check = self._forms[key] = _FormCheck(form)
+        return check
 
     def scale_on(self, day: date):
         """`GradingScale.objects.in_force_on(day)`, from the scales loaded once."""
@@ -380,23 +412,30 @@ def counts(results: list[RowResult]) -> dict[str, int]:
 # --- one row ---------------------------------------------------------------------------------
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+# `_normal` of texts met before: a file repeats the same few answers in every row.
+_NORMALISED: dict[str, str] = {}
+
+
 def _normal(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
+    text = str(text)
+    found = _NORMALISED.get(text)
+    if found is None:
+        found = _NOT_WORD.sub("_", text.lower()).strip("_")
+        if len(_NORMALISED) < 100_000:
+            _NORMALISED[text] = found
+    return found
 
 
-def _choice_value(bound_field, raw: str) -> tuple[str, bool]:
-    """The choice `raw` names (its value or its label, in any case, spaces or underscores),
-    and whether it was recognised."""
-    if raw == "":
-        return "", True
-    lookup = {}
-    for value, label in bound_field.choices:
+def _choice_lookup(choices) -> dict[str, str]:
+    """Each choice by its value or its label, in any case, spaces or underscores."""
+    lookup: dict[str, str] = {}
+    for value, label in choices:
         if value in ("", None):
             continue
         lookup[_normal(value)] = value
         lookup.setdefault(_normal(label), value)
-    found = lookup.get(_normal(raw))
-    return (found, True) if found is not None else (raw, False)
+    return lookup
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
@@ -427,6 +466,79 @@ def _reword(message: str) -> str:
     return message.replace("the caller's", "the notifier's").replace("the caller", "the notifier")
 
 
+# How each file column feeds its form field: the area (the file's ICB), a date (three boxes), a
+# model choice (its code), a choice (by value or label) or text.
+_AREA, _DATE, _MODEL, _CHOICE, _TEXT = "area", "date", "model", "choice", "text"
+
+
+@dataclass(frozen=True)
+class _Feed:
+    name: str
+    column: str | None
+    kind: str
+    lookup: dict | None = None
+    allowed: str = ""
+
+
+_FEEDS: list = []
+
+
+def _form_feeds() -> list[tuple[type, dict, tuple[_Feed, ...]]]:
+    """`FORM_COLUMNS` with what each column is, worked out once (the forms' choices are fixed)."""
+    if not _FEEDS:
+        for form_class, columns in FORM_COLUMNS:
+            fields = form_class.base_fields
+            feeds = []
+            for name, column in columns.items():
+                field_ = fields[name]
+                if column is None:
+                    feeds.append(_Feed(name, None, _AREA))
+                elif isinstance(field_, NHSDateField):
+                    feeds.append(_Feed(name, column, _DATE))
+                elif isinstance(field_, django_forms.ModelChoiceField):
+                    feeds.append(_Feed(name, column, _MODEL))
+                elif isinstance(field_, django_forms.ChoiceField):
+                    lookup = _choice_lookup(field_.choices)
+                    feeds.append(_Feed(name, column, _CHOICE, lookup, _allowed(field_)))
+                else:
+                    feeds.append(_Feed(name, column, _TEXT))
+            _FEEDS.append((form_class, columns, tuple(feeds)))
+    return _FEEDS
+
+
+def _form_data(feeds, values: dict, icb_pk: str) -> tuple[dict, dict[str, str]]:
+    """The request data the telephone form would have had for this row, and the choices the
+    row gives that are not answers the form allows (with the message that says so)."""
+    data: dict = {}
+    unrecognised: dict[str, str] = {}
+    for feed in feeds:
+        if feed.kind == _AREA:
+            data[feed.name] = icb_pk
+            continue
+        cell = values.get(feed.column, "")
+        if feed.kind == _TEXT:
+            data[feed.name] = str(cell)
+        elif feed.kind == _CHOICE:
+            raw = str(cell)
+            if raw == "":
+                data[feed.name] = ""
+                continue
+            found = feed.lookup.get(_normal(raw))
+            if found is None:
+                data[feed.name] = raw
+                unrecognised[feed.name] = (
+                    f"“{cell}” is not one of the answers allowed here: {feed.allowed}"
+                )
+            else:
+                data[feed.name] = found
+        elif feed.kind == _DATE:
+            for part, text in _date_parts(cell).items():
+                data[f"{feed.name}_{part}"] = text
+        else:
+            data[feed.name] = str(cell).strip().upper()
+    return data, unrecognised
+
+
 def _check_row(row: Row, *, lookups: Lookups, sha256: str) -> RowResult:
     result = RowResult(number=row.number)
     values = row.values
@@ -434,9 +546,8 @@ def _check_row(row: Row, *, lookups: Lookups, sha256: str) -> RowResult:
     answers: dict = {}
     relationship = None
     has_care_concerns = None
-    for form_class, columns in FORM_COLUMNS:
-        data: dict = {}
-        unrecognised: dict[str, str] = {}
+    icb_pk = str(icb.pk)
+    for form_class, columns, feeds in _form_feeds():
         kwargs: dict = {"for_staff": True}
         if form_class is nf.NotifierDetailsForm:
             kwargs["relationship"] = relationship
@@ -446,30 +557,11 @@ def _check_row(row: Row, *, lookups: Lookups, sha256: str) -> RowResult:
             kwargs["icbs"] = lookups.icbs
         if form_class is nf.GPForm:
             kwargs["practice_matching"] = lookups.practice_matching
-        fields = form_class.base_fields
-        for name, column in columns.items():
-            if column is None:
-                data[name] = str(icb.pk)
-                continue
-            cell = values.get(column, "")
-            field_ = fields[name]
-            if isinstance(field_, NHSDateField):
-                for part, text in _date_parts(cell).items():
-                    data[f"{name}_{part}"] = text
-            elif isinstance(field_, django_forms.ModelChoiceField):
-                data[name] = str(cell).strip().upper()
-            elif isinstance(field_, django_forms.ChoiceField):
-                value, known = _choice_value(field_, str(cell))
-                data[name] = value
-                if not known:
-                    unrecognised[name] = (
-                        f"“{cell}” is not one of the answers allowed here: {_allowed(field_)}"
-                    )
-            else:
-                data[name] = str(cell)
-        form = lookups.bound_form(form_class, data, kwargs)
-        valid = form.is_valid()
-        for name, messages in form.errors.items():
+        data, unrecognised = _form_data(feeds, values, icb_pk)
+        form = lookups.form(form_class, kwargs).run(data)
+        errors = form._errors
+        valid = not errors
+        for name, messages in errors.items():
             column = columns.get(name) or ""
             if name in unrecognised:
                 result.error(column, unrecognised[name])
@@ -540,7 +632,7 @@ def _check_row(row: Row, *, lookups: Lookups, sha256: str) -> RowResult:
 
     if result.errors:
         result.outcome = RowOutcome.REJECTED
-        result.errors.sort(key=lambda e: NAMES.index(e["column"]) if e["column"] in NAMES else 999)
+        result.errors.sort(key=lambda e: _COLUMN_ORDER.get(e["column"], 999))
         return result
     person, notifier = nf.submission_inputs(answers)
     result.plan = RowPlan(
@@ -566,12 +658,21 @@ def _text(values: dict, column: str) -> str:
     return str(values.get(column, "") or "").strip()
 
 
+_COLUMN_ORDER = {name: index for index, name in enumerate(NAMES)}
+# The date fields the import's own dates are cleaned with, one per subject, made once.
+_DATE_FIELDS: dict[tuple[str, bool], NHSDateField] = {}
+
+
 def _date(
     result: RowResult, values: dict, column: str, subject: str, *, allow_future: bool = False
 ) -> date | None:
+    field_ = _DATE_FIELDS.get((subject, allow_future))
+    if field_ is None:
+        field_ = _DATE_FIELDS[(subject, allow_future)] = NHSDateField(
+            subject=subject, allow_future=allow_future
+        )
     try:
-        field = NHSDateField(subject=subject, allow_future=allow_future)
-        return field.clean(_date_parts(values.get(column, "")))
+        return field_.clean(_date_parts(values.get(column, "")))
     except ValidationError as error:
         for message in error.messages:
             result.error(column, message)
@@ -626,6 +727,21 @@ def _check_allocation(result, values, outcome, lookups: Lookups, received_on):
     return reviewer, allocated_on
 
 
+@cache
+def _named(choices) -> dict[str, str]:
+    """A choice class's values by their value or label, normalised (made once)."""
+    named = {_normal(v): v for v in choices.values}
+    named.update({_normal(label): v for v, label in choices.choices})
+    return named
+
+
+@cache
+def _severities() -> dict[str, str]:
+    lookup = {_normal(v): v for v in SEVERITIES}
+    lookup.update({_normal(label): v for v, label in LD_SEVERITY_CHOICES})
+    return lookup
+
+
 def _check_hold(result, values, outcome, received_on, allocated_on) -> HoldPlan | None:
     if outcome != "on_hold":
         if outcome in OUTCOMES:
@@ -638,9 +754,7 @@ def _check_hold(result, values, outcome, received_on, allocated_on) -> HoldPlan 
     if not raw:
         result.error("hold_kind", "Enter what holds the review: " + ", ".join(HoldKind.values))
     else:
-        by_name = {_normal(v): v for v in HoldKind.values}
-        by_name.update({_normal(label): v for v, label in HoldKind.choices})
-        kind = by_name.get(_normal(raw))
+        kind = _named(HoldKind).get(_normal(raw))
         if kind is None:
             result.error(
                 "hold_kind",
@@ -686,9 +800,7 @@ def _check_severity(result, values) -> str:
     raw = _text(values, "ld_severity")
     if not raw:
         return ""
-    lookup = {_normal(v): v for v in SEVERITIES}
-    lookup.update({_normal(label): v for v, label in LD_SEVERITY_CHOICES})
-    found = lookup.get(_normal(raw))
+    found = _severities().get(_normal(raw))
     if found is None:
         result.error(
             "ld_severity",
@@ -822,8 +934,7 @@ def _check_review(
 
     themes = _themes(result, "learning_themes", _text(values, "learning_themes"), lookups)
     learning = []
-    kinds = {_normal(v): v for v in LearningKind.values}
-    kinds.update({_normal(label): v for v, label in LearningKind.choices})
+    kinds = _named(LearningKind)
     for n in range(1, LEARNING_ITEMS + 1):
         kind_raw = _text(values, f"learning_{n}_kind")
         text = str(values.get(f"learning_{n}_text", "") or "").strip().replace("\r\n", "\n")
@@ -934,6 +1045,12 @@ def _person_key(person: PersonInput) -> duplicates.PersonKey:
     )
 
 
+@lru_cache(maxsize=65536)
+def _date_variants(day: date) -> frozenset[date]:
+    """`duplicates.date_variants`, once a date: a file's rows share their dates."""
+    return frozenset(duplicates.date_variants(day))
+
+
 class _FileIndex:
     """The ready rows so far, indexed by NHS number and by date of death, so a row is compared
     only with the rows a typo could make the same death: the blocking keys are
@@ -982,8 +1099,8 @@ def _mark_duplicates(results: list[RowResult], index: _FileIndex) -> None:
     keys = {r.number: _person_key(r.plan.person) for r in ready}
     variants = {
         r.number: (
-            duplicates.date_variants(keys[r.number].date_of_birth),
-            duplicates.date_variants(keys[r.number].date_of_death),
+            _date_variants(keys[r.number].date_of_birth),
+            _date_variants(keys[r.number].date_of_death),
         )
         for r in ready
     }
@@ -1025,16 +1142,36 @@ _CANDIDATE_FIELDS = (
 def _database_candidates(ready, keys, variants) -> "_CandidateIndex":
     """Every notification that may be a duplicate of a row of the batch: one query, by NHS
     number or by the dates a typo could have made of the rows' dates (the blocking keys of
-    `duplicates.find_candidates`)."""
+    `duplicates.find_candidates`). The thousands of dates go as one parameter each for births
+    and deaths (`_AmongDays`), not one parameter a date."""
     numbers = {k.nhs_number for k in keys.values() if k.nhs_number}
     births = set().union(*(v[0] for v in variants.values()))
     deaths = set().union(*(v[1] for v in variants.values()))
     pool = Notification.objects.exclude(state=NotificationState.MERGED)
-    query = Q(date_of_death__in=deaths, date_of_birth__in=births)
+    query = Q(_AmongDays(F("date_of_death"), deaths)) & Q(_AmongDays(F("date_of_birth"), births))
     if numbers:
         query |= Q(nhs_number__in=numbers)
     rows = pool.filter(query).values_list(*_CANDIDATE_FIELDS)
     return _CandidateIndex(rows)
+
+
+class _AmongDays(Lookup):
+    """`date IN (days…)` with the days as one parameter: an array on PostgreSQL, a JSON list
+    read by `json_each` on SQLite. The same rows as `__in`, without a query of thousands of
+    parameters for the database to parse and plan, a batch at a time."""
+
+    lookup_name = "among_days"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        days = sorted(day.isoformat() for day in self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::date[])", [*params, days]
+        if connection.vendor == "sqlite":
+            return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(days)]
+        placeholders = ", ".join(["%s"] * len(days)) or "NULL"
+        return f"{lhs} IN ({placeholders})", [*params, *days]
 
 
 @dataclass(frozen=True)

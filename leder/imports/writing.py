@@ -25,33 +25,26 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from leder.casework import deadlines
+from leder.casework.bulk_writes import NewCase, cases_insert
 from leder.casework.models import (
-    Allocation,
-    AllocationStatus,
     Case,
-    CaseEvent,
-    CaseHold,
     CaseState,
     Reviewer,
 )
-from leder.core import audit
+from leder.core import audit, bulk
 from leder.core.models import AuditAction
 from leder.core.time import now
 from leder.imports import validation
 from leder.imports.models import ImportBatch, ImportedReview
 from leder.notifications import eligibility
+from leder.notifications.bulk_writes import notifications_insert
 from leder.notifications.models import (
     Channel,
-    EligibilityDecision,
     EligibilityRules,
     Notification,
-    NotificationSource,
 )
 from leder.notifications.services import references_allocate
 from leder.organisations.areas import AreaSource
-
-BATCH_SIZE = 1000
 
 NOT_ELIGIBLE = CaseState.NOT_ELIGIBLE
 AWAITING = CaseState.AWAITING_ALLOCATION
@@ -66,15 +59,24 @@ class _Work:
     result: validation.RowResult
     plan: validation.RowPlan
     notification: Notification | None = None
-    case: Case | None = None
+    # The row's case, when it has one: made and inserted by `casework.bulk_writes`, which
+    # only ever makes new cases (`new.case`, `new.allocation`).
+    new: NewCase | None = None
     reviewer: Reviewer | None = None
-    allocation: Allocation | None = None
     review: object = None
     sections: dict = field(default_factory=dict)
     items: list = field(default_factory=list)  # (LearningItem, [LearningTheme])
     snapshot: dict | None = None
     signoff: object = None
     steps: list = field(default_factory=list)
+
+    @property
+    def case(self) -> Case | None:
+        return self.new.case if self.new is not None else None
+
+    @property
+    def allocation(self):
+        return self.new.allocation if self.new is not None else None
 
 
 class _Loaded:
@@ -153,7 +155,7 @@ def _notifications(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
     for year, rows in sorted(by_year.items()):
         for w, reference in zip(rows, references_allocate(year, len(rows)), strict=True):
             references[id(w)] = reference
-    decisions = []
+    rules_of = []
     for w in work:
         person = w.plan.person
         rules = loaded.rules_for(person.date_of_death)
@@ -170,34 +172,11 @@ def _notifications(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             area_explanation="",
             **{**vars(person), "icb_id": icb.pk},
         )
-        decisions.append((w, assessment, rules))
-    Notification.objects.bulk_create([w.notification for w in work], batch_size=BATCH_SIZE)
-    NotificationSource.objects.bulk_create(
-        [
-            NotificationSource(
-                notification=w.notification,
-                received_at=w.plan.received_at,
-                channel=Channel.IMPORT,
-                recorded_by=actor,
-                original_reference=w.notification.reference,
-                **vars(w.plan.notifier),
-            )
-            for w in work
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    EligibilityDecision.objects.bulk_create(
-        [
-            EligibilityDecision(
-                notification=w.notification,
-                outcome=assessment.outcome,
-                reason=assessment.reason,
-                rules=rules,
-                decided_at=w.plan.received_at,
-            )
-            for w, assessment, rules in decisions
-        ],
-        batch_size=BATCH_SIZE,
+        rules_of.append(rules)
+    notifications_insert(
+        [w.notification for w in work],
+        sources=[{"recorded_by": actor, **vars(w.plan.notifier)} for w in work],
+        rules=rules_of,
     )
 
 
@@ -232,102 +211,65 @@ def _steps(w: _Work, batch) -> list[tuple[str, str, str, datetime, str]]:
     return steps
 
 
+def _steps_taken_by(actor, hold):
+    """Who took each step (the contact who imports, ADR 0155) and what its event adds: a hold's
+    event says what the hold page puts in it (`lifecycle.hold_fields` reads it)."""
+
+    def of(transition: str) -> tuple[object, dict]:
+        if transition == "hold" and hold is not None:
+            return actor, {
+                "hold_kind": hold.kind,
+                "other_organisation": hold.organisation,
+                "other_reference": hold.reference,
+                "expected_end_on": (
+                    hold.expected_end_on.isoformat() if hold.expected_end_on else ""
+                ),
+            }
+        return actor, {}
+
+    return of
+
+
 def _cases(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
     opened = [w for w in work if w.plan.state is not None or w.plan.needs_review]
     at = now()
     for w in opened:
         plan = w.plan
-        notified_on = timezone.localtime(plan.received_at).date()
         steps = _steps(w, batch)
         w.steps = steps
-        state = steps[-1][2] if steps else CaseState.NOTIFIED
         w.reviewer = loaded.reviewers.get(plan.reviewer_id) if plan.reviewer_id else None
-        w.case = Case(
+        allocated = _at(plan.allocated_on, 10) if w.reviewer is not None else None
+        hold = plan.hold
+        w.new = NewCase(
             notification=w.notification,
-            state=state,
-            state_changed_at=steps[-1][3] if steps else at,
-            held_from_state=steps[-2][2] if state == CaseState.ON_HOLD else "",
+            steps=steps,
             opened_at=plan.received_at,
-            notified_on=notified_on,
-            due_on=deadlines.due_date(notified_on=notified_on),
-            reviewer=w.reviewer,
-        )
-    Case.objects.bulk_create([w.case for w in opened], batch_size=BATCH_SIZE)
-    through = Case.involved_organisations.through
-    through.objects.bulk_create(
-        [
-            through(case_id=w.case.pk, organisation_id=w.notification.gp_practice_id)
-            for w in opened
-            if w.notification.gp_practice_id
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    allocations = []
-    for w in opened:
-        if w.reviewer is None:
-            continue
-        accepted = w.plan.state != CaseState.ALLOCATED
-        allocated = _at(w.plan.allocated_on, 10)
-        w.allocation = Allocation(
-            case=w.case,
+            actor_of=_steps_taken_by(actor, hold),
+            state_changed_at=at,
+            held_from_state=steps[-2][2] if plan.state == CaseState.ON_HOLD else "",
             reviewer=w.reviewer,
             allocated_by=actor,
             allocated_at=allocated,
-            status=AllocationStatus.ACCEPTED if accepted else AllocationStatus.OFFERED,
-            responded_at=allocated if accepted else None,
-        )
-        allocations.append(w.allocation)
-    Allocation.objects.bulk_create(allocations, batch_size=BATCH_SIZE)
-    events, holds = [], []
-    for w in opened:
-        details = {"imported": True, "batch": batch.pk, "row": w.result.number}
-        for transition, source, target, moment, reason in w.steps:
-            extra = {}
-            if transition in ("allocate", "accept") and w.allocation is not None:
-                extra = {
-                    "allocation": w.allocation.pk,
-                    "reviewer": w.reviewer.pk,
-                    "reviewer_name": w.reviewer.user.full_name,
-                }
-            elif transition == "hold":
-                # What the hold page puts in the event (`lifecycle.hold_fields` reads it).
-                hold = w.plan.hold
-                extra = {
-                    "hold_kind": hold.kind,
+            responded_at=allocated if plan.state != CaseState.ALLOCATED else None,
+            hold=(
+                {
+                    "started_at": _at(hold.started_on, 10),
+                    "started_by": actor,
+                    "reason": hold.reason,
+                    "kind": hold.kind,
                     "other_organisation": hold.organisation,
                     "other_reference": hold.reference,
-                    "expected_end_on": (
-                        hold.expected_end_on.isoformat() if hold.expected_end_on else ""
-                    ),
+                    "expected_end_on": hold.expected_end_on,
                 }
-            events.append(
-                CaseEvent(
-                    case=w.case,
-                    transition=transition,
-                    from_state=source,
-                    to_state=target,
-                    actor=actor,
-                    occurred_at=moment,
-                    reason=reason,
-                    details={**details, **extra},
-                )
-            )
-        if w.plan.hold is not None:
-            hold = w.plan.hold
-            holds.append(
-                CaseHold(
-                    case=w.case,
-                    started_at=_at(hold.started_on, 10),
-                    started_by=actor,
-                    reason=hold.reason,
-                    kind=hold.kind,
-                    other_organisation=hold.organisation,
-                    other_reference=hold.reference,
-                    expected_end_on=hold.expected_end_on,
-                )
-            )
-    CaseEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-    CaseHold.objects.bulk_create(holds, batch_size=BATCH_SIZE)
+                if hold is not None
+                else None
+            ),
+            details={"imported": True, "batch": batch.pk, "row": w.result.number},
+            involved_organisation_ids=(
+                (w.notification.gp_practice_id,) if w.notification.gp_practice_id else ()
+            ),
+        )
+    cases_insert([w.new for w in opened])
 
 
 # --- reviews ---------------------------------------------------------------------------------
@@ -342,20 +284,24 @@ def _pen_portrait(severity: str) -> dict:
     }
 
 
-def _cause(plan: validation.RowPlan) -> dict:
+def _cause(plan: validation.RowPlan, made: dict) -> dict:
+    """The cause-of-death section's data, made once for each code and place (`made`)."""
     from leder.reference import icd10
     from leder.reviews.services.questions import cause_of_death_record
 
-    cause = {"a_text": icd10.title(plan.cause_code), "a_code": plan.cause_code}
-    if plan.cause_place:
-        cause["place_of_death"] = plan.cause_place
-    return cause_of_death_record(cause)
+    key = (plan.cause_code, plan.cause_place)
+    if key not in made:
+        cause = {"a_text": icd10.title(plan.cause_code), "a_code": plan.cause_code}
+        if plan.cause_place:
+            cause["place_of_death"] = plan.cause_place
+        made[key] = cause_of_death_record(cause)
+    return dict(made[key])
 
 
 def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
     from leder.governance.models import SignOff, SignOffRoute
     from leder.governance.services.signoff import content_hash
-    from leder.reviews import diffs, questions
+    from leder.reviews import questions
     from leder.reviews.models import (
         LearningItem,
         LearningKind,
@@ -386,17 +332,17 @@ def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             submitted_at=submitted,
             current_version=1,
         )
-    Review.objects.bulk_create([w.review for w in reviewed], batch_size=BATCH_SIZE)
+    bulk.insert(Review, [w.review for w in reviewed])
     empty = _empty_snapshot(reviewed[0].review)
 
-    sections, items = [], []
+    sections, items, causes = [], [], {}
     for w in reviewed:
         plan, rp = w.plan, w.plan.review
         rows: dict[str, tuple[dict, bool]] = {}
         if plan.ld_severity:
             rows["pen_portrait"] = (_pen_portrait(plan.ld_severity), False)
         if plan.cause_code:
-            rows[CAUSE_KEY] = (_cause(plan), True)
+            rows[CAUSE_KEY] = (_cause(plan, causes), True)
         if plan.profile:
             rows["profile"] = (plan.profile, True)
         if rp is not None:
@@ -440,19 +386,19 @@ def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
                 )
             )
         items += w.items
-    ReviewSection.objects.bulk_create(sections, batch_size=BATCH_SIZE)
-    LearningItem.objects.bulk_create([item for item, _ in items], batch_size=BATCH_SIZE)
+    bulk.insert(ReviewSection, sections)
+    bulk.insert(LearningItem, [item for item, _ in items])
     through = LearningItem.themes.through
-    through.objects.bulk_create(
+    bulk.insert(
+        through,
         [
             through(learningitem_id=item.pk, learningtheme_id=theme.pk)
             for item, themes in items
             for theme in themes
         ],
-        batch_size=BATCH_SIZE,
     )
 
-    versions, imported = [], []
+    versions, imported, unchanged = [], [], {}
     for w in reviewed:
         w.snapshot = _snapshot(empty, w, loaded)
         rp = w.plan.review
@@ -468,7 +414,7 @@ def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
                 section_key="imported",
                 summary=summary,
                 snapshot=w.snapshot,
-                changes=[c.as_dict() for c in diffs.changes_between({}, w.snapshot)],
+                changes=_changes_from_nothing(w.snapshot, empty, unchanged),
             )
         )
         if rp is not None:
@@ -486,8 +432,8 @@ def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
                     summary=rp.summary,
                 )
             )
-    ReviewVersion.objects.bulk_create(versions, batch_size=BATCH_SIZE)
-    ImportedReview.objects.bulk_create(imported, batch_size=BATCH_SIZE)
+    bulk.insert(ReviewVersion, versions)
+    bulk.insert(ImportedReview, imported)
     # Last, once the content is written (the database's lock triggers refuse content added
     # to a signed-off review).
     signoffs = []
@@ -504,17 +450,38 @@ def _reviews(actor, batch, work: list[_Work], loaded: _Loaded) -> None:
             content_hash=content_hash(w.snapshot),
         )
         signoffs.append(w.signoff)
-    SignOff.objects.bulk_create(signoffs, batch_size=BATCH_SIZE)
+    bulk.insert(SignOff, signoffs)
 
 
 def _empty_snapshot(just_inserted) -> dict:
     """Each initial-review section's snapshot with nothing in it, from the sections' own
     `snapshot` on a review this import has just inserted and not yet written to (a few queries,
     once), so a section another part registers is snapshotted as `review_snapshot` does. It
-    only reads."""
+    only reads. The same for every review of the import: every section's snapshot reads only
+    rows that belong to the review (its sections, learning, timeline, contacts, records), and
+    none of the new reviews has any yet (a test holds each sign-off's hash equal to
+    `review_snapshot`'s, which a section reading anything else would break)."""
     from leder.reviews import sections
 
     return {s.key: s.snapshot(just_inserted) for s in sections.sections_for(just_inserted.kind)}
+
+
+def _changes_from_nothing(snapshot: dict, empty: dict, unchanged: dict) -> list[dict]:
+    """`[c.as_dict() for c in diffs.changes_between({}, snapshot)]`, section by section (which
+    is how `changes_between` goes), each section left as it was in `empty` worked out once
+    for all the reviews and kept in `unchanged`."""
+    from leder.reviews import diffs
+
+    changes = []
+    for key in sorted(snapshot):
+        value = snapshot[key]
+        if key in empty and value is empty[key]:
+            if key not in unchanged:
+                unchanged[key] = [c.as_dict() for c in diffs.changes_between({}, {key: value})]
+            changes += unchanged[key]
+        else:
+            changes += [c.as_dict() for c in diffs.changes_between({}, {key: value})]
+    return changes
 
 
 def _snapshot(empty: dict, w: _Work, loaded: _Loaded) -> dict:

@@ -716,7 +716,8 @@ def _name(node) -> str:
 
 
 def _objects_call(node) -> tuple[str, str] | None:
-    """("Review", "create") for `Review.objects.create(...)`."""
+    """("Review", "create") for `Review.objects.create(...)`; ("Review", "insert") for
+    `bulk.insert(Review, ...)` (`leder.core.bulk`, which only ever inserts new rows)."""
     func = node.func
     if (
         isinstance(func, ast.Attribute)
@@ -724,6 +725,10 @@ def _objects_call(node) -> tuple[str, str] | None:
         and func.value.attr == "objects"
     ):
         return _name(func.value.value), func.attr
+    if _name(func) == "insert" and (
+        isinstance(func, ast.Name) or _name(getattr(func, "value", None)) == "bulk"
+    ):
+        return (_name(node.args[0]) if node.args else ""), "insert"
     return None
 
 
@@ -743,10 +748,11 @@ def _keyword(call: ast.Call, name: str):
 def test_bulk_import_never_targets_an_existing_review():
     """The importer (`leder.imports`) may only create new reviews, for cases it opens itself:
     in its code (read as a syntax tree, whatever it grows into) no review content is read to be
-    changed (only `.objects.create` or an insert-only `bulk_create`), no reviewer's editing
-    service is called, every review it writes to (a version, a lock, a row) is one it created
-    in the same function, and every review it creates is for a case the caller opened with
-    `case_open` or, in the bulk path, a new case the import itself inserts."""
+    changed (only `.objects.create`, an insert-only `bulk_create` or `bulk.insert`), no
+    reviewer's editing service is called, every review it writes to (a version, a lock, a row)
+    is one it created in the same function, and every review it creates is for a case the
+    caller opened with `case_open` or, in the bulk path, a new case the import itself
+    inserts."""
     content = {m.__name__ for m in content_models()} | {"LearningItem", "Contact"}
     package = Path(importlib.import_module("leder.imports").__file__).parent
     sources = [p for p in package.rglob("*.py") if not {"tests", "migrations"} & set(p.parts)]
@@ -770,7 +776,7 @@ def test_bulk_import_never_targets_an_existing_review():
             for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
                 target = _objects_call(call)
                 if target and target[0] in content:
-                    assert target[1] in ("create", "bulk_create"), (
+                    assert target[1] in ("create", "bulk_create", "insert"), (
                         f"{where} uses {target[0]}.objects.{target[1]}"
                     )
                     # a bulk insert only inserts: never one that updates rows on conflict
@@ -808,8 +814,25 @@ def test_bulk_import_never_targets_an_existing_review():
                         f"{function.name} creates a review for a case it did not open"
                     )
     if bulk_reviews:
-        # the bulk path's cases (`w.case = ...`) are only ever new, unsaved Case objects, which
-        # `Case.objects.bulk_create` inserts (never an existing case looked up)
+        # the bulk path's cases are only ever new, unsaved Case objects: made where the import
+        # sets a `.case`, or by the writer it shares with the demo history
+        # (`casework.bulk_writes.cases_insert`, ADR 0178), which inserts them with
+        # `bulk.insert(Case, …)` and never reads a case from the database
+        writer = Path(importlib.import_module("leder.casework.bulk_writes").__file__)
+        tree = ast.parse(writer.read_text())
+        case_builds += [
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Attribute) and t.attr == "case" for t in node.targets)
+        ]
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+        assert ("Case", "insert") in {_objects_call(c) for c in calls}
+        assert not [
+            c
+            for c in calls
+            if (_objects_call(c) or ("", ""))[0] == "Case" and _objects_call(c)[1] != "insert"
+        ], "the case writer reads or changes existing cases"
         assert case_builds and all(
             isinstance(v, ast.Call) and _name(v.func) == "Case" and isinstance(v.func, ast.Name)
             for v in case_builds
