@@ -80,3 +80,32 @@ def test_a_snapshot_reads_in_full_in_the_reviews_order():
 )
 def test_values_read_as_words(value, text):
     assert value_text(value) == text
+
+
+def test_answers_are_named_by_their_questions_and_the_certificate_not_by_their_keys():
+    """A panel reads the question a structured answer answers and the cause of death's lines as
+    the medical certificate numbers them; version numbers are bookkeeping (issue 16, item 5)."""
+    snapshot = {
+        "retired": {
+            "version": 11,
+            "scale_version": 1,
+            "dols": "yes",
+            "a_text": "Aspiration pneumonia",
+            "a_code": "J69.0",
+            "ii2_text": "Epilepsy",
+            "underlying_cause_line": "a",
+        }
+    }
+    (section,) = snapshot_sections("focused", snapshot)
+    assert rows(section.answers) == [
+        (
+            "Was the person subject to a Deprivation of Liberty Safeguards (DoLS) "
+            "authorisation, or had one been applied for?",
+            "Yes",
+            [],
+        ),
+        ("Part 1, line a", "Aspiration pneumonia", []),
+        ("Part 1, line a (ICD-10 code)", "J69.0", []),
+        ("Part 2, condition 2", "Epilepsy", []),
+        ("Line of part 1 giving the underlying cause", "a", []),
+    ]
