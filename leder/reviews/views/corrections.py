@@ -19,9 +19,24 @@ from leder.reviews.selectors.corrections import case_to_correct
 from leder.reviews.services.corrections import (
     CORRECTABLE,
     REVIEW_ESTABLISHES,
+    CorrectionResult,
     correcting_reviewer_case,
 )
 from leder.reviews.tasks import person_correct_and_tell
+
+
+def _correct(request: HttpRequest, notification, data: dict, names) -> CorrectionResult:
+    """Correct `names` from the form's `data`; what the checks found after the first message
+    (the page's banner) is shown as further messages."""
+    result = person_correct_and_tell(
+        actor=request.user,
+        notification=notification,
+        changes={name: data[name] for name in names},
+        reason=data["reason"],
+    )
+    for said in result.messages[1:]:
+        messages.info(request, said)
+    return result
 
 
 @verified_staff_required
@@ -30,15 +45,7 @@ def person_correct_page(request: HttpRequest, reference: str) -> HttpResponse:
     form = CorrectionForm(posted(request), initial=CorrectionForm.initial_for(notification))
 
     def save(data):
-        result = person_correct_and_tell(
-            actor=request.user,
-            notification=notification,
-            changes={name: data[name] for name in CORRECTABLE},
-            reason=data["reason"],
-        )
-        for said in result.messages[1:]:
-            messages.info(request, said)
-        return result
+        return _correct(request, notification, data, CORRECTABLE)
 
     def shown() -> dict:
         audit.record_view(
@@ -82,14 +89,7 @@ def review_person_correct_page(request: HttpRequest, reference: str) -> HttpResp
     )
 
     def save(data):
-        result = person_correct_and_tell(
-            actor=request.user,
-            notification=notification,
-            changes={name: data[name] for name in REVIEW_ESTABLISHES},
-            reason=data["reason"],
-        )
-        for said in result.messages[1:]:
-            messages.info(request, said)
+        result = _correct(request, notification, data, REVIEW_ESTABLISHES)
         messages.info(
             request,
             "The local area contact has been told by e-mail what was corrected and what the "
